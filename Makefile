@@ -1,0 +1,59 @@
+# deliberation: `make run` to try it, `make test` to test it. Needs only Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+.PHONY: install run test test-e2e lint format messages lock bench clean
+
+# Re-install only when the dependency files changed.
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Compile translations with Babel (pure Python: no GNU gettext needed on a fresh machine).
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+install: $(STAMP) $(MO_FILES)
+
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  deliberation runs at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password for all: demo-passwort-2026):"
+	@echo "    buergerin  (citizen)    moderation  (moderator)    arbeitskreis  (working group)"
+	@echo "  Stop with Ctrl+C."
+	@echo
+	DEBUG=$${DEBUG:-1} $(BIN)/daphne -b $(HOST) -p $(PORT) deliberation.asgi:application
+
+# The whole suite. DEBUG=1 here only relaxes production-only settings (HTTPS redirects, the
+# required SECRET_KEY); pytest-django runs the tests themselves with DEBUG off.
+test: install
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract interface strings into the .po files (needs GNU gettext, for developers only).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=var
+
+# Refresh the lock file after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,246 @@
+"""Time splitting + matching + diffing of a new version of a realistic 300-paragraph draft.
+
+Run by hand: ``.venv/bin/python bench/split_match.py [--runs 30] [--seed 7]``.
+
+Baseline, measured in the same run: a naive matcher that compares every new block with every
+old paragraph with ``SequenceMatcher(...).ratio()`` on the characters and takes the best one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deliberation.settings")
+# The settings refuse to start without these outside DEBUG; the bench never serves requests.
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+
+import django  # noqa: E402
+
+django.setup()
+
+from drafts.diffing import Side, diff_versions  # noqa: E402
+from drafts.matching import (  # noqa: E402
+    SIMILARITY_THRESHOLD,
+    Existing,
+    match_blocks,
+    similarity,
+    words,
+)
+from drafts.splitting import split_markdown  # noqa: E402
+
+PARAGRAPHS = 300
+EDITED_SHARE = 0.2
+INSERTED, REMOVED, MOVED = 4, 4, 3
+
+# German-ish text: Zipf-weighted function words, verbs and adjectives, and compound nouns
+# (30 x 30 stems), so that unrelated paragraphs share about as many words as real ones do.
+FUNCTION_WORDS = """die der und in zu den das mit von für auf ist im dem nicht ein eine als
+auch es an werden aus dass sie nach wird bei einer um am sind noch wie einem über einen so zum
+zur des""".split()
+FUNCTION_WEIGHTS = [1 / (rank + 1) for rank in range(len(FUNCTION_WORDS))]
+VERBS_AND_ADJECTIVES = """informiert beteiligt berücksichtigt dokumentiert veröffentlicht
+begründet bewertet geprüft soll sollen kann können muss müssen ermöglicht unterstützt
+frühzeitig transparent verbindlich öffentlich digital barrierefrei verständlich rechtzeitig
+gemeinsam regelmäßig schriftlich mündlich vorab jährlich""".split()
+STEMS = """Bürger Stadt Beteiligungs Verwaltungs Planungs Rats Haushalts Projekt Quartiers Jugend
+Senioren Bau Verkehrs Umwelt Kultur Sport Schul Informations Dialog Entscheidungs Verfahrens
+Ergebnis Vorhaben Arbeits Koordinierungs Einwohner Stadtteil Ortsbeirats Bildungs Wohn""".split()
+ENDINGS = """versammlung verfahren beteiligung konzept liste gruppe rat stelle plattform werkstatt
+befragung prozess planung bericht frist termin forum beirat haushalt mittel vorschlag
+rückmeldung dokumentation sitzung anhörung initiative netzwerk ordnung satzung leitlinie""".split()
+SECTION_TITLES = """Ziele Grundsätze Anwendungsbereich Vorhabenliste Anregung Formate Information
+Konsultation Mitwirkung Rückmeldung Dokumentation Evaluation Koordinierungsstelle Beirat
+Ressourcen Qualifizierung Barrierefreiheit Öffentlichkeitsarbeit Zeitplan Inkrafttreten""".split()
+
+
+def word(rng: random.Random) -> str:
+    draw = rng.random()
+    if draw < 0.45:
+        return rng.choices(FUNCTION_WORDS, FUNCTION_WEIGHTS)[0]
+    if draw < 0.65:
+        return rng.choice(VERBS_AND_ADJECTIVES)
+    return rng.choice(STEMS) + rng.choice(ENDINGS)
+
+
+def sentence(rng: random.Random, length: int) -> str:
+    text = " ".join(word(rng) for _ in range(length))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    remaining, sentences = rng.randint(40, 120), []
+    while remaining > 0:
+        length = min(remaining, rng.randint(8, 20))
+        sentences.append(sentence(rng, length))
+        remaining -= length
+    return " ".join(sentences)
+
+
+def make_draft(rng: random.Random) -> list[str]:
+    """Return the draft's blocks as Markdown snippets: headings, paragraphs, some lists."""
+    blocks: list[str] = []
+    chapter = section = 0
+    while len(blocks) < PARAGRAPHS:
+        if len(blocks) % 12 == 0:
+            chapter, section = chapter + 1, 0
+            blocks.append(f"## {chapter}. {rng.choice(SECTION_TITLES)}")
+        elif len(blocks) % 4 == 0:
+            section += 1
+            blocks.append(f"### {chapter}.{section} {rng.choice(SECTION_TITLES)}")
+        elif rng.random() < 0.1 and not blocks[-1].startswith("-"):
+            blocks.append("\n".join(f"- {sentence(rng, rng.randint(4, 12))}" for _ in range(4)))
+        else:
+            blocks.append(paragraph(rng))
+    return blocks
+
+
+def edit(rng: random.Random, block: str) -> str:
+    """Change a few words of a paragraph, one of a list, or a heading's title."""
+    tokens = block.split(" ")
+    if block.startswith("#"):
+        return " ".join([*tokens[:-1], rng.choice(SECTION_TITLES)])
+    for _ in range(1 if block.startswith("-") else rng.randint(2, 5)):
+        tokens[rng.randrange(1, len(tokens))] = word(rng)
+    return " ".join(tokens)
+
+
+def make_new_version(rng: random.Random, old: list[str]) -> tuple[list[str | None], list[str]]:
+    """Return (origin of each new block as an index into old or None, new blocks)."""
+    items: list[tuple[int | None, str]] = list(enumerate(old))
+    for index in rng.sample(range(len(items)), int(len(items) * EDITED_SHARE)):
+        origin, text = items[index]
+        items[index] = (origin, edit(rng, text))
+    for _ in range(REMOVED):
+        items.pop(rng.randrange(len(items)))
+    for _ in range(MOVED):
+        item = items.pop(rng.randrange(len(items)))
+        items.insert(rng.randrange(len(items)), item)
+    for _ in range(INSERTED):
+        items.insert(rng.randrange(len(items) + 1), (None, paragraph(rng)))
+    return [origin for origin, _ in items], [text for _, text in items]
+
+
+def naive_match(old_texts: list[str], new_texts: list[str]) -> list[int | None]:
+    """Best match by character ratio for every new block, each old paragraph used once."""
+    used: set[int] = set()
+    result: list[int | None] = []
+    for text in new_texts:
+        best, best_score = None, SIMILARITY_THRESHOLD
+        for index, old_text in enumerate(old_texts):
+            if index in used:
+                continue
+            score = SequenceMatcher(None, old_text, text).ratio()
+            if score >= best_score:
+                best, best_score = index, score
+        if best is not None:
+            used.add(best)
+        result.append(best)
+    return result
+
+
+def timed(function: Callable[[], object], runs: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, result
+
+
+def describe(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"median {statistics.median(ordered):8.2f} ms   p95 {p95:8.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--naive-runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    old_source_blocks = make_draft(rng)
+    old_blocks = split_markdown("\n\n".join(old_source_blocks))
+    while True:
+        origins, new_source_blocks = make_new_version(rng, old_source_blocks)
+        new_source = "\n\n".join(new_source_blocks)
+        # Two lists that end up next to each other are one list in Markdown; that would
+        # spoil the expected keys, so draw again.
+        if len(split_markdown(new_source)) == len(new_source_blocks):
+            break
+    existing = [Existing(f"k{i}", block.text, block.kind) for i, block in enumerate(old_blocks)]
+    print(
+        f"draft: {len(old_blocks)} blocks, {sum(len(s) for s in old_source_blocks):,} chars; "
+        f"new version: {len(new_source_blocks)} blocks, {int(PARAGRAPHS * EDITED_SHARE)} edited, "
+        f"{INSERTED} inserted, {REMOVED} removed, {MOVED} moved"
+    )
+
+    def split_and_match():
+        blocks = split_markdown(new_source)
+        return blocks, match_blocks(existing, [block.text for block in blocks])
+
+    split_times, _ = timed(lambda: split_markdown(new_source), args.runs)
+    total_times, (new_blocks, result) = timed(split_and_match, args.runs)
+    new_texts = [block.text for block in new_blocks]
+    match_times, _ = timed(lambda: match_blocks(existing, new_texts), args.runs)
+    naive_times, naive = timed(
+        lambda: naive_match([e.text for e in existing], new_texts), args.naive_runs
+    )
+
+    old_sides = [Side(e.key, i, e.text, "") for i, e in enumerate(existing)]
+    new_sides = [
+        Side(a.key, i, block.text, block.html)
+        for i, (a, block) in enumerate(zip(result.assignments, new_blocks, strict=True))
+    ]
+    diff_times, diff = timed(lambda: diff_versions(old_sides, new_sides), args.runs)
+
+    expected = [f"k{origin}" if origin is not None else None for origin in origins]
+    kept = sum(
+        1 for a, want in zip(result.assignments, expected, strict=True) if want and a.key == want
+    )
+    wrong = sum(
+        1
+        for a, want in zip(result.assignments, expected, strict=True)
+        if a.status != "new" and a.key != want
+    )
+    naive_kept = sum(
+        1 for got, want in zip(naive, origins, strict=True) if want is not None and got == want
+    )
+    should_keep = sum(1 for want in expected if want)
+
+    print(f"\n{'split_markdown (new version)':34} {describe(split_times)}")
+    print(f"{'match_blocks':34} {describe(match_times)}")
+    print(f"{'split_markdown + match_blocks':34} {describe(total_times)}")
+    print(f"{'diff_versions':34} {describe(diff_times)}")
+    print(f"{'naive all-pairs ratio() matcher':34} {describe(naive_times)}")
+    ratio = statistics.median(naive_times) / statistics.median(match_times)
+    print(f"\nmatch_blocks is {ratio:,.0f}x faster than the naive matcher (median).")
+    print(f"keys kept: {kept}/{should_keep} expected, {wrong} wrongly reused")
+    print(f"naive matcher keys kept: {naive_kept}/{should_keep}")
+    print(f"diff summary: {diff.summary()}")
+
+    # Why SIMILARITY_THRESHOLD = 0.5: similarity of unrelated paragraphs of this draft.
+    texts = [block.text for block in old_blocks if block.kind == "text"]
+    pairs = [rng.sample(texts, 2) for _ in range(300)]
+    unrelated = sorted(similarity(words(a), words(b)) for a, b in pairs)
+    print(
+        f"unrelated paragraph similarity: median {statistics.median(unrelated):.2f}, "
+        f"p99 {unrelated[int(0.99 * (len(unrelated) - 1))]:.2f}, max {unrelated[-1]:.2f} "
+        f"(threshold {SIMILARITY_THRESHOLD})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""JSON read API for a draft's text with counts, and its comments (contract: JSON read API)."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from deliberation.api import api_view, int_param
+from drafts import selectors as draft_selectors
+from drafts.api import draft_summary
+
+from . import selectors
+from .serializers import comment_payload
+
+
+def _draft(request, slug):
+    draft = draft_selectors.draft_get(slug=slug)
+    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
+        raise Http404(slug)
+    return draft
+
+
+@api_view
+def draft_detail(request, slug):
+    draft = _draft(request, slug)
+    number = int_param(request, "version", draft.version)
+    paragraphs = draft_selectors.paragraphs_at_version(draft=draft, number=number)
+    counts = selectors.paragraph_counts(draft=draft) if number == draft.version else {}
+    data = {
+        key: value
+        for key, value in draft_summary(draft).items()
+        if key in ("slug", "title", "status")
+    }
+    data["version"] = number
+    data["paragraphs"] = [
+        {
+            "key": p.key,
+            "position": p.position,
+            "kind": p.kind,
+            "html": p.html,
+            "counts": counts.get(p.pk, selectors.EMPTY_COUNTS),
+        }
+        for p in paragraphs
+    ]
+    return JsonResponse(data)
+
+
+@api_view
+def comment_list(request, slug):
+    draft = _draft(request, slug)
+    since = None
+    if request.GET.get("since"):
+        since = parse_datetime(request.GET["since"])
+        if since is None:
+            raise ValidationError(
+                _("“since” must be a date and time such as 2026-03-21T18:00:00+01:00.")
+            )
+    comments = selectors.comments_for_api(
+        user=request.user,
+        draft=draft,
+        paragraph_key=request.GET.get("paragraph") or None,
+        since=since,
+    )
+    try:
+        payload = [comment_payload(c) for c in comments]
+    except ValidationError:  # an invalid paragraph key
+        raise Http404 from None
+    return JsonResponse(payload, safe=False)

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_delete
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentsConfig(AppConfig):
+    name = "comments"
+    verbose_name = _("Comments and votes")
+
+    def ready(self):
+        from deliberation.accounts.services import personal_data_register
+
+        from .selectors import personal_data
+
+        personal_data_register(name="participation", exporter=personal_data)
+        # Before an account goes, its votes and supports are taken back so counts stay exact.
+        pre_delete.connect(
+            _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"
+        )
+
+
+def _withdraw_participation(sender, instance, **kwargs):
+    from .services import participation_withdraw
+
+    participation_withdraw(user=instance)

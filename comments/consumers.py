@@ -1,0 +1,241 @@
+"""The websocket of a draft: thin. Authorize, subscribe, accept, hello; then parse, call, answer."""
+
+import json
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.hub import get_hub
+from drafts.models import Draft, DraftStatus, Paragraph
+
+from . import services
+from .models import Comment
+from .permissions import can_see_unreleased
+from .serializers import comment_payload
+
+MAX_FRAME_BYTES = 64 * 1024
+BURST = 20  # frames at once
+REFILL_PER_SECOND = 5  # frames per second after the burst
+
+
+def _language(scope) -> str:
+    query = dict(
+        part.split("=", 1)
+        for part in scope.get("query_string", b"").decode().split("&")
+        if "=" in part
+    )
+    return "en" if query.get("lang") == "en" else "de"
+
+
+class DraftConsumer(AsyncWebsocketConsumer):
+    draft_id: int | None = None
+    streams: tuple[str, ...] = ()
+
+    async def connect(self):
+        self.user = self.scope["user"]
+        self.language = _language(self.scope)
+        found = await self._find_draft(self.scope["url_route"]["kwargs"]["slug"])
+        if found is None:
+            await self.close(code=4404)  # before accept: the handshake is refused
+            return
+        self.draft_id, self.streams = found
+        self.ready = False
+        self.backlog: list[str] = []
+        self.tokens, self.refilled = float(BURST), time.monotonic()
+        # Join before the snapshot, so that nothing falls between hello and the first event.
+        hub = get_hub()
+        for stream in self.streams:
+            await hub.subscribe(stream, self)
+        await self.accept()
+        seq = await database_sync_to_async(events.latest_seq)(self.streams[0])
+        hello = {
+            "type": "hello",
+            "seq": seq,
+            "version": await self._version(),
+            "viewers": await hub.viewers(self.streams[0]),
+            "user": {"id": self.user.pk, "name": self.user.get_username()}
+            if self.user.is_authenticated
+            else None,
+        }
+        await self.send(text_data=events.encode(hello))
+        self.ready = True
+        for text in self.backlog:
+            await self.send(text_data=text)
+        self.backlog = []
+
+    async def disconnect(self, code):
+        hub = get_hub()
+        for stream in self.streams:
+            await hub.unsubscribe(stream, self)
+
+    async def deliver(self, text: str) -> None:
+        """Called by the hub with an event's encoded text."""
+        if self.ready:
+            await self.send(text_data=text)
+        else:
+            self.backlog.append(text)
+
+    @database_sync_to_async
+    def _find_draft(self, slug: str):
+        draft = Draft.objects.filter(slug=slug).first()
+        if draft is None:
+            return None
+        if draft.status == DraftStatus.PREPARATION:
+            from deliberation.roles import is_working_group
+
+            if not is_working_group(self.user):
+                return None
+        streams = [events.stream_name(draft)]
+        if can_see_unreleased(user=self.user):
+            streams.append(events.stream_name(draft, events.MODERATORS))
+        return draft.pk, tuple(streams)
+
+    @database_sync_to_async
+    def _version(self) -> int:
+        return Draft.objects.values_list("version", flat=True).get(pk=self.draft_id)
+
+    # Client -> server ------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_FRAME_BYTES:
+            await self.close(code=1009)
+            return
+        request_id = None
+        with translation.override(self.language):
+            try:
+                if not self._take_token():
+                    raise ActionRefused("rate_limited", _("Too many messages. Please slow down."))
+                try:
+                    message = json.loads(text_data) if text_data is not None else None
+                except ValueError:
+                    message = None
+                if not isinstance(message, dict):
+                    raise ActionRefused("bad_message", _("Messages must be JSON objects."))
+                request_id = message.get("request_id")
+                handler = self.ACTIONS.get(message.get("action"))
+                if handler is None:
+                    raise ActionRefused("bad_message", _("Unknown action."))
+                answer = await handler(self, message)
+                await self.send(
+                    text_data=events.encode({"type": "ack", "request_id": request_id, **answer})
+                )
+            except ActionRefused as exc:
+                await self.send(
+                    text_data=events.encode(
+                        {
+                            "type": "error",
+                            "request_id": request_id,
+                            "code": exc.code,
+                            "message": exc.message,
+                        }
+                    )
+                )
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.refilled) * REFILL_PER_SECOND)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _comment(self, message: dict[str, Any]) -> dict:
+        body, parent = message.get("body"), message.get("parent")
+        if not isinstance(body, str) or not (parent is None or isinstance(parent, int)):
+            raise ActionRefused(
+                "bad_message", _("A comment needs “paragraph”, “body” and “parent”.")
+            )
+        return await self._call(self._do_comment, str(message.get("paragraph", "")), body, parent)
+
+    def _do_comment(self, key: str, body: str, parent_id: int | None) -> dict:
+        paragraph = self._paragraph(key)
+        parent = None
+        if parent_id is not None:
+            parent = Comment.objects.filter(pk=parent_id, draft_id=self.draft_id).first()
+            if parent is None:
+                raise ActionRefused(
+                    "not_found", _("The comment you wanted to answer does not exist.")
+                )
+        comment = services.comment_create(
+            user=self.user, paragraph=paragraph, body=body, parent=parent
+        )
+        return {"comment": comment_payload(comment)}
+
+    async def _vote(self, message: dict[str, Any]) -> dict:
+        return await self._call(
+            self._do_vote, str(message.get("paragraph", "")), str(message.get("choice", ""))
+        )
+
+    def _do_vote(self, key: str, choice: str) -> dict:
+        result = services.vote_cast(user=self.user, paragraph=self._paragraph(key), choice=choice)
+        return {"paragraph": key, **result}
+
+    async def _support(self, message: dict[str, Any]) -> dict:
+        comment_id, on = message.get("comment"), message.get("on")
+        if not isinstance(comment_id, int) or not isinstance(on, bool):
+            raise ActionRefused(
+                "bad_message", _("Support needs “comment” (a number) and “on” (true or false).")
+            )
+        return await self._call(self._do_support, comment_id, on)
+
+    def _do_support(self, comment_id: int, on: bool) -> dict:
+        comment = self._comment_row(comment_id)
+        return {
+            "comment": comment_id,
+            "supports": services.comment_support(user=self.user, comment=comment, on=on),
+        }
+
+    async def _resume(self, message: dict[str, Any]) -> dict:
+        since = message.get("since")
+        if not isinstance(since, int) or since < 0:
+            raise ActionRefused("bad_message", _("Resume needs “since”, a sequence number."))
+        texts = await database_sync_to_async(events.events_since)(self.streams[0], since)
+        if texts is None:
+            await self.send(text_data=events.encode({"type": "resync"}))
+            return {"replayed": 0}
+        for text in texts:
+            await self.send(text_data=text)
+        return {"replayed": len(texts)}
+
+    ACTIONS = {"comment": _comment, "vote": _vote, "support": _support, "resume": _resume}
+
+    # Helpers ---------------------------------------------------------------------------------
+
+    async def _call(self, function, *args):
+        """Run a service call in a worker thread, in the socket's language."""
+        language = self.language
+
+        def run():
+            with translation.override(language):
+                return function(*args)
+
+        return await database_sync_to_async(run)()
+
+    def _paragraph(self, key: str) -> Paragraph:
+        if not self.user.is_authenticated:
+            raise ActionRefused("not_authenticated", _("Please log in to take part."))
+        try:
+            return Paragraph.objects.select_related("draft").get(draft_id=self.draft_id, key=key)
+        except (Paragraph.DoesNotExist, ValidationError):  # ValidationError: not a UUID at all
+            raise ActionRefused("not_found", _("This paragraph does not exist.")) from None
+
+    def _comment_row(self, comment_id: int) -> Comment:
+        if not self.user.is_authenticated:
+            raise ActionRefused("not_authenticated", _("Please log in to take part."))
+        comment = (
+            Comment.objects.select_related("draft", "paragraph")
+            .filter(pk=comment_id, draft_id=self.draft_id)
+            .first()
+        )
+        if comment is None:
+            raise ActionRefused("not_found", _("This comment does not exist."))
+        return comment

@@ -1,0 +1,18 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import MAX_COMMENT_CHARS
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=MAX_COMMENT_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_COMMENT_CHARS}),
+        help_text=_(
+            "Plain text. A blank line starts a new paragraph, *stars* emphasise, links become clickable."
+        ),
+        error_messages={"required": _("The comment is empty. Please write something.")},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from drafts.models import Draft, Paragraph
+
+MAX_DEPTH = 2  # threads are shown three levels deep: 0, 1, 2
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting release")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    HIDDEN = "hidden", _("removed by moderation")
+    DELETED = "deleted", _("deleted by its author")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    WORKSHOP = "workshop", _("workshop")
+    EVENT = "event", _("public event")
+    LETTER = "letter", _("letter or e-mail")
+    WALK_IN = "walk_in", _("walk-in office")
+    PHONE = "phone", _("phone")
+    OTHER = "other", _("other")
+
+
+class Comment(models.Model):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    # By row, not by text: the comment follows its paragraph's stable key through new versions.
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField()
+    body_html = models.TextField(help_text="rendered by deliberation.sanitizing.render_comment")
+    version = models.PositiveIntegerField(help_text="the draft version the comment was written on")
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["paragraph", "status", "created_at"]),
+            models.Index(fields=["draft", "status", "created_at"]),
+            models.Index(fields=["root"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.paragraph_id}: {self.body[:40]}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Its author may still change it (15 minutes after writing)."""
+        return self.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) and (
+            timezone.now() - self.created_at <= EDIT_WINDOW
+        )
+
+
+class CommentEdit(models.Model):
+    """An earlier text of an edited comment, kept so that edits stay accountable."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
+    body = models.TextField()
+    body_html = models.TextField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"earlier text of #{self.comment_id}"
+
+
+class VoteChoice(models.TextChoices):
+    AGREE = "agree", _("agree")
+    DISAGREE = "disagree", _("disagree")
+    NEUTRAL = "neutral", _("neutral")
+
+
+class ParagraphVote(models.Model):
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paragraph_votes"
+    )
+    choice = models.CharField(max_length=8, choices=VoteChoice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "user"], name="one_vote_per_paragraph")
+        ]
+
+
+class CommentSupport(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_support_per_comment")
+        ]
+
+
+class ParagraphTally(models.Model):
+    """Counters per paragraph, updated with F() in the writing transaction; never in Python."""
+
+    paragraph = models.OneToOneField(
+        Paragraph, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    agree = models.PositiveIntegerField(default=0)
+    disagree = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0, help_text="published comments and replies")
+
+    def __str__(self) -> str:
+        return f"tally of {self.paragraph_id}"
+
+    def vote_counts(self) -> dict[str, int]:
+        return {"agree": self.agree, "disagree": self.disagree, "neutral": self.neutral}

@@ -1,0 +1,134 @@
+"""Reads on comments and votes. Query counts stay constant in the number of comments."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from drafts.models import Draft, Paragraph
+
+from .models import Comment, CommentStatus, ParagraphTally, ParagraphVote
+from .permissions import can_see_unreleased
+
+THREADS_PER_PAGE = 20
+ORDERS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "supported": ("-support_count", "-created_at"),
+}
+EMPTY_COUNTS = {"agree": 0, "disagree": 0, "neutral": 0, "comments": 0}
+
+
+def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
+    """Comments this person may see: published ones (with placeholders for removed ones),
+    their own pending and rejected ones, and everything for moderators."""
+    qs = Comment.objects.all()
+    if draft is not None:
+        qs = qs.filter(draft=draft)
+    if can_see_unreleased(user=user):
+        return qs
+    shown = Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED, CommentStatus.HIDDEN])
+    if user.is_authenticated:
+        shown |= Q(author=user)
+    return qs.filter(shown)
+
+
+def paragraph_counts(*, draft: Draft) -> dict[int, dict[str, int]]:
+    """Vote and comment counts of every paragraph of the draft, in one query."""
+    rows = ParagraphTally.objects.filter(paragraph__draft=draft).values(
+        "paragraph_id", "agree", "disagree", "neutral", "comments"
+    )
+    return {row.pop("paragraph_id"): row for row in rows}
+
+
+def user_votes(*, user, draft: Draft) -> dict[int, str]:
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        ParagraphVote.objects.filter(user=user, paragraph__draft=draft).values_list(
+            "paragraph_id", "choice"
+        )
+    )
+
+
+def user_supports(*, user, comment_ids: list[int]) -> set[int]:
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        user.comment_supports.filter(comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def paragraph_threads(
+    *, user, paragraph: Paragraph, order: str = "newest", page: int = 1
+) -> tuple[Page, list[Thread]]:
+    """One page of top-level comments on a paragraph, each with all its replies (3 queries)."""
+    base = visible_comments(user=user).filter(paragraph=paragraph).select_related("author")
+    roots = base.filter(parent__isnull=True).order_by(*ORDERS.get(order, ORDERS["newest"]))
+    page_obj = Paginator(roots, THREADS_PER_PAGE).get_page(page)
+    threads = [Thread(comment=c) for c in page_obj.object_list]
+    by_root = {t.comment.pk: t for t in threads}
+    for reply in base.filter(root_id__in=list(by_root)).order_by("created_at", "pk"):
+        by_root[reply.root_id].replies.append(reply)
+    # Removed comments without replies are only noise; removed ones with replies keep the thread.
+    threads = [
+        t
+        for t in threads
+        if t.comment.status not in (CommentStatus.DELETED, CommentStatus.HIDDEN) or t.replies
+    ]
+    return page_obj, threads
+
+
+def comments_for_api(
+    *, user, draft: Draft, paragraph_key: str | None = None, since=None
+) -> QuerySet[Comment]:
+    qs = (
+        visible_comments(user=user, draft=draft)
+        .select_related("author", "paragraph")
+        .order_by("created_at", "pk")
+    )
+    if paragraph_key:
+        qs = qs.filter(paragraph__key=paragraph_key)
+    if since is not None:
+        qs = qs.filter(created_at__gt=since)
+    return qs
+
+
+def personal_data(user) -> dict:
+    """The user's comments, votes and supports, for the data download."""
+    comments = Comment.objects.filter(author=user).select_related("draft", "paragraph")
+    return {
+        "comments": [
+            {
+                "id": c.pk,
+                "draft": c.draft.slug,
+                "paragraph": str(c.paragraph.key),
+                "parent": c.parent_id,
+                "text": c.body,
+                "status": c.status,
+                "version": c.version,
+                "created": c.created_at.isoformat(),
+                "edited": c.edited_at.isoformat() if c.edited_at else None,
+                "earlier_texts": list(c.edits.values_list("body", flat=True)),
+            }
+            for c in comments
+        ],
+        "votes": [
+            {
+                "draft": v.paragraph.draft.slug,
+                "paragraph": str(v.paragraph.key),
+                "choice": v.choice,
+                "updated": v.updated_at.isoformat(),
+            }
+            for v in ParagraphVote.objects.filter(user=user).select_related("paragraph__draft")
+        ],
+        "supports": list(user.comment_supports.values_list("comment_id", flat=True)),
+    }

@@ -1,0 +1,260 @@
+"""Writes on comments, votes and supports: one transaction each, counters with F(), events after COMMIT."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.ratelimit import ratelimit_hit
+from deliberation.sanitizing import normalize_text, render_comment
+from drafts.models import Paragraph
+
+from .models import (
+    MAX_DEPTH,
+    Comment,
+    CommentEdit,
+    CommentStatus,
+    CommentSupport,
+    ParagraphTally,
+    ParagraphVote,
+    VoteChoice,
+)
+from .permissions import check_can_write
+from .serializers import comment_payload
+
+MAX_COMMENT_CHARS = 5000
+VOTE_CHOICES = (*VoteChoice.values, "none")
+
+
+def _clean_body(body: str) -> str:
+    text = normalize_text(body or "")
+    if not text:
+        raise ActionRefused("invalid", _("The comment is empty. Please write something."))
+    if len(text) > MAX_COMMENT_CHARS:
+        raise ActionRefused(
+            "invalid",
+            _("The comment is too long: %(length)s characters, at most %(max)s are allowed.")
+            % {"length": len(text), "max": MAX_COMMENT_CHARS},
+        )
+    return text
+
+
+def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
+    """Apply counter deltas with F() (taking the row lock) and return the row as committed now."""
+    ParagraphTally.objects.get_or_create(paragraph_id=paragraph_id)
+    ParagraphTally.objects.filter(paragraph_id=paragraph_id).update(
+        **{field: F(field) + delta for field, delta in deltas.items()}
+    )
+    return ParagraphTally.objects.get(paragraph_id=paragraph_id)
+
+
+def _announce(comment: Comment) -> None:
+    """Tell the public about a published comment, and the moderators about a pending one."""
+    if comment.status == CommentStatus.PUBLISHED:
+        events.broadcast_on_commit(
+            draft=comment.draft, type="comment.created", data={"comment": comment_payload(comment)}
+        )
+    elif comment.status == CommentStatus.PENDING:
+        events.broadcast_on_commit(
+            draft=comment.draft,
+            type="comment.pending",
+            data={"comment": comment_payload(comment)},
+            audience=events.MODERATORS,
+        )
+
+
+@transaction.atomic
+def comment_create(
+    *, user, paragraph: Paragraph, body: str, parent: Comment | None = None
+) -> Comment:
+    """Write a comment (or a reply, with `parent`) on a paragraph of an open draft."""
+    draft = paragraph.draft
+    check_can_write(user=user, draft=draft)
+    ratelimit_hit(action="comment", ident=str(user.pk))
+    text = _clean_body(body)
+    if paragraph.archived:
+        raise ActionRefused(
+            "invalid", _("This paragraph is not part of the current version any more.")
+        )
+    if parent is not None:
+        if parent.paragraph_id != paragraph.pk:
+            raise ActionRefused(
+                "invalid", _("A reply must be on the same paragraph as the comment it answers.")
+            )
+        if parent.status != CommentStatus.PUBLISHED:
+            raise ActionRefused("invalid", _("This comment cannot be answered."))
+    status = CommentStatus.PENDING if draft.is_pre_moderated else CommentStatus.PUBLISHED
+    comment = Comment.objects.create(
+        draft=draft,
+        paragraph=paragraph,
+        author=user,
+        parent=parent,
+        root=(parent.root or parent) if parent else None,
+        depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0,
+        body=text,
+        body_html=render_comment(text),
+        version=draft.version,
+        status=status,
+    )
+    if status == CommentStatus.PUBLISHED:
+        _tally_add(paragraph.pk, comments=1)
+    _announce(comment)
+    return comment
+
+
+def comment_reply(*, user, parent: Comment, body: str) -> Comment:
+    return comment_create(user=user, paragraph=parent.paragraph, body=body, parent=parent)
+
+
+def _own(user, comment: Comment) -> None:
+    if not user.is_authenticated or comment.author_id != user.pk:
+        raise ActionRefused("forbidden", _("You can change only your own comments."))
+
+
+@transaction.atomic
+def comment_edit(*, user, comment: Comment, body: str) -> Comment:
+    """Change one's own comment within 15 minutes; the earlier text is kept."""
+    comment = Comment.objects.select_for_update().select_related("draft").get(pk=comment.pk)
+    _own(user, comment)
+    check_can_write(user=user, draft=comment.draft)
+    if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        raise ActionRefused("invalid", _("This comment can no longer be changed."))
+    if not comment.is_editable:
+        raise ActionRefused(
+            "forbidden",
+            _("Comments can be changed for 15 minutes after writing. Write a reply instead."),
+        )
+    text = _clean_body(body)
+    if text == comment.body:
+        return comment
+    CommentEdit.objects.create(comment=comment, body=comment.body, body_html=comment.body_html)
+    comment.body, comment.body_html, comment.edited_at = text, render_comment(text), timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    if comment.status == CommentStatus.PUBLISHED:
+        events.broadcast_on_commit(
+            draft=comment.draft,
+            type="comment.updated",
+            data={"comment": comment.pk, "data": comment_payload(comment)},
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, user, comment: Comment) -> Comment:
+    """Withdraw one's own comment: its text goes, replies to it stay."""
+    comment = Comment.objects.select_for_update().select_related("draft").get(pk=comment.pk)
+    _own(user, comment)
+    if comment.status == CommentStatus.DELETED:
+        return comment
+    was_public = comment.status == CommentStatus.PUBLISHED
+    comment.edits.all().delete()
+    comment.status, comment.body, comment.body_html = CommentStatus.DELETED, "", ""
+    comment.save(update_fields=["status", "body", "body_html"])
+    if was_public:
+        _tally_add(comment.paragraph_id, comments=-1)
+        events.broadcast_on_commit(
+            draft=comment.draft, type="comment.removed", data={"comment": comment.pk}
+        )
+    return comment
+
+
+@transaction.atomic
+def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
+    """Set, change or withdraw ("none") the user's vote; voting the same twice changes nothing."""
+    if choice not in VOTE_CHOICES:
+        raise ActionRefused("invalid", _("A vote is “agree”, “disagree”, “neutral” or “none”."))
+    check_can_write(user=user, draft=paragraph.draft)
+    ratelimit_hit(action="vote", ident=str(user.pk))
+    if paragraph.archived:
+        raise ActionRefused(
+            "invalid", _("This paragraph is not part of the current version any more.")
+        )
+    previous = (
+        ParagraphVote.objects.select_for_update().filter(paragraph=paragraph, user=user).first()
+    )
+    old = previous.choice if previous else "none"
+    if old == choice:
+        tally = ParagraphTally.objects.filter(paragraph=paragraph).first()
+        return {
+            "counts": tally.vote_counts() if tally else dict.fromkeys(VoteChoice.values, 0),
+            "choice": choice,
+        }
+    if previous is None:
+        try:
+            with transaction.atomic():
+                ParagraphVote.objects.create(paragraph=paragraph, user=user, choice=choice)
+        except IntegrityError:
+            # The same user voted in another tab at the same instant: that vote stands, change it.
+            return vote_cast(user=user, paragraph=paragraph, choice=choice)
+    elif choice == "none":
+        previous.delete()
+    else:
+        previous.choice = choice
+        previous.save(update_fields=["choice", "updated_at"])
+    deltas = {}
+    if old != "none":
+        deltas[old] = -1
+    if choice != "none":
+        deltas[choice] = 1
+    tally = _tally_add(paragraph.pk, **deltas)
+    counts = tally.vote_counts()
+    events.broadcast_on_commit(
+        draft=paragraph.draft,
+        type="votes.changed",
+        data={"paragraph": str(paragraph.key), "counts": counts},
+    )
+    return {"counts": counts, "choice": choice}
+
+
+@transaction.atomic
+def comment_support(*, user, comment: Comment, on: bool) -> int:
+    """Support a comment of someone else, or take the support back; returns the new count."""
+    check_can_write(user=user, draft=comment.draft)
+    ratelimit_hit(action="support", ident=str(user.pk))
+    if comment.author_id == user.pk:
+        raise ActionRefused("invalid", _("You cannot support your own comment."))
+    if comment.status != CommentStatus.PUBLISHED:
+        raise ActionRefused("invalid", _("Only published comments can be supported."))
+    if on:
+        try:
+            with transaction.atomic():
+                CommentSupport.objects.create(comment=comment, user=user)
+            changed = 1
+        except IntegrityError:
+            changed = 0  # supported already: nothing to do
+    else:
+        changed = -CommentSupport.objects.filter(comment=comment, user=user).delete()[0]
+    if changed:
+        Comment.objects.filter(pk=comment.pk).update(support_count=F("support_count") + changed)
+    count = Comment.objects.values_list("support_count", flat=True).get(pk=comment.pk)
+    if changed:
+        events.broadcast_on_commit(
+            draft=comment.draft,
+            type="supports.changed",
+            data={"comment": comment.pk, "supports": count},
+        )
+    return count
+
+
+@transaction.atomic
+def participation_withdraw(*, user) -> None:
+    """Before an account is deleted: take back its votes and supports so every count stays exact."""
+    for vote in ParagraphVote.objects.filter(user=user).select_related("paragraph__draft"):
+        vote.delete()
+        tally = _tally_add(vote.paragraph_id, **{vote.choice: -1})
+        events.broadcast_on_commit(
+            draft=vote.paragraph.draft,
+            type="votes.changed",
+            data={"paragraph": str(vote.paragraph.key), "counts": tally.vote_counts()},
+        )
+    for support in CommentSupport.objects.filter(user=user).select_related("comment__draft"):
+        support.delete()
+        Comment.objects.filter(pk=support.comment_id).update(support_count=F("support_count") - 1)
+        count = Comment.objects.values_list("support_count", flat=True).get(pk=support.comment_id)
+        events.broadcast_on_commit(
+            draft=support.comment.draft,
+            type="supports.changed",
+            data={"comment": support.comment_id, "supports": count},
+        )

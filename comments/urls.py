@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("drafts/<slug:slug>/", views.draft_detail, name="draft_detail"),
+    path("drafts/<slug:slug>/p/<str:key>/thread/", views.thread_fragment, name="thread_fragment"),
+    path("drafts/<slug:slug>/p/<str:key>/comment/", views.comment_post, name="comment_post"),
+    path("drafts/<slug:slug>/p/<str:key>/vote/", views.vote_post, name="vote_post"),
+    path("drafts/<slug:slug>/comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path(
+        "drafts/<slug:slug>/comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"
+    ),
+    path(
+        "drafts/<slug:slug>/comments/<int:pk>/support/", views.support_post, name="comment_support"
+    ),
+]

@@ -1,0 +1,216 @@
+"""The reading page and its plain forms; every form works without JavaScript and returns to #p-<key>."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation.errors import ActionRefused
+from deliberation.roles import is_moderator, is_working_group
+from drafts import selectors as draft_selectors
+from drafts.models import Draft, Paragraph
+
+from . import selectors, services
+from .forms import CommentForm
+from .models import Comment
+
+
+def _draft(request, slug) -> Draft:
+    draft = draft_selectors.draft_get(slug=slug)
+    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
+        raise Http404(slug)
+    return draft
+
+
+def _paragraph(draft: Draft, key) -> Paragraph:
+    try:
+        return get_object_or_404(Paragraph, draft=draft, key=key)
+    except Exception as exc:  # an invalid UUID is just as unknown
+        raise Http404(key) from exc
+
+
+def thread_url(draft: Draft, key, order: str | None = None, anchor: str | None = None) -> str:
+    query = {"thread": str(key)}
+    if order:
+        query["order"] = order
+    return f"{draft.get_absolute_url()}?{urlencode(query)}#{anchor or f'p-{key}'}"
+
+
+def _thread_context(request, draft, paragraph, form=None):
+    order = request.GET.get("order", "newest")
+    page_obj, threads = selectors.paragraph_threads(
+        user=request.user, paragraph=paragraph, order=order, page=request.GET.get("page", 1)
+    )
+    ids = [t.comment.pk for t in threads] + [r.pk for t in threads for r in t.replies]
+    return {
+        "thread_key": str(paragraph.key),
+        "threads": threads,
+        "page_obj": page_obj,
+        "order": order,
+        "orders": [
+            ("newest", _("newest first")),
+            ("oldest", _("oldest first")),
+            ("supported", _("most supported first")),
+        ],
+        "supported": selectors.user_supports(user=request.user, comment_ids=ids),
+        "form": form or CommentForm(),
+        "thread_paragraph": paragraph,
+    }
+
+
+def draft_detail(request, slug, form=None, form_key=None, status=200):
+    draft = _draft(request, slug)
+    requested = request.GET.get("version")
+    try:
+        number = int(requested) if requested else draft.version
+    except ValueError:
+        raise Http404(requested) from None
+    paragraphs = draft_selectors.paragraphs_at_version(draft=draft, number=number)
+    is_current = number == draft.version
+    open_key = form_key or request.GET.get("thread")
+    counts = selectors.paragraph_counts(draft=draft) if is_current else {}
+    my_votes = selectors.user_votes(user=request.user, draft=draft) if is_current else {}
+    rows = [
+        {"p": p, "counts": counts.get(p.pk, selectors.EMPTY_COUNTS), "my_vote": my_votes.get(p.pk)}
+        for p in paragraphs
+    ]
+    context = {
+        "draft": draft,
+        "rows": rows,
+        "number": number,
+        "is_current": is_current,
+        "headings": [p for p in paragraphs if p.is_heading],
+        "can_edit": is_working_group(request.user),
+        "is_moderator": is_moderator(request.user),
+        "open_key": open_key,
+        "login_url": reverse("login"),
+    }
+    if is_current and open_key:
+        paragraph = next((p for p in paragraphs if p.key == open_key), None)
+        if paragraph is not None:
+            context.update(_thread_context(request, draft, _paragraph(draft, open_key), form))
+    return render(request, "comments/draft_detail.html", context, status=status)
+
+
+def thread_fragment(request, slug, key):
+    """One paragraph's thread as an HTML fragment, for the page's script to insert."""
+    draft = _draft(request, slug)
+    paragraph = _paragraph(draft, key)
+    return render(
+        request,
+        "comments/_thread.html",
+        {"draft": draft, **_thread_context(request, draft, paragraph)},
+    )
+
+
+def _refused(request, draft, paragraph_key, exc: ActionRefused, next_url: str):
+    if exc.code == "not_authenticated":
+        return redirect_to_login(next_url)
+    messages.error(request, exc.message)
+    return redirect(next_url)
+
+
+@require_POST
+def comment_post(request, slug, key):
+    draft = _draft(request, slug)
+    paragraph = _paragraph(draft, key)
+    back = thread_url(draft, paragraph.key)
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], draft=draft).first()
+            if parent is None:
+                form.add_error(
+                    None, _("The comment you wanted to answer does not exist (any more).")
+                )
+        if not form.errors:
+            try:
+                comment = services.comment_create(
+                    user=request.user,
+                    paragraph=paragraph,
+                    body=form.cleaned_data["body"],
+                    parent=parent,
+                )
+            except ActionRefused as exc:
+                if exc.code == "invalid":
+                    form.add_error("body", exc.message)
+                else:
+                    return _refused(request, draft, key, exc, back)
+            else:
+                if comment.status == "pending":
+                    messages.info(
+                        request,
+                        _(
+                            "Thank you! Your comment will appear once the moderation has released it."
+                        ),
+                    )
+                return redirect(thread_url(draft, paragraph.key, anchor=f"c-{comment.pk}"))
+    # Show the form again with the text kept and the error next to it.
+    return draft_detail(request, slug, form=form, form_key=str(paragraph.key), status=400)
+
+
+def _own_comment(request, slug, pk) -> tuple[Draft, Comment]:
+    draft = _draft(request, slug)
+    comment = get_object_or_404(
+        Comment.objects.select_related("paragraph", "draft"), pk=pk, draft=draft
+    )
+    return draft, comment
+
+
+@require_POST
+def comment_edit(request, slug, pk):
+    draft, comment = _own_comment(request, slug, pk)
+    back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
+    try:
+        services.comment_edit(user=request.user, comment=comment, body=request.POST.get("body", ""))
+        messages.success(request, _("Your comment has been changed."))
+    except ActionRefused as exc:
+        return _refused(request, draft, comment.paragraph.key, exc, back)
+    return redirect(back)
+
+
+@require_POST
+def comment_delete(request, slug, pk):
+    draft, comment = _own_comment(request, slug, pk)
+    back = thread_url(draft, comment.paragraph.key)
+    try:
+        services.comment_delete(user=request.user, comment=comment)
+        messages.success(request, _("Your comment has been deleted."))
+    except ActionRefused as exc:
+        return _refused(request, draft, comment.paragraph.key, exc, back)
+    return redirect(back)
+
+
+@require_POST
+def vote_post(request, slug, key):
+    draft = _draft(request, slug)
+    paragraph = _paragraph(draft, key)
+    back = f"{draft.get_absolute_url()}#p-{paragraph.key}"
+    try:
+        services.vote_cast(
+            user=request.user, paragraph=paragraph, choice=request.POST.get("choice", "")
+        )
+    except ActionRefused as exc:
+        return _refused(request, draft, key, exc, back)
+    return redirect(back)
+
+
+@require_POST
+def support_post(request, slug, pk):
+    draft, comment = _own_comment(request, slug, pk)
+    back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
+    try:
+        services.comment_support(
+            user=request.user, comment=comment, on=request.POST.get("on") == "1"
+        )
+    except ActionRefused as exc:
+        return _refused(request, draft, comment.paragraph.key, exc, back)
+    return redirect(back)

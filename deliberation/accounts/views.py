@@ -1,0 +1,67 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .forms import AccountDeleteForm, SignupForm
+from .services import account_delete, personal_data_export
+
+
+def _next_url(request) -> str | None:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request) or "home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account has been created."))
+        return redirect(_next_url(request) or "home")
+    return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def profile(request):
+    return render(
+        request, "registration/profile.html", {"delete_form": AccountDeleteForm(user=request.user)}
+    )
+
+
+@login_required
+def profile_data(request):
+    data = personal_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meine-daten-{request.user.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def profile_delete(request):
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "registration/profile.html", {"delete_form": form}, status=400)
+    account_delete(user=request.user)
+    logout(request)
+    messages.success(
+        request, _("Your account has been deleted. Your comments remain, without your name.")
+    )
+    return redirect("home")

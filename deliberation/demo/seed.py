@@ -1,0 +1,150 @@
+"""Demo data for `make run`: one user per role, an open draft in two versions, some feedback.
+
+Like urls.py this is wiring: it may name the apps. Safe to run twice.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from deliberation.roles import role_grant
+
+DEMO_PASSWORD = "demo-passwort-2026"  # noqa: S105 - printed by `make run`, demo only
+DEMO_USERS = {"buergerin": None, "moderation": "moderator", "arbeitskreis": "working_group"}
+CITIZENS = ["anna_k", "bernd", "cem", "dorothea", "emil"]
+DEMO_SLUG = "leitlinien-buergerbeteiligung"
+HERE = Path(__file__).resolve().parent
+
+COMMENTS = [
+    # (author, paragraph index among text blocks, text, reply to the comment at that index or None)
+    (
+        "anna_k",
+        6,
+        "Die Vorhabenliste ist ein guter Anfang. Sie sollte aber auch Vorhaben enthalten, "
+        "über die der Stadtrat noch gar nicht beraten hat.",
+        None,
+    ),
+    (
+        "bernd",
+        6,
+        "Dem stimme ich zu. Je früher wir davon erfahren, desto mehr können wir noch ändern.",
+        0,
+    ),
+    (
+        "cem",
+        8,
+        "250 Unterschriften sind für kleine Stadtteile eine hohe Hürde. Vielleicht eine "
+        "Staffelung nach Einwohnerzahl?",
+        None,
+    ),
+    (
+        "dorothea",
+        8,
+        "Warum erst ab 14 Jahren? Jugendliche ab 12 sind in der Schule sehr engagiert.",
+        None,
+    ),
+    (
+        "emil",
+        13,
+        "Bitte auch an Menschen denken, die abends nicht zu Veranstaltungen kommen können: "
+        "Schichtarbeit, Pflege, kleine Kinder.",
+        None,
+    ),
+    ("cem", 12, "Diese Ausnahme ist zu weit gefasst: Wer entscheidet, was dringend ist?", None),
+    (
+        "anna_k",
+        17,
+        "Drei Monate für die Rückmeldung sind zu lang, dann ist das Thema vergessen.",
+        None,
+    ),
+]
+VOTES = [
+    ("anna_k", 6, "agree"),
+    ("bernd", 6, "agree"),
+    ("cem", 6, "neutral"),
+    ("cem", 8, "disagree"),
+    ("dorothea", 8, "disagree"),
+    ("emil", 8, "agree"),
+    ("emil", 13, "agree"),
+    ("bernd", 17, "disagree"),
+    ("dorothea", 12, "disagree"),
+]
+
+
+def seed(stdout=None) -> None:
+    users = _users()
+    _draft(users)
+    if stdout:
+        stdout.write("Demo data ready.")
+
+
+def _users() -> dict:
+    user_model = get_user_model()
+    users = {}
+    for name in [*DEMO_USERS, *CITIZENS]:
+        user, created = user_model.objects.get_or_create(
+            username=name, defaults={"email": f"{name}@example.org"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        role = DEMO_USERS.get(name)
+        if role:
+            role_grant(user=user, role=role)
+        users[name] = user
+    return users
+
+
+@transaction.atomic
+def _draft(users) -> None:
+    from comments.services import comment_create, vote_cast
+    from drafts.models import Draft, ModerationMode
+    from drafts.services import draft_create, draft_open, draft_publish_version
+
+    if Draft.objects.filter(slug=DEMO_SLUG).exists():
+        return
+    author = users["arbeitskreis"]
+    draft = draft_create(
+        title="Leitlinien für Bürgerbeteiligung der Stadt Musterstadt",
+        slug=DEMO_SLUG,
+        introduction="Der Arbeitskreis Bürgerbeteiligung aus Rat, Verwaltung und Bürgerschaft hat diese "
+        "Leitlinien entworfen. Bis zum Ende der Beteiligung können Sie jeden Absatz kommentieren und "
+        "bewerten. Der Arbeitskreis beantwortet jeden Kommentar.",
+        text=(HERE / "leitlinien_v1.md").read_text(encoding="utf-8"),
+        user=author,
+        moderation=ModerationMode.POST,
+        message="Entwurf des Arbeitskreises",
+    )
+    draft_open(draft=draft)
+
+    def text_paragraphs():
+        return list(
+            draft.paragraphs.filter(archived=False).exclude(kind="heading").order_by("position")
+        )
+
+    paragraphs = text_paragraphs()
+    written: list = []
+    for name, index, body, reply_to in COMMENTS:
+        parent = written[reply_to] if reply_to is not None else None
+        written.append(
+            comment_create(user=users[name], paragraph=paragraphs[index], body=body, parent=parent)
+        )
+    for name, index, choice in VOTES:
+        vote_cast(user=users[name], paragraph=paragraphs[index], choice=choice)
+
+    draft_publish_version(
+        draft=draft,
+        text=(HERE / "leitlinien_v2.md").read_text(encoding="utf-8"),
+        user=author,
+        message="Anregungen aus der ersten Runde übernommen: Quorum, Altersgrenze, Fristen",
+    )
+    paragraphs = text_paragraphs()
+    comment_create(
+        user=users["bernd"],
+        paragraph=paragraphs[-1],
+        body="Gut, dass der Bericht jetzt vollständig veröffentlicht wird.",
+    )
+    # Musterstadt, like Kaiserslautern, releases every new comment before it appears.
+    draft.moderation = ModerationMode.PRE
+    draft.save(update_fields=["moderation"])

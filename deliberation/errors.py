@@ -1,0 +1,11 @@
+class ActionRefused(Exception):
+    """A write was refused; `code` is one of the websocket protocol's error codes.
+
+    Codes: not_authenticated, forbidden, not_found, invalid, closed, rate_limited.
+    `message` is a sentence for people, in the active language.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message

@@ -1,0 +1,122 @@
+"""The one funnel for live events: sequence numbers, the event log and broadcast after COMMIT.
+
+Services call `broadcast_on_commit`; nothing else sends to a group. Each event gets the stream's
+next sequence number inside the writing transaction (so numbers are gapless and in commit
+order) and is stored with the exact JSON text that is sent, which `events_since` replays.
+"""
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any, Protocol
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Event, EventStream
+
+logger = logging.getLogger(__name__)
+
+PUBLIC = "public"
+MODERATORS = "moderators"
+
+# Keep at least this much history per stream for `resume`; older events are pruned.
+KEEP_AT_LEAST = timedelta(hours=24)
+KEEP_AT_LEAST_COUNT = 10_000
+PRUNE_EVERY = 1_000  # prune a stream's log each time this many events were added to it
+
+
+class HasPk(Protocol):
+    pk: Any
+
+
+def stream_name(draft: HasPk, audience: str = PUBLIC) -> str:
+    return f"draft.{draft.pk}" if audience == PUBLIC else f"draft.{draft.pk}.{audience}"
+
+
+def group_name(stream: str) -> str:
+    """The channel-layer group of a stream (group names allow only [a-zA-Z0-9._-])."""
+    return f"ev.{stream}"
+
+
+def encode(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def latest_seq(stream: str) -> int:
+    return EventStream.objects.filter(name=stream).values_list("seq", flat=True).first() or 0
+
+
+def _next_seq(stream: str) -> int:
+    EventStream.objects.get_or_create(name=stream)
+    # An UPDATE takes the row lock, so concurrent writers queue here in commit order.
+    EventStream.objects.filter(name=stream).update(seq=F("seq") + 1)
+    return EventStream.objects.values_list("seq", flat=True).get(name=stream)
+
+
+def broadcast_on_commit(
+    *, draft: HasPk, type: str, data: dict[str, Any], audience: str = PUBLIC
+) -> int | None:
+    """Log the event with the stream's next seq now; send it to the group once committed.
+
+    Events for the moderators' audience get no seq and are not logged: the moderation queue
+    reloads its state over HTTP when it reconnects.
+    """
+    stream = stream_name(draft, audience)
+    if audience != PUBLIC:
+        text = encode({"type": type, **data})
+        transaction.on_commit(lambda: send_now(stream, text), robust=True)
+        return None
+    with transaction.atomic():
+        seq = _next_seq(stream)
+        text = encode({"type": type, "seq": seq, **data})
+        Event.objects.create(stream=stream, seq=seq, type=type, text=text)
+        if seq % PRUNE_EVERY == 0:
+            events_prune(stream=stream)
+        transaction.on_commit(lambda: send_now(stream, text), robust=True)
+    return seq
+
+
+def send_now(stream: str, text: str) -> None:
+    """Hand already-encoded text to the channel layer. Only for this module and presence."""
+    layer = get_channel_layer()
+    try:
+        async_to_sync(layer.group_send)(
+            group_name(stream), {"type": "hub.event", "stream": stream, "text": text}
+        )
+    except Exception:
+        # The data is saved; a client that missed this event gets it by `resume`.
+        logger.exception("could not broadcast on %s", stream)
+
+
+def events_since(stream: str, since: int) -> list[str] | None:
+    """The texts of events after `since`, in order, or None when some are no longer kept."""
+    texts = list(
+        Event.objects.filter(stream=stream, seq__gt=since)
+        .order_by("seq")
+        .values_list("seq", "text")
+    )
+    latest = latest_seq(stream)
+    if since > latest:
+        return None
+    expected = latest - since
+    if len(texts) != expected:
+        return None
+    return [text for _, text in texts]
+
+
+def events_prune(*, stream: str | None = None, now=None) -> int:
+    """Delete events older than a day, keeping the newest 10,000 of every stream."""
+    now = now or timezone.now()
+    streams = EventStream.objects.all()
+    if stream is not None:
+        streams = streams.filter(name=stream)
+    deleted = 0
+    for name, seq in streams.values_list("name", "seq"):
+        deleted += Event.objects.filter(
+            stream=name, created_at__lt=now - KEEP_AT_LEAST, seq__lte=seq - KEEP_AT_LEAST_COUNT
+        ).delete()[0]
+    return deleted

@@ -1,0 +1,38 @@
+"""Per-user rate limits in fixed one-minute windows, kept in the cache (Redis when configured)."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from .errors import ActionRefused
+
+DEFAULT_LIMITS = {"comment": 10, "vote": 120, "support": 120, "flag": 20, "socket": 600}
+
+
+def limit_for(action: str) -> int:
+    return getattr(settings, "RATE_LIMITS", {}).get(action, DEFAULT_LIMITS[action])
+
+
+def ratelimit_hit(*, action: str, ident: str, now: float | None = None) -> None:
+    """Count one `action` by `ident`; refuse with `rate_limited` past the per-minute limit."""
+    limit = limit_for(action)
+    window = int((now or time.time()) // 60)
+    key = f"rl:{action}:{ident}:{window}"
+    if cache.add(key, 1, timeout=120):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=120)
+            count = 1
+    if count > limit:
+        raise ActionRefused(
+            "rate_limited",
+            _(
+                "That was a lot at once. Please wait a minute and try again (at most %(limit)s per minute)."
+            )
+            % {"limit": limit},
+        )

@@ -1,0 +1,63 @@
+"""The two roles besides citizens, kept as Django groups (created by a migration)."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+
+MODERATORS = "moderators"
+WORKING_GROUP = "working_group"
+
+# What people type on the command line -> the group it grants.
+ROLE_GROUPS = {"moderator": MODERATORS, "working_group": WORKING_GROUP}
+
+
+def _in_group(user: AbstractBaseUser | AnonymousUser, group: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # Cache per user object: templates and permission checks ask many times per request.
+    cache = user.__dict__.setdefault("_role_cache", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user.__dict__["_role_cache"] = cache
+    return group in cache
+
+
+def is_moderator(user) -> bool:
+    return _in_group(user, MODERATORS)
+
+
+def is_working_group(user) -> bool:
+    return _in_group(user, WORKING_GROUP)
+
+
+def role_grant(*, user: AbstractBaseUser, role: str) -> None:
+    """Add the user to the group behind `role` ("moderator" or "working_group")."""
+    group = Group.objects.get(name=ROLE_GROUPS[role])
+    user.groups.add(group)
+    user.__dict__.pop("_role_cache", None)
+
+
+def role_required(check):
+    """Decorate a view: anonymous visitors go to the login page, others without the role get 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+working_group_required = role_required(is_working_group)
+moderator_required = role_required(is_moderator)
+staff_role_required = role_required(lambda user: is_working_group(user) or is_moderator(user))

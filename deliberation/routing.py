@@ -1,0 +1,9 @@
+"""Websocket routes: wiring, like urls.py."""
+
+from django.urls import path
+
+from comments.consumers import DraftConsumer
+
+websocket_urlpatterns = [
+    path("ws/drafts/<slug:slug>/", DraftConsumer.as_asgi()),
+]

@@ -1,0 +1,29 @@
+"""URL wiring: the one place (with routing.py and asgi.py) that names the apps."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from deliberation import views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/", include("drafts.api_urls")),
+    path("api/", include("comments.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("deliberation.accounts.urls")),
+    path("", include("drafts.urls")),
+    path("", include("comments.urls")),
+    path("<slug:name>/", views.page, name="page"),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,379 @@
+"""Read an uploaded draft file into text that ``splitting`` can split.
+
+The type is decided by the content, the file name only tells Markdown from plain text:
+a Word file (.docx, a ZIP package with ``word/document.xml``) becomes Markdown, .md and
+.markdown are Markdown, .txt is plain text. Everything else is refused with a message that says
+what to do instead.
+
+Pure: no database access.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePath
+from urllib.parse import quote, urlsplit
+
+from django.utils.translation import gettext
+
+FORMAT_MARKDOWN = "markdown"
+FORMAT_TEXT = "text"
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# A .docx is compressed; its XML may unpack to far more than the upload. Beyond this it is
+# a zip bomb or mostly pictures, neither of which we want to parse.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5_000
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
+TEXT_EXTENSIONS = frozenset({".txt"})
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and any password-protected .docx
+_PDF_MAGIC = b"%PDF-"
+_BINARY_MAGICS = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"MZ",  # Windows executable
+    b"\x7fELF",
+    b"\x1f\x8b",  # gzip
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"{\\rtf",
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Windows editors call "Unicode"
+# Text has few C0 controls besides tab, newline, carriage return and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+_HEADING_STYLE = re.compile(r"^(?:heading|überschrift)\s*(\d)$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"list|liste", re.IGNORECASE)
+_NUMBERED_STYLE = re.compile(r"number|nummer", re.IGNORECASE)
+# Characters that mean something to Markdown anywhere in a line, escaped with a backslash.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# ...and at the start of a line: list items, setext underlines, numbered lists.
+_MARKDOWN_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])", re.MULTILINE)
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_WHITESPACE = re.compile(r"\s+")
+
+
+class DraftFileError(ValueError):
+    """The upload cannot be read; the message says what to do."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def text_from_upload(filename: str, data: bytes) -> tuple[str, str]:
+    """Return (source, format) for an uploaded file; format is "markdown" or "text"."""
+    if not data.strip():
+        raise DraftFileError(
+            gettext("The file is empty. Choose the file that contains the draft's text.")
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DraftFileError(
+            gettext(
+                "The file is too large: %(size)s, the limit is %(limit)s. "
+                "Remove pictures from it or paste the text instead."
+            )
+            % {"size": _megabytes(len(data)), "limit": _megabytes(MAX_UPLOAD_BYTES)}
+        )
+    extension = PurePath(filename).suffix.lower()
+    if data.startswith(_OLE_MAGIC):
+        raise DraftFileError(
+            gettext(
+                "This Word file is password-protected or in the old .doc format. "
+                "Save it as .docx without a password and upload it again."
+            )
+        )
+    if data.startswith(_ZIP_MAGIC) or extension == ".docx":
+        return _docx_markdown(data), FORMAT_MARKDOWN
+    if data.startswith(_PDF_MAGIC):
+        raise DraftFileError(
+            gettext(
+                "PDF files cannot be imported. Upload the draft as .docx, .md or .txt, "
+                "or copy its text and paste it."
+            )
+        )
+    text = _decode(data)
+    if extension in MARKDOWN_EXTENSIONS:
+        return text, FORMAT_MARKDOWN
+    if extension in TEXT_EXTENSIONS:
+        return text, FORMAT_TEXT
+    raise DraftFileError(
+        gettext(
+            "Files ending in “%(extension)s” are not supported. "
+            "Upload the draft as .docx, .md (Markdown) or .txt."
+        )
+        % {"extension": extension or filename}
+    )
+
+
+def _not_a_text_file() -> DraftFileError:
+    return DraftFileError(
+        gettext(
+            "This file is neither text nor a Word document. "
+            "Upload the draft as .docx, .md (Markdown) or .txt."
+        )
+    )
+
+
+def _decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _not_a_text_file() from None
+    if data.startswith(_BINARY_MAGICS) or b"\x00" in data:
+        raise _not_a_text_file()
+    try:
+        text = data.removeprefix(_UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise DraftFileError(
+                gettext(
+                    "The text's encoding cannot be recognized. "
+                    "Save the file as UTF-8 text and upload it again."
+                )
+            ) from None
+    if len(_CONTROL.findall(text)) > max(3, len(text) // 100):
+        raise _not_a_text_file()
+    return text
+
+
+# --- Word -------------------------------------------------------------------------------
+
+
+def _broken_docx() -> DraftFileError:
+    return DraftFileError(
+        gettext(
+            "This .docx file cannot be read: it is damaged or not really a Word document. "
+            "Open it in Word or LibreOffice, save it as .docx again and upload it."
+        )
+    )
+
+
+def _open_docx(data: bytes):
+    """Open a Word document after checking the package is a sane .docx."""
+    import docx  # imported here: only uploads need it, and it pulls in lxml
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            names = {member.filename for member in members}
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _broken_docx() from None
+    if "word/document.xml" not in names:
+        if "[Content_Types].xml" in names:  # another Office format: .xlsx, .pptx, .odt
+            raise _not_a_text_file()
+        raise _broken_docx()
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise DraftFileError(
+            gettext(
+                "This .docx file is too large when unpacked. "
+                "Remove pictures from it or paste the text instead."
+            )
+        )
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception:  # python-docx raises KeyError, ValueError, lxml errors, ... on bad XML
+        raise _broken_docx() from None
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_INLINE.sub(r"\\\1", text)
+
+
+def _escape_line_starts(text: str) -> str:
+    return _MARKDOWN_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
+def _link_target(url: str) -> str | None:
+    """Return the URL for a Markdown link, or None if it is not a web or mail link."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in _LINK_SCHEMES:
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def _wrap(text: str, bold: bool, italic: bool) -> str:
+    """Put emphasis markers around text, leaving its outer whitespace outside them.
+
+    Markers are ``**`` and ``*`` (not ``_``): asterisks also work inside a word.
+    """
+    core = text.strip()
+    if not core or not (bold or italic):
+        return text
+    marker = ("**" if bold else "") + ("*" if italic else "")
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}{marker}{core}{marker}{trail}"
+
+
+def _runs(paragraph) -> Iterator[tuple[str, bool, bool, str | None]]:
+    """Yield (text, bold, italic, link) for each run, hyperlinks included."""
+    from docx.text.hyperlink import Hyperlink
+
+    for item in paragraph.iter_inner_content():
+        if isinstance(item, Hyperlink):
+            target = _link_target(item.url) if item.url else None
+            for run in item.runs:
+                yield run.text, bool(run.bold), bool(run.italic), target
+        else:
+            style = item.style.name if item.style is not None else ""
+            yield (
+                item.text,
+                bool(item.bold) or style == "Strong",
+                bool(item.italic) or style == "Emphasis",
+                None,
+            )
+
+
+def _inline_markdown(paragraph) -> str:
+    """Return the paragraph's text as Markdown, with emphasis and links."""
+    groups: list[list] = []  # [text, bold, italic, link], runs with equal formatting merged
+    for text, bold, italic, link in _runs(paragraph):
+        if groups and groups[-1][1:] == [bold, italic, link]:
+            groups[-1][0] += text
+        else:
+            groups.append([text, bold, italic, link])
+    parts = []
+    for text, bold, italic, link in groups:
+        markdown = _wrap(_escape(text), bold, italic)
+        if link and markdown.strip():
+            markdown = f"[{markdown}]({link})"
+        parts.append(markdown)
+    lines = [line.strip() for line in "".join(parts).split("\n")]
+    return _escape_line_starts("\n".join(line for line in lines if line))
+
+
+def _style_name(paragraph) -> str:
+    try:
+        return paragraph.style.name or ""
+    except (KeyError, ValueError, AttributeError):
+        return ""
+
+
+def _heading_level(style: str) -> int | None:
+    if style == "Title":
+        return 1
+    match = _HEADING_STYLE.match(style)
+    return min(max(int(match[1]), 1), 6) if match else None
+
+
+def _numbering(paragraph, document) -> tuple[int, bool] | None:
+    """Return (nesting level, numbered?) for a list paragraph, None for other paragraphs."""
+    style = _style_name(paragraph)
+    p_pr = paragraph._p.pPr
+    num_pr = p_pr.numPr if p_pr is not None else None
+    if num_pr is None:
+        if not _LIST_STYLE.search(style):
+            return None
+        # "List Bullet 2" is the second level.
+        level = int(style[-1]) - 1 if style[-1:].isdigit() else 0
+        return min(level, 8), bool(_NUMBERED_STYLE.search(style))
+    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+    numbered = _NUMBERED_STYLE.search(style) is not None
+    if num_pr.numId is not None:
+        numbered = _number_format(document, num_pr.numId.val, level) not in (None, "bullet")
+    return min(level, 8), numbered
+
+
+def _number_format(document, num_id: int, level: int) -> str | None:
+    """Look up the w:numFmt ("bullet", "decimal", ...) of a numbering level."""
+    try:
+        numbering = document.part.numbering_part.element
+        abstract = numbering.xpath(f'./w:num[@w:numId="{int(num_id)}"]/w:abstractNumId/@w:val')
+        if not abstract:
+            return None
+        formats = numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{int(abstract[0])}"]'
+            f'/w:lvl[@w:ilvl="{int(level)}"]/w:numFmt/@w:val'
+        )
+    except (KeyError, NotImplementedError, ValueError):
+        return None
+    return str(formats[0]) if formats else None
+
+
+def _list_item(text: str, level: int, numbered: bool) -> str:
+    # 4 spaces a level nest under both "- " and "1. " without turning into a code block.
+    indent = "    " * level
+    marker = "1. " if numbered else "- "
+    continuation = "\\\n" + indent + " " * len(marker)
+    return indent + marker + continuation.join(text.split("\n"))
+
+
+def _table_markdown(table) -> str:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            text = _WHITESPACE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip()
+            cells.append(_escape(text))
+        rows.append(cells)
+    if not any(any(cells) for cells in rows):
+        return ""
+    width = max(len(cells) for cells in rows)
+    lines = []
+    for index, cells in enumerate(rows):
+        cells = cells + [""] * (width - len(cells))
+        lines.append("| " + " | ".join(cells) + " |")
+        if index == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+def _docx_markdown(data: bytes) -> str:
+    """Convert a .docx to Markdown: headings, lists, tables, bold, italic, links."""
+    from docx.table import Table
+
+    document = _open_docx(data)
+    blocks: list[str] = []
+    items: list[str] = []  # the list being collected: consecutive list paragraphs
+
+    def end_list() -> None:
+        if items:
+            blocks.append("\n".join(items))
+            items.clear()
+
+    for element in document.iter_inner_content():
+        if isinstance(element, Table):
+            end_list()
+            blocks.append(_table_markdown(element))
+            continue
+        style = _style_name(element)
+        level = _heading_level(style)
+        if level is not None:
+            end_list()
+            # An ATX heading's text cannot start a list, so only inline escapes are needed.
+            text = _escape(_WHITESPACE.sub(" ", element.text).strip())
+            if text:
+                blocks.append("#" * level + " " + text)
+            continue
+        text = _inline_markdown(element)
+        if not text:
+            continue
+        numbering = _numbering(element, document)
+        if numbering is not None:
+            items.append(_list_item(text, *numbering))
+            continue
+        end_list()
+        blocks.append(text.replace("\n", "\\\n"))
+    end_list()
+    markdown = "\n\n".join(block for block in blocks if block)
+    if not markdown.strip():
+        raise DraftFileError(
+            gettext("The Word document contains no text. Choose the file with the draft's text.")
+        )
+    return markdown

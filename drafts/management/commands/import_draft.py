@@ -1,0 +1,71 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from drafts import services
+from drafts.importing import DraftFileError, text_from_upload
+from drafts.models import Draft, ModerationMode
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a draft from Markdown, plain text or .docx. With --slug of an existing draft, "
+        "publish the file as its next version (paragraph keys are kept). Prints the slug last."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--title", required=True)
+        parser.add_argument("--slug", default="")
+        parser.add_argument(
+            "--open", action="store_true", help="open the consultation now (three weeks)"
+        )
+        parser.add_argument(
+            "--moderation", choices=ModerationMode.values, default=ModerationMode.PRE
+        )
+        parser.add_argument("--message", default="", help="what changed, for the version history")
+        parser.add_argument("--user", default="", help="username recorded as the author")
+
+    def handle(self, *args, file: Path, title, slug, open, moderation, message, user, **options):
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        author = None
+        if user:
+            author = get_user_model().objects.filter(username=user).first()
+            if author is None:
+                raise CommandError(f"No user named “{user}”.")
+        try:
+            text, source_format = text_from_upload(file.name, file.read_bytes())
+            with transaction.atomic():
+                draft = Draft.objects.filter(slug=slug).first() if slug else None
+                if draft is None:
+                    draft = services.draft_create(
+                        title=title,
+                        slug=slug,
+                        text=text,
+                        source_format=source_format,
+                        moderation=moderation,
+                        user=author,
+                        message=message,
+                    )
+                else:
+                    services.draft_publish_version(
+                        draft=draft,
+                        text=text,
+                        source_format=source_format,
+                        user=author,
+                        message=message or f"Import of {file.name}",
+                    )
+                if open:
+                    services.draft_open(draft=draft)
+        except (DraftFileError, ValidationError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            raise CommandError(" ".join(messages)) from exc
+        draft.refresh_from_db()
+        self.stdout.write(
+            f"Version {draft.version} of “{draft.title}”, {draft.paragraphs.filter(archived=False).count()} paragraphs, status {draft.status}."
+        )
+        self.stdout.write(draft.slug)

@@ -1,0 +1,164 @@
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Revision
+
+
+class DraftStatus(models.TextChoices):
+    PREPARATION = "preparation", _("in preparation")
+    CONSULTATION = "consultation", _("open for comments")
+    CLOSED = "closed", _("consultation closed")
+    FINAL = "final", _("final version")
+
+
+class ModerationMode(models.TextChoices):
+    PRE = "pre", _("pre-moderation: comments appear once released")
+    POST = "post", _("post-moderation: comments appear at once")
+
+
+class Draft(models.Model):
+    """A guidelines text under consultation; its status follows the consultation window."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in the address"), max_length=80, unique=True)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=5000)
+    opens_at = models.DateTimeField(_("consultation opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("consultation closes"), null=True, blank=True)
+    is_final = models.BooleanField(_("adopted as final"), default=False)
+    moderation = models.CharField(
+        _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.PRE
+    )
+    version = models.PositiveIntegerField(_("current version"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-created_at"]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("draft_detail", kwargs={"slug": self.slug})
+
+    def status_at(self, now: datetime) -> str:
+        if self.is_final:
+            return DraftStatus.FINAL
+        if self.opens_at is None or now < self.opens_at:
+            return DraftStatus.PREPARATION
+        if self.closes_at is not None and now >= self.closes_at:
+            return DraftStatus.CLOSED
+        return DraftStatus.CONSULTATION
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def get_status_display(self) -> str:
+        return DraftStatus(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DraftStatus.CONSULTATION
+
+    @property
+    def is_pre_moderated(self) -> bool:
+        return self.moderation == ModerationMode.PRE
+
+
+class ParagraphKind(models.TextChoices):
+    HEADING = "heading", _("heading")
+    TEXT = "text", _("text")
+    LIST = "list", _("list")
+    QUOTE = "quote", _("quote")
+    TABLE = "table", _("table")
+
+
+class Paragraph(models.Model):
+    """One block of a draft; its key stays the same across versions while the text evolves."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="paragraphs")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(
+        max_length=10, choices=ParagraphKind.choices, default=ParagraphKind.TEXT
+    )
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=20, blank=True)
+    source = models.TextField()
+    html = models.TextField(help_text="sanitized by deliberation.sanitizing")
+    text = models.TextField(help_text="plain text, for matching and diffs")
+    # A paragraph that a later version removed is archived, never deleted: comments point at it.
+    archived = models.BooleanField(default=False)
+    created_in_version = models.PositiveIntegerField(default=1)
+    archived_in_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["draft", "archived", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.draft.slug} #{self.position}: {self.text[:60]}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.key}"
+
+
+class DraftVersion(models.Model):
+    """A published version: meta data of the reversion revision that holds its paragraphs."""
+
+    revision = models.OneToOneField(
+        Revision, on_delete=models.CASCADE, related_name="draft_version"
+    )
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    message = models.CharField(_("what changed"), max_length=500)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    source = models.TextField(help_text="the whole text as published (Markdown)")
+    source_format = models.CharField(max_length=10, default="markdown")
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["draft", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft.slug} v{self.number}"
+
+
+# Versions: each published version is one revision holding the draft and all its live paragraphs.
+# Counters and bookkeeping fields are left out; only the text and its shape are versioned.
+import reversion  # noqa: E402
+
+reversion.register(Draft, fields=["title", "slug", "introduction"])
+reversion.register(
+    Paragraph,
+    fields=[
+        "draft",
+        "key",
+        "position",
+        "kind",
+        "level",
+        "section",
+        "source",
+        "html",
+        "text",
+        "archived",
+    ],
+)

@@ -1,0 +1,142 @@
+"""Reads on drafts: lists, paragraphs of any version, diffs. No writes here."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from reversion.models import Version
+
+from deliberation.roles import is_working_group
+
+from .diffing import DraftDiff, Side, diff_versions
+from .models import Draft, DraftStatus, DraftVersion, Paragraph
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    """A paragraph as it stood in one version (the current one or an older one)."""
+
+    key: str
+    position: int
+    kind: str
+    level: int | None
+    section: str
+    html: str
+    text: str
+    number: int | None  # running number of non-heading paragraphs, as people cite them
+    pk: int | None = None  # the row, for the current version
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.key}"
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading"
+
+    @property
+    def heading_tag(self) -> str:
+        # The draft's own title is the page's h1; its headings start at h2.
+        return f"h{min(max(self.level or 1, 1) + 1, 6)}"
+
+
+def _numbered(rows: list[dict]) -> list[ParagraphView]:
+    views, number = [], 0
+    for row in sorted(rows, key=lambda r: r["position"]):
+        is_heading = row["kind"] == "heading"
+        if not is_heading:
+            number += 1
+        views.append(
+            ParagraphView(
+                key=str(row["key"]),
+                position=row["position"],
+                kind=row["kind"],
+                level=row["level"],
+                section=row["section"],
+                html=row["html"],
+                text=row["text"],
+                number=None if is_heading else number,
+                pk=row.get("id"),
+            )
+        )
+    return views
+
+
+FIELDS = ("id", "key", "position", "kind", "level", "section", "html", "text")
+
+
+def draft_get(*, slug: str) -> Draft:
+    draft = Draft.objects.filter(slug=slug).first()
+    if draft is None:
+        raise Http404(slug)
+    return draft
+
+
+def draft_visible_to(*, draft: Draft, user) -> bool:
+    """Drafts in preparation are seen only by the working group."""
+    return draft.status != DraftStatus.PREPARATION or is_working_group(user)
+
+
+def draft_list(*, user) -> list[Draft]:
+    drafts = list(Draft.objects.all())
+    now = timezone.now()
+    visible = [
+        d for d in drafts if d.status_at(now) != DraftStatus.PREPARATION or is_working_group(user)
+    ]
+    order = {
+        DraftStatus.CONSULTATION: 0,
+        DraftStatus.PREPARATION: 1,
+        DraftStatus.CLOSED: 2,
+        DraftStatus.FINAL: 3,
+    }
+    return sorted(visible, key=lambda d: order[d.status_at(now)])
+
+
+def paragraphs_current(*, draft: Draft) -> list[ParagraphView]:
+    return _numbered(list(draft.paragraphs.filter(archived=False).values(*FIELDS)))
+
+
+def version_get(*, draft: Draft, number: int) -> DraftVersion:
+    version = draft.versions.filter(number=number).select_related("revision").first()
+    if version is None:
+        raise Http404(f"{draft.slug} v{number}")
+    return version
+
+
+def paragraphs_at_version(*, draft: Draft, number: int) -> list[ParagraphView]:
+    """The live paragraphs of version `number`, read back from its reversion revision."""
+    if number == draft.version:
+        return paragraphs_current(draft=draft)
+    version = version_get(draft=draft, number=number)
+    rows = []
+    for stored in Version.objects.get_for_model(Paragraph).filter(revision_id=version.revision_id):
+        fields = stored.field_dict
+        if fields.get("archived"):
+            continue
+        rows.append({**{f: fields.get(f) for f in FIELDS if f != "id"}, "id": None})
+    return _numbered(rows)
+
+
+def versions_list(*, draft: Draft) -> QuerySet[DraftVersion]:
+    return draft.versions.select_related("author").order_by("-number")
+
+
+def _sides(paragraphs: list[ParagraphView]) -> list[Side]:
+    return [
+        Side(
+            key=p.key, position=p.position, text=p.text, html=p.html, kind=p.kind, section=p.section
+        )
+        for p in paragraphs
+    ]
+
+
+def versions_diff(*, draft: Draft, a: int, b: int, key: UUID | None = None) -> DraftDiff:
+    """What changed from version `a` to version `b`, optionally for one paragraph only."""
+    old = paragraphs_at_version(draft=draft, number=a)
+    new = paragraphs_at_version(draft=draft, number=b)
+    if key is not None:
+        old = [p for p in old if p.key == str(key)]
+        new = [p for p in new if p.key == str(key)]
+    return diff_versions(_sides(old), _sides(new))

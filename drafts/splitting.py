@@ -1,0 +1,245 @@
+"""Split a draft's text into the blocks that citizens comment on.
+
+A block is what a reader perceives as one unit: a heading, a paragraph, a whole list (nested
+lists included), a quote, a table or a code block. Markdown is parsed with markdown-it-py
+(CommonMark plus tables, raw HTML off); plain text is split at blank lines. Every block's HTML
+passes through ``clean_draft_html``, its plain ``text`` is what matching and diffing compare.
+
+Pure: no database access, so it is tested without one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.translation import gettext
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from deliberation.sanitizing import clean_draft_html, normalize_text
+
+MAX_SOURCE_CHARS = 2_000_000
+MAX_BLOCKS = 2_000
+MAX_PLAIN_HEADING_CHARS = 120
+
+KIND_HEADING = "heading"
+KIND_TEXT = "text"
+KIND_LIST = "list"
+KIND_QUOTE = "quote"
+KIND_TABLE = "table"
+
+_ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+# "3.", "3.2", "3.2.1" (at most three digits a part, so a year is no section), "§ 4", "§ 4a",
+# and roman numerals with a dot ("IV."), each followed by a space or the end of the heading.
+_SECTION = re.compile(
+    r"^(?:§+\s*(?P<paragraph>\d{1,4}[a-z]?)"
+    r"|(?P<number>\d{1,3}(?:\.\d{1,3})*)\.?"
+    rf"|(?P<roman>(?=[IVXLCDM]){_ROMAN})\.)"
+    r"(?=\s|$)"
+)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_WHITESPACE = re.compile(r"\s+")
+_BULLET_ITEM = re.compile(r"^[-*•]\s+(?P<text>.*)$")
+_ENUMERATED_ITEM = re.compile(r"^(?P<marker>\d{1,3}|[a-zA-Z])[.)]\s+(?P<text>.*)$")
+
+_BLOCK_KINDS = {
+    "heading_open": KIND_HEADING,
+    "paragraph_open": KIND_TEXT,
+    "bullet_list_open": KIND_LIST,
+    "ordered_list_open": KIND_LIST,
+    "blockquote_open": KIND_QUOTE,
+    "table_open": KIND_TABLE,
+    "fence": KIND_TEXT,
+    "code_block": KIND_TEXT,
+}
+_TEXT_CHILDREN = frozenset({"text", "code_inline"})
+_BREAK_CHILDREN = frozenset({"softbreak", "hardbreak"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One commentable unit of a draft."""
+
+    kind: str  # "heading" | "text" | "list" | "quote" | "table"
+    source: str  # the block's source as written, stripped
+    html: str  # rendered and passed through clean_draft_html
+    text: str  # plain text, whitespace collapsed, for matching and diffing
+    level: int | None = None  # heading level 1-6, else None
+    section: str = ""  # "3.2" for "3.2 Formate", "4" for "§ 4"; "" if none
+
+
+class SplitError(ValueError):
+    """The text cannot be split; the message says what to fix."""
+
+
+def _markdown() -> MarkdownIt:
+    # xhtmlOut off: "<br>" as bleach writes it, so the HTML does not change when cleaned twice.
+    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+
+
+_MD = _markdown()
+
+
+def section_number(heading: str) -> str:
+    """Return the section number a heading starts with ("3.2", "4", "IV"), or ""."""
+    match = _SECTION.match(heading.strip())
+    if not match:
+        return ""
+    return match.group("paragraph") or match.group("number") or match.group("roman") or ""
+
+
+def _section_depth(section: str) -> int:
+    return min(section.count(".") + 1, 6)
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _check_size(source: str) -> None:
+    if len(source) > MAX_SOURCE_CHARS:
+        raise SplitError(
+            gettext(
+                "The text is too long: %(size)d characters, the limit is %(limit)d. "
+                "Shorten it or split the draft into several drafts."
+            )
+            % {"size": len(source), "limit": MAX_SOURCE_CHARS}
+        )
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_BLOCKS:
+        raise SplitError(
+            gettext(
+                "The text has too many paragraphs: %(count)d, the limit is %(limit)d. "
+                "Split the draft into several drafts."
+            )
+            % {"count": count, "limit": MAX_BLOCKS}
+        )
+
+
+def _empty_error() -> SplitError:
+    return SplitError(gettext("The text is empty. Paste or upload the draft's text."))
+
+
+def _normalized(source: str, *, markdown: bool) -> str:
+    _check_size(source)
+    text = normalize_text(source, keep_hard_breaks=markdown)
+    if not text:
+        raise _empty_error()
+    return text
+
+
+def _top_level_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Return (start, end) token index ranges of the top-level blocks."""
+    spans = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = index + 1
+        if token.nesting == 1:
+            while tokens[end].level != token.level or tokens[end].nesting != -1:
+                end += 1
+            end += 1
+        if token.type in _BLOCK_KINDS:
+            spans.append((index, end))
+        index = end
+    return spans
+
+
+def _plain_text(tokens: Sequence[Token]) -> str:
+    """Concatenate the visible text of a token range (image descriptions are not shown)."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            parts.append(token.content)
+        elif token.type == "inline":
+            for child in token.children or ():
+                if child.type in _TEXT_CHILDREN:
+                    parts.append(child.content)
+                elif child.type in _BREAK_CHILDREN:
+                    parts.append(" ")
+            parts.append(" ")
+    return _collapse("".join(parts))
+
+
+def split_markdown(source: str) -> list[Block]:
+    """Split Markdown into blocks; raise SplitError if it is empty or too large."""
+    text = _normalized(source, markdown=True)
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    spans = _top_level_spans(tokens)
+    _check_count(len(spans))
+    lines = text.split("\n")
+    blocks = []
+    for start, end in spans:
+        first = tokens[start]
+        block_tokens = tokens[start:end]
+        plain = _plain_text(block_tokens)
+        if not plain:  # e.g. a paragraph holding only an image, which is not supported
+            continue
+        line_start, line_end = first.map or (0, 0)
+        kind = _BLOCK_KINDS[first.type]
+        level = int(first.tag[1]) if kind == KIND_HEADING else None
+        blocks.append(
+            Block(
+                kind=kind,
+                source="\n".join(lines[line_start:line_end]).strip(),
+                html=clean_draft_html(_MD.renderer.render(block_tokens, _MD.options, env)).strip(),
+                text=plain,
+                level=level,
+                section=section_number(plain) if kind == KIND_HEADING else "",
+            )
+        )
+    if not blocks:
+        raise _empty_error()
+    return blocks
+
+
+def _plain_heading(chunk: str) -> Block | None:
+    if "\n" in chunk or len(chunk) > MAX_PLAIN_HEADING_CHARS or chunk.endswith("."):
+        return None
+    section = section_number(chunk)
+    if not section:
+        return None
+    level = _section_depth(section)
+    html = f"<h{level}>{escape(chunk)}</h{level}>"
+    return Block(KIND_HEADING, chunk, clean_draft_html(html), _collapse(chunk), level, section)
+
+
+def _plain_list(chunk: str) -> Block | None:
+    lines = chunk.split("\n")
+    bullets = [_BULLET_ITEM.match(line.strip()) for line in lines]
+    if all(bullets):
+        tag, items = "ul", [match["text"] for match in bullets if match]
+    else:
+        enumerated = [_ENUMERATED_ITEM.match(line.strip()) for line in lines]
+        if not all(enumerated):
+            return None
+        markers = [match["marker"] for match in enumerated if match]
+        if markers == [str(number) for number in range(1, len(markers) + 1)]:
+            tag, items = "ol", [match["text"] for match in enumerated if match]
+        else:
+            # "a)" or a list starting at 3: <ol> would renumber it 1, 2, 3, so the markers
+            # stay part of the text.
+            tag, items = "ul", [line.strip() for line in lines]
+    html = f"<{tag}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + f"</{tag}>"
+    return Block(KIND_LIST, chunk, clean_draft_html(html), _collapse(" ".join(items)))
+
+
+def _plain_paragraph(chunk: str) -> Block:
+    html = "<p>" + "<br>\n".join(escape(line) for line in chunk.split("\n")) + "</p>"
+    return Block(KIND_TEXT, chunk, clean_draft_html(html), _collapse(chunk))
+
+
+def split_plain_text(source: str) -> list[Block]:
+    """Split plain text at blank lines into blocks; raise SplitError if empty or too large."""
+    chunks = [chunk.strip() for chunk in _BLANK_LINES.split(_normalized(source, markdown=False))]
+    chunks = [chunk for chunk in chunks if chunk]
+    _check_count(len(chunks))
+    return [
+        _plain_heading(chunk) or _plain_list(chunk) or _plain_paragraph(chunk) for chunk in chunks
+    ]

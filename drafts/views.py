@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation.roles import is_working_group, working_group_required
+
+from . import selectors, services
+from .forms import DraftCreateForm, DraftOpenForm, DraftTextForm
+
+
+def home(request):
+    return render(
+        request,
+        "drafts/home.html",
+        {
+            "drafts": selectors.draft_list(user=request.user),
+            "can_create": is_working_group(request.user),
+        },
+    )
+
+
+def _visible_draft(request, slug):
+    draft = selectors.draft_get(slug=slug)
+    if not selectors.draft_visible_to(draft=draft, user=request.user):
+        raise Http404(slug)
+    return draft
+
+
+def _preview_or_publish(request, form, draft, publish):
+    """Shared by create and edit: show the preview, or run `publish` and go to the draft."""
+    context = {"form": form, "draft": draft, "preview": None}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "publish" in request.POST:
+                result = publish(data)
+                messages.success(request, _("The version has been published."))
+                return redirect(result.get_absolute_url())
+            preview = services.draft_preview(
+                draft=draft, text=data["text"], source_format=data["source_format"]
+            )
+            context["preview"] = preview
+            context["preview_rows"] = list(zip(preview.blocks, preview.assignments, strict=True))
+        except ValidationError as exc:
+            field = exc.code if exc.code in form.fields else None
+            for message in exc.messages:
+                form.add_error(field, message)
+    template = "drafts/draft_edit.html" if draft else "drafts/draft_create.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@working_group_required
+def draft_create(request):
+    form = DraftCreateForm(request.POST or None, request.FILES or None)
+
+    def publish(data):
+        return services.draft_create(
+            title=data["title"],
+            slug=data["slug"],
+            introduction=data["introduction"],
+            moderation=data["moderation"],
+            text=data["text"],
+            source_format=data["source_format"],
+            message=data["message"],
+            user=request.user,
+        )
+
+    return _preview_or_publish(request, form, None, publish)
+
+
+@working_group_required
+def draft_edit(request, slug):
+    draft = selectors.draft_get(slug=slug)
+    latest = draft.versions.order_by("-number").first()
+    initial = {"text": latest.source, "source_format": latest.source_format} if latest else {}
+    form = DraftTextForm(request.POST or None, request.FILES or None, initial=initial)
+
+    def publish(data):
+        services.draft_publish_version(
+            draft=draft,
+            text=data["text"],
+            source_format=data["source_format"],
+            message=data["message"],
+            user=request.user,
+        )
+        return draft
+
+    return _preview_or_publish(request, form, draft, publish)
+
+
+@working_group_required
+@require_POST
+def draft_open(request, slug):
+    draft = selectors.draft_get(slug=slug)
+    form = DraftOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.draft_open(draft=draft, closes_at=form.cleaned_data["closes_at"])
+            messages.success(request, _("The consultation is open."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Please enter a valid closing date."))
+    return redirect(draft.get_absolute_url())
+
+
+@working_group_required
+@require_POST
+def draft_close(request, slug):
+    draft = selectors.draft_get(slug=slug)
+    services.draft_close(draft=draft)
+    messages.success(request, _("The consultation is closed."))
+    return redirect(draft.get_absolute_url())
+
+
+def versions(request, slug):
+    draft = _visible_draft(request, slug)
+    return render(
+        request,
+        "drafts/versions.html",
+        {
+            "draft": draft,
+            "versions": selectors.versions_list(draft=draft),
+            "can_edit": is_working_group(request.user),
+        },
+    )
+
+
+def version_diff(request, slug, a: int, b: int):
+    draft = _visible_draft(request, slug)
+    version_a = selectors.version_get(draft=draft, number=a)
+    version_b = selectors.version_get(draft=draft, number=b)
+    key = request.GET.get("paragraph") or None
+    try:
+        diff = selectors.versions_diff(draft=draft, a=a, b=b, key=key)
+    except ValidationError as exc:
+        raise Http404(key) from exc
+    return render(
+        request,
+        "drafts/diff.html",
+        {"draft": draft, "a": version_a, "b": version_b, "diff": diff, "paragraph": key},
+    )
+
+
+@working_group_required
+@require_POST
+def version_revert(request, slug, number: int):
+    draft = selectors.draft_get(slug=slug)
+    try:
+        services.draft_revert(draft=draft, number=number, user=request.user)
+        messages.success(
+            request, _("The text of version %(number)s is published again.") % {"number": number}
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("draft_versions", slug=draft.slug)

@@ -1,0 +1,123 @@
+"""Plain fixtures shared by all tests: users per role, drafts to comment on, clean caches."""
+
+import pytest
+from channels.layers import channel_layers
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import translation
+
+from deliberation import hub as hub_module
+from deliberation.roles import role_grant
+
+PASSWORD = "ein-sicheres-Passwort-42"
+
+DRAFT_TEXT = """# Leitlinien für Bürgerbeteiligung
+
+## 1. Präambel
+
+Die Stadt lebt vom Engagement ihrer Bürgerinnen und Bürger, die sich für ihr Viertel einsetzen.
+
+## 2. Grundsätze
+
+Alle Informationen werden rechtzeitig, vollständig und verständlich veröffentlicht.
+
+Beteiligung beginnt so früh, dass Anregungen das Ergebnis noch beeinflussen können.
+
+- Transparenz
+- Verbindlichkeit
+- Inklusion
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    """Fast password hashing, an empty cache and fresh channel layers for every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    channel_layers.backends.clear()
+    hub_module._hubs.clear()
+    # The test client leaves the last request's language active; start each test in German.
+    translation.activate("de")
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str | None = None, **extra):
+        user = get_user_model().objects.create_user(
+            username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+        )
+        if role:
+            role_grant(user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user("anna")
+
+
+@pytest.fixture
+def other_citizen(make_user):
+    return make_user("bernd")
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("mod", role="moderator")
+
+
+@pytest.fixture
+def wg(make_user):
+    return make_user("ak", role="working_group")
+
+
+@pytest.fixture
+def make_draft(wg):
+    from drafts.services import draft_create, draft_open
+
+    def make(
+        text: str = DRAFT_TEXT,
+        moderation: str = "post",
+        open: bool = True,
+        slug: str = "",
+        title="Leitlinien",
+    ):
+        draft = draft_create(title=title, slug=slug, text=text, user=wg, moderation=moderation)
+        if open:
+            draft_open(draft=draft)
+        draft.refresh_from_db()
+        return draft
+
+    return make
+
+
+@pytest.fixture
+def draft(make_draft):
+    """An open, post-moderated draft."""
+    return make_draft(slug="leitlinien")
+
+
+@pytest.fixture
+def pre_draft(make_draft):
+    """An open, pre-moderated draft (comments wait for release)."""
+    return make_draft(slug="vormoderiert", moderation="pre")
+
+
+@pytest.fixture
+def paragraph(draft):
+    return (
+        draft.paragraphs.filter(archived=False).exclude(kind="heading").order_by("position").first()
+    )
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do

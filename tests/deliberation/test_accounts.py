@@ -1,0 +1,123 @@
+"""Sign-up, log-in, log-out, the data download and account deletion, as a person meets them."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "clara",
+        "email": "clara@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_signup_creates_account_and_logs_in(client):
+    response = client.post(reverse("signup"), signup_data(), follow=True)
+    assert response.status_code == 200
+    user = User.objects.get(username="clara")
+    assert user.email == "clara@example.org"
+    assert response.context["user"] == user
+    assert "Willkommen" in response.content.decode()
+
+
+def test_signup_page_links_the_privacy_notice_from_the_consent_box(client):
+    html = client.get(reverse("signup")).content.decode()
+    assert 'href="/datenschutz/"' in html
+    assert 'name="consent"' in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"consent": ""}, "consent", "Datenschutzhinweis"),
+        ({"password1": "12345678", "password2": "12345678"}, "password2", "zu üblich"),
+        ({"password2": "anders-als-vorher-99"}, "password2", "nicht identisch"),
+        ({"email": "keine-adresse"}, "email", "gültige E-Mail-Adresse"),
+    ],
+)
+def test_signup_errors_are_shown_next_to_the_field_in_german(client, overrides, field, message):
+    response = client.post(reverse("signup"), signup_data(**overrides))
+    assert response.status_code == 200
+    assert not User.objects.filter(username="clara").exists()
+    errors = " ".join(response.context["form"].errors[field])
+    assert message in errors
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert 'name="username" value="clara"' in html, "what was typed is kept"
+
+
+def test_signup_refuses_duplicate_username(client, citizen):
+    response = client.post(reverse("signup"), signup_data(username=citizen.username))
+    assert "bereits vergeben" in " ".join(response.context["form"].errors["username"])
+
+
+def test_signup_in_english(client):
+    response = client.post("/en/accounts/signup/", signup_data(consent=""))
+    assert "Please agree to the privacy notice" in response.content.decode()
+
+
+def test_login_and_logout(client, citizen):
+    response = client.post(reverse("login"), {"username": "anna", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405, "log-out is POST only"
+    client.post(reverse("logout"))
+    assert client.get(reverse("profile")).status_code == 302
+
+
+def test_login_with_a_wrong_password_says_so(client, citizen):
+    response = client.post(reverse("login"), {"username": "anna", "password": "falsch"})
+    assert response.status_code == 200
+    assert "Bitte Benutzername und Passwort eingeben" in response.content.decode()
+
+
+def test_login_returns_to_next(client, citizen):
+    response = client.post(
+        reverse("login") + "?next=/drafts/x/%3Fthread%3D1",
+        {"username": "anna", "password": PASSWORD, "next": "/drafts/x/?thread=1"},
+    )
+    assert response["Location"] == "/drafts/x/?thread=1"
+
+
+def test_data_download_contains_the_account(client, citizen):
+    client.force_login(citizen)
+    response = client.get(reverse("profile_data"))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"]["username"] == "anna"
+    assert data["account"]["email"] == "anna@example.org"
+    assert data["participation"] == {"comments": [], "votes": [], "supports": []}
+
+
+def test_account_deletion_needs_the_password(client, citizen):
+    client.force_login(citizen)
+    response = client.post(reverse("profile_delete"), {"password": "falsch"})
+    assert response.status_code == 400
+    assert User.objects.filter(pk=citizen.pk).exists()
+
+
+def test_account_deletion_removes_the_account_and_logs_out(client, citizen):
+    client.force_login(citizen)
+    response = client.post(reverse("profile_delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=citizen.pk).exists()
+    assert client.get(reverse("profile")).status_code == 302
+
+
+def test_password_reset_sends_a_mail(client, citizen, mailoutbox):
+    client.post(reverse("password_reset"), {"email": "anna@example.org"})
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
