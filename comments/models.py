@@ -109,6 +109,9 @@ class ParagraphVote(models.Model):
             models.UniqueConstraint(fields=["paragraph", "user"], name="one_vote_per_paragraph")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.choice} on {self.paragraph_id}"
+
 
 class CommentSupport(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="supports")
@@ -121,6 +124,9 @@ class CommentSupport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="one_support_per_comment")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} supports #{self.comment_id}"
 
 
 class ParagraphTally(models.Model):

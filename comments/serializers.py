@@ -9,6 +9,7 @@ def comment_payload(comment: Comment) -> dict:
         "id": comment.pk,
         "paragraph": str(comment.paragraph.key),
         "parent": comment.parent_id,
+        "root": comment.root_id,
         "author": comment.author.get_username() if comment.author_id else None,
         "body_html": comment.body_html if public else "",
         "created": comment.created_at.isoformat(),

@@ -50,11 +50,16 @@ def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
     return ParagraphTally.objects.get(paragraph_id=paragraph_id)
 
 
-def _announce(comment: Comment) -> None:
+def _announce(comment: Comment, tally: ParagraphTally | None = None) -> None:
     """Tell the public about a published comment, and the moderators about a pending one."""
     if comment.status == CommentStatus.PUBLISHED:
         events.broadcast_on_commit(
-            draft=comment.draft, type="comment.created", data={"comment": comment_payload(comment)}
+            draft=comment.draft,
+            type="comment.created",
+            data={
+                "comment": comment_payload(comment),
+                "comments": tally.comments if tally else None,
+            },
         )
     elif comment.status == CommentStatus.PENDING:
         events.broadcast_on_commit(
@@ -98,9 +103,8 @@ def comment_create(
         version=draft.version,
         status=status,
     )
-    if status == CommentStatus.PUBLISHED:
-        _tally_add(paragraph.pk, comments=1)
-    _announce(comment)
+    tally = _tally_add(paragraph.pk, comments=1) if status == CommentStatus.PUBLISHED else None
+    _announce(comment, tally)
     return comment
 
 
@@ -153,9 +157,15 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     comment.status, comment.body, comment.body_html = CommentStatus.DELETED, "", ""
     comment.save(update_fields=["status", "body", "body_html"])
     if was_public:
-        _tally_add(comment.paragraph_id, comments=-1)
+        tally = _tally_add(comment.paragraph_id, comments=-1)
         events.broadcast_on_commit(
-            draft=comment.draft, type="comment.removed", data={"comment": comment.pk}
+            draft=comment.draft,
+            type="comment.removed",
+            data={
+                "comment": comment.pk,
+                "paragraph": str(comment.paragraph.key),
+                "comments": tally.comments,
+            },
         )
     return comment
 

@@ -1,15 +1,17 @@
 """The reading page and its plain forms; every form works without JavaScript and returns to #p-<key>."""
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
@@ -63,8 +65,33 @@ def _thread_context(request, draft, paragraph, form=None):
     }
 
 
+TEMPLATE_PK = 999_999_999  # stands for the comment's id in the page's <template>
+
+
+def comment_template(draft: Draft) -> SimpleNamespace:
+    """A stand-in comment: the page renders _comment.html with it once, inside a <template>,
+    and the live script fills in each new comment, so the markup has a single source."""
+    return SimpleNamespace(
+        pk=TEMPLATE_PK,
+        depth=0,
+        status="published",
+        author_id=-1,
+        version=draft.version,
+        author=SimpleNamespace(get_username="__AUTHOR__"),
+        created_at=timezone.now(),
+        edited_at=None,
+        support_count=0,
+        body_html="",
+        is_editable=False,
+        parent_id=None,
+        paragraph=SimpleNamespace(key="__PARAGRAPH__"),
+    )
+
+
 def draft_detail(request, slug, form=None, form_key=None, status=200):
     draft = _draft(request, slug)
+    # Read the event position before the state: a client resumes from here, so nothing is lost.
+    seq = events.latest_seq(events.stream_name(draft))
     requested = request.GET.get("version")
     try:
         number = int(requested) if requested else draft.version
@@ -88,7 +115,8 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         "can_edit": is_working_group(request.user),
         "is_moderator": is_moderator(request.user),
         "open_key": open_key,
-        "login_url": reverse("login"),
+        "seq": seq,
+        "comment_template": comment_template(draft) if is_current else None,
     }
     if is_current and open_key:
         paragraph = next((p for p in paragraphs if p.key == open_key), None)

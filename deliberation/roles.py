@@ -32,7 +32,7 @@ def is_working_group(user) -> bool:
 
 def role_grant(*, user: AbstractBaseUser, role: str) -> None:
     """Add the user to the group behind `role` ("moderator" or "working_group")."""
-    group = Group.objects.get(name=ROLE_GROUPS[role])
+    group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
     user.groups.add(group)
     user.__dict__.pop("_role_cache", None)
 

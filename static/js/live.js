@@ -1,0 +1,396 @@
+// Live updates for the reading page. The page works fully without this module: every action
+// is a plain form. With it, new comments, votes and supports appear without reloading, and
+// comments and votes go over the websocket. Protocol: docs/protocol.md.
+
+const article = document.getElementById("draft");
+const strings = document.getElementById("live-strings")?.dataset ?? {};
+const announcer = document.getElementById("live-announcer");
+const statusLine = document.getElementById("live-status");
+const template = document.getElementById("comment-template");
+const TEMPLATE_PK = "999999999";
+
+const state = {
+  socket: null,
+  lastSeq: Number(article?.dataset.seq ?? 0),
+  buffer: new Map(), // seq -> event, received ahead of a gap
+  gapTimer: null,
+  attempt: 0,
+  requests: new Map(), // request_id -> {resolve, reject}
+  nextRequest: 1,
+  announcements: [],
+  announceTimer: null,
+};
+
+if (article?.dataset.live) {
+  connect();
+  enhanceForms(document);
+}
+
+// Connection ---------------------------------------------------------------------------------
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const lang = article.dataset.lang === "en" ? "?lang=en" : "";
+  const socket = new WebSocket(`${scheme}://${location.host}${article.dataset.live}${lang}`);
+  state.socket = socket;
+  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+  socket.addEventListener("close", () => {
+    state.socket = null;
+    for (const { reject } of state.requests.values()) reject(new Error("closed"));
+    state.requests.clear();
+    showStatus(strings.offline);
+    // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
+    const base = Math.min(30000, 1000 * 2 ** state.attempt);
+    state.attempt += 1;
+    setTimeout(connect, base * (0.5 + Math.random()));
+  });
+}
+
+function connected() {
+  return state.socket?.readyState === WebSocket.OPEN;
+}
+
+function send(message) {
+  const request_id = `r${state.nextRequest++}`;
+  return new Promise((resolve, reject) => {
+    state.requests.set(request_id, { resolve, reject });
+    state.socket.send(JSON.stringify({ ...message, request_id }));
+  });
+}
+
+function receive(message) {
+  switch (message.type) {
+    case "hello":
+      state.attempt = 0;
+      showStatus(viewersText(message.viewers));
+      if (message.version > Number(article.dataset.version)) showNewVersion();
+      // Ask for what happened since the page was rendered (or since the last event seen).
+      if (message.seq > state.lastSeq) resume();
+      else if (message.seq < state.lastSeq) location.reload();
+      return;
+    case "ack":
+    case "error": {
+      const pending = state.requests.get(message.request_id);
+      state.requests.delete(message.request_id);
+      if (pending) (message.type === "ack" ? pending.resolve : pending.reject)(message);
+      return;
+    }
+    case "resync":
+      resync();
+      return;
+    case "presence":
+      showStatus(viewersText(message.viewers));
+      return;
+    default:
+      if (typeof message.seq === "number") ordered(message);
+      else apply(message); // moderators' events carry no sequence number
+  }
+}
+
+// Events arrive in order of seq: duplicates are dropped, a gap waits briefly and then resumes.
+function ordered(event) {
+  if (event.seq <= state.lastSeq) return;
+  state.buffer.set(event.seq, event);
+  while (state.buffer.has(state.lastSeq + 1)) {
+    const next = state.buffer.get(state.lastSeq + 1);
+    state.buffer.delete(state.lastSeq + 1);
+    state.lastSeq += 1;
+    apply(next);
+  }
+  clearTimeout(state.gapTimer);
+  if (state.buffer.size) state.gapTimer = setTimeout(resume, 800);
+}
+
+function resume() {
+  if (connected()) send({ action: "resume", since: state.lastSeq }).catch(() => {});
+}
+
+async function resync() {
+  // Events are no longer kept: reload counts and open threads over HTTP, keep what is typed.
+  const response = await fetch(article.dataset.api, { credentials: "same-origin" });
+  if (!response.ok) return location.reload();
+  const data = await response.json();
+  for (const paragraph of data.paragraphs) setCounts(paragraph.key, paragraph.counts);
+  for (const slot of document.querySelectorAll(".thread-slot")) {
+    if (slot.firstElementChild && !slot.querySelector("textarea:focus")) await loadThread(slot);
+  }
+  state.buffer.clear();
+}
+
+// Applying events ----------------------------------------------------------------------------
+
+function apply(event) {
+  switch (event.type) {
+    case "comment.created":
+      insertComment(event.comment);
+      if (event.comments != null) setCounts(event.comment.paragraph, { comments: event.comments });
+      announce(1);
+      break;
+    case "comment.updated": {
+      const node = document.getElementById(`c-${event.comment}`);
+      if (node && event.data) {
+        node.querySelector("[data-body]").innerHTML = event.data.body_html;
+        markEdited(node);
+      }
+      break;
+    }
+    case "comment.removed": {
+      const node = document.getElementById(`c-${event.comment}`);
+      if (node) {
+        const removed = document.createElement("p");
+        removed.className = "comment__removed";
+        removed.textContent = event.reason_label ? `${strings.removed}: ${event.reason_label}` : strings.deleted;
+        node.querySelector("[data-body]")?.replaceWith(removed);
+        node.querySelector(".comment__actions")?.remove();
+      }
+      if (event.paragraph && event.comments != null) setCounts(event.paragraph, { comments: event.comments });
+      break;
+    }
+    case "votes.changed":
+      setCounts(event.paragraph, event.counts);
+      break;
+    case "supports.changed":
+      for (const node of document.querySelectorAll(`#c-${event.comment} [data-supports]`)) {
+        node.textContent = event.supports;
+      }
+      break;
+    case "draft.updated":
+      showNewVersion();
+      break;
+    default:
+      document.dispatchEvent(new CustomEvent("deliberation:event", { detail: event }));
+  }
+}
+
+function insertComment(comment) {
+  if (document.getElementById(`c-${comment.id}`)) return; // already shown
+  const thread = document.querySelector(`#slot-${comment.paragraph} .thread`);
+  if (!thread || !template) return; // thread closed: the count is enough
+  const node = renderComment(comment);
+  if (comment.root) {
+    const root = document.getElementById(`c-${comment.root}`);
+    if (!root) return;
+    let replies = root.parentElement.querySelector(":scope > ol.replies");
+    if (!replies) {
+      replies = document.createElement("ol");
+      replies.className = "replies";
+      root.parentElement.append(replies);
+    }
+    const item = document.createElement("li");
+    item.append(node);
+    replies.append(item);
+  } else {
+    const list = thread.querySelector("[data-comments]");
+    list.querySelector("[data-empty]")?.remove();
+    const item = document.createElement("li");
+    item.append(node);
+    list.prepend(item);
+  }
+  enhanceForms(node);
+}
+
+function renderComment(comment) {
+  const html = template.innerHTML
+    .replaceAll(TEMPLATE_PK, String(comment.id))
+    .replaceAll("__PARAGRAPH__", comment.paragraph);
+  const holder = document.createElement("div");
+  holder.innerHTML = html;
+  const node = holder.firstElementChild;
+  node.classList.replace("comment--depth-0", `comment--depth-${comment.depth}`);
+  node.querySelector("[data-author]").textContent = comment.author ?? "–";
+  const time = node.querySelector("[data-created]");
+  time.dateTime = comment.created;
+  time.textContent = new Date(comment.created).toLocaleString(document.documentElement.lang, {
+    dateStyle: "short",
+    timeStyle: "short",
+  });
+  // body_html was cleaned by the server's sanitizer; the page's CSP is the second wall.
+  node.querySelector("[data-body]").innerHTML = comment.body_html;
+  const me = article.dataset.user;
+  if (!me || comment.author === me) node.querySelector("[data-support-form]")?.remove();
+  if (!me) node.querySelector(".comment__reply")?.remove();
+  for (const input of node.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = csrfToken();
+  return node;
+}
+
+function setCounts(key, counts) {
+  const paragraph = document.querySelector(`[data-paragraph="${key}"]`);
+  if (!paragraph) return;
+  for (const [name, value] of Object.entries(counts)) {
+    for (const node of paragraph.querySelectorAll(`[data-count="${name}"]`)) node.textContent = value;
+  }
+}
+
+function markEdited(node) {
+  if (node.querySelector(".comment__edited")) return;
+  const edited = document.createElement("span");
+  edited.className = "comment__edited";
+  edited.textContent = strings.edited;
+  node.querySelector(".comment__meta").append(" ", edited);
+}
+
+// Forms: over the socket when connected, as plain forms otherwise ------------------------------
+
+function enhanceForms(root) {
+  for (const form of root.querySelectorAll("form[data-votes]")) form.addEventListener("submit", onVote);
+  for (const form of root.querySelectorAll("form[data-comment-form]")) form.addEventListener("submit", onComment);
+  for (const form of root.querySelectorAll("form[data-support-form]")) form.addEventListener("submit", onSupport);
+  for (const link of root.querySelectorAll("a.thread-toggle")) link.addEventListener("click", onToggle);
+  for (const link of root.querySelectorAll(".thread__order a[data-order]")) link.addEventListener("click", onOrder);
+}
+
+async function onVote(event) {
+  if (!connected() || !article.dataset.user) return; // the plain form handles it (or the login)
+  event.preventDefault();
+  const button = event.submitter;
+  const paragraph = event.currentTarget.closest("[data-paragraph]").dataset.paragraph;
+  try {
+    const answer = await send({ action: "vote", paragraph, choice: button.value });
+    setCounts(paragraph, answer.counts);
+    markChoice(event.currentTarget, answer.choice);
+  } catch (error) {
+    showError(event.currentTarget, error);
+  }
+}
+
+function markChoice(form, choice) {
+  for (const button of form.querySelectorAll("button[data-choice]")) {
+    const mine = button.dataset.choice === choice;
+    button.setAttribute("aria-pressed", String(mine));
+    button.value = mine ? "none" : button.dataset.choice;
+    button.querySelector(".vote__mine").hidden = !mine;
+  }
+}
+
+async function onComment(event) {
+  if (!connected()) return;
+  event.preventDefault();
+  const form = event.currentTarget;
+  const textarea = form.querySelector("textarea[name=body]");
+  const parent = form.querySelector("input[name=parent]")?.value;
+  const paragraph = form.closest("[data-paragraph]").dataset.paragraph;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const answer = await send({
+      action: "comment",
+      paragraph,
+      body: textarea.value,
+      parent: parent ? Number(parent) : null,
+    });
+    textarea.value = "";
+    form.querySelector(".live-error")?.remove();
+    form.closest("details")?.removeAttribute("open");
+    if (answer.comment.status === "published") insertComment(answer.comment);
+    else await loadThread(form.closest(".thread-slot"), strings.pending);
+  } catch (error) {
+    showError(form, error);
+    textarea.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function onSupport(event) {
+  if (!connected()) return;
+  event.preventDefault();
+  const form = event.currentTarget;
+  const on = form.querySelector("input[name=on]");
+  const comment = Number(form.closest("[data-comment]").dataset.comment);
+  try {
+    const answer = await send({ action: "support", comment, on: on.value === "1" });
+    for (const node of document.querySelectorAll(`#c-${comment} [data-supports]`)) node.textContent = answer.supports;
+    await loadThread(form.closest(".thread-slot"));
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
+async function onToggle(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  const slot = document.getElementById(`slot-${link.closest("[data-paragraph]").dataset.paragraph}`);
+  if (slot.firstElementChild) {
+    slot.replaceChildren();
+    link.setAttribute("aria-expanded", "false");
+    return;
+  }
+  await loadThread(slot);
+  link.setAttribute("aria-expanded", "true");
+  slot.querySelector("h3")?.setAttribute("tabindex", "-1");
+  slot.querySelector("h3")?.focus();
+}
+
+async function onOrder(event) {
+  event.preventDefault();
+  const slot = event.currentTarget.closest(".thread-slot");
+  await loadThread(slot, null, event.currentTarget.dataset.order);
+}
+
+async function loadThread(slot, notice = null, order = null) {
+  if (!slot) return;
+  const link = slot.parentElement.querySelector("a.thread-toggle");
+  const url = new URL(link.dataset.threadUrl, location.href);
+  if (order) url.searchParams.set("order", order);
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) return;
+  slot.innerHTML = await response.text();
+  enhanceForms(slot);
+  if (notice) {
+    const message = document.createElement("p");
+    message.className = "message";
+    message.setAttribute("role", "status");
+    message.textContent = notice;
+    slot.querySelector(".thread")?.prepend(message);
+  }
+}
+
+// People -----------------------------------------------------------------------------------
+
+function showError(form, error) {
+  let box = form.querySelector(".live-error");
+  if (!box) {
+    box = document.createElement("p");
+    box.className = "live-error field-errors";
+    box.setAttribute("role", "alert");
+    form.prepend(box);
+  }
+  if (error?.code === "not_authenticated") location.href = loginUrl(form);
+  box.textContent = error?.message ?? strings.error;
+}
+
+function loginUrl(form) {
+  const key = form.closest("[data-paragraph]")?.dataset.paragraph;
+  const back = `${location.pathname}?thread=${key}#p-${key}`;
+  return `/accounts/login/?next=${encodeURIComponent(back)}`;
+}
+
+function showStatus(text) {
+  if (!statusLine || !text) return;
+  statusLine.hidden = false;
+  statusLine.textContent = text;
+}
+
+function viewersText(viewers) {
+  return (strings.viewers ?? "%s").replace("%s", viewers);
+}
+
+function showNewVersion() {
+  const banner = document.getElementById("new-version-banner");
+  if (banner) banner.hidden = false;
+}
+
+// Arrivals are announced politely and in batches, never stealing focus.
+function announce(count) {
+  state.announcements.push(count);
+  clearTimeout(state.announceTimer);
+  state.announceTimer = setTimeout(() => {
+    const total = state.announcements.reduce((a, b) => a + b, 0);
+    state.announcements = [];
+    announcer.textContent = (strings.newComments ?? "%s").replace("%s", total);
+  }, 2000);
+}
+
+function csrfToken() {
+  return document.cookie.split("; ").find((part) => part.startsWith("csrftoken="))?.slice(10) ?? "";
+}
