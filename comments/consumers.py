@@ -35,6 +35,9 @@ def _language(scope) -> str:
 
 
 class DraftConsumer(AsyncWebsocketConsumer):
+    # Sockets never read from the channel layer: the process's hub does, once per draft, and
+    # hands each socket the encoded text. An alias with no layer gives the socket no channel.
+    channel_layer_alias = "none: the hub receives for every socket"
     draft_id: int | None = None
     streams: tuple[str, ...] = ()
 

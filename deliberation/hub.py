@@ -50,7 +50,9 @@ class Hub:
 
     async def _start(self) -> None:
         if self.channel_name is None:
-            self.channel_name = await self.layer.new_channel("hub.")
+            # The default prefix matters: channels_redis serves every process-local channel from
+            # one shared list per process, and only channels under that prefix are read from it.
+            self.channel_name = await self.layer.new_channel()
             for coroutine in (self._receive_loop(), self._presence_loop(), self._refresh_loop()):
                 self._tasks.append(asyncio.create_task(coroutine))
 

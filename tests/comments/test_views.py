@@ -1,0 +1,180 @@
+"""Commenting, replying, voting and supporting through plain forms, as without JavaScript."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments import services
+from comments.models import Comment, ParagraphVote
+
+pytestmark = pytest.mark.django_db
+
+
+def url(draft, paragraph, action):
+    return f"/drafts/{draft.slug}/p/{paragraph.key}/{action}/"
+
+
+def test_comment_form_returns_to_the_paragraph(client, draft, paragraph, citizen):
+    client.force_login(citizen)
+    response = client.post(url(draft, paragraph, "comment"), {"body": "Ohne JavaScript"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/drafts/{draft.slug}/?thread={paragraph.key}#c-{comment.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Ohne JavaScript" in page and f'id="c-{comment.pk}"' in page
+
+
+def test_anonymous_comment_goes_to_login_and_comes_back(client, draft, paragraph):
+    response = client.post(url(draft, paragraph, "comment"), {"body": "Hallo"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert f"thread%3D{paragraph.key}" in response["Location"]
+    assert not Comment.objects.exists()
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    assert f"next=/drafts/{draft.slug}/%3Fthread%3D{paragraph.key}%23p-{paragraph.key}" in page
+
+
+def test_invalid_comment_keeps_the_text_and_shows_the_error(client, draft, paragraph, citizen):
+    client.force_login(citizen)
+    long_text = "Mein langer Text " * 400
+    response = client.post(url(draft, paragraph, "comment"), {"body": long_text})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Mein langer Text" in html, "nothing typed is lost"
+    assert 'class="field-errors"' in html
+    assert not Comment.objects.exists()
+
+
+def test_reply_form(client, draft, paragraph, citizen, other_citizen):
+    root = services.comment_create(user=citizen, paragraph=paragraph, body="Wurzel")
+    client.force_login(other_citizen)
+    client.post(url(draft, paragraph, "comment"), {"body": "Antwort", "parent": root.pk})
+    reply = Comment.objects.get(parent=root)
+    assert reply.author == other_citizen and reply.depth == 1
+
+
+def test_reply_to_unknown_comment_is_refused(client, draft, paragraph, citizen):
+    client.force_login(citizen)
+    response = client.post(url(draft, paragraph, "comment"), {"body": "Antwort", "parent": 999})
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_vote_form_marks_my_choice_not_by_colour_alone(client, draft, paragraph, citizen):
+    client.force_login(citizen)
+    response = client.post(url(draft, paragraph, "vote"), {"choice": "agree"})
+    assert response["Location"] == f"/drafts/{draft.slug}/#p-{paragraph.key}"
+    assert ParagraphVote.objects.get().choice == "agree"
+    html = client.get(draft.get_absolute_url()).content.decode()
+    section = html[html.index(f'id="p-{paragraph.key}"') :]
+    agree = section[
+        section.index('data-choice="agree"') - 200 : section.index('data-choice="disagree"')
+    ]
+    assert 'aria-pressed="true"' in agree and 'value="none"' in agree, "pressing again withdraws"
+    assert "✓" in agree and "hidden" not in agree.split("vote__mine")[1][:20]
+    client.post(url(draft, paragraph, "vote"), {"choice": "none"})
+    assert not ParagraphVote.objects.exists()
+
+
+def test_anonymous_vote_goes_to_login(client, draft, paragraph):
+    response = client.post(url(draft, paragraph, "vote"), {"choice": "agree"})
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_closed_draft_vote_shows_a_message(client, draft, paragraph, citizen):
+    from drafts.services import draft_close
+
+    draft_close(draft=draft)
+    client.force_login(citizen)
+    response = client.post(url(draft, paragraph, "vote"), {"choice": "agree"}, follow=True)
+    assert "beendet" in response.content.decode()
+    assert not ParagraphVote.objects.exists()
+
+
+def test_support_edit_delete_forms(client, draft, paragraph, citizen, other_citizen):
+    comment = services.comment_create(user=citizen, paragraph=paragraph, body="Original")
+    client.force_login(other_citizen)
+    client.post(f"/drafts/{draft.slug}/comments/{comment.pk}/support/", {"on": "1"})
+    comment.refresh_from_db()
+    assert comment.support_count == 1
+    response = client.post(
+        f"/drafts/{draft.slug}/comments/{comment.pk}/edit/", {"body": "Fremd"}, follow=True
+    )
+    assert "nur Ihre eigenen" in response.content.decode() or "eigene" in response.content.decode()
+    client.force_login(citizen)
+    client.post(f"/drafts/{draft.slug}/comments/{comment.pk}/edit/", {"body": "Geändert"})
+    comment.refresh_from_db()
+    assert comment.body == "Geändert"
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    assert "bearbeitet" in page
+    client.post(f"/drafts/{draft.slug}/comments/{comment.pk}/delete/")
+    comment.refresh_from_db()
+    assert comment.status == "deleted"
+
+
+def test_pending_comment_is_marked_for_its_author_only(client, pre_draft, citizen, other_citizen):
+    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
+    client.force_login(citizen)
+    client.post(url(pre_draft, paragraph, "comment"), {"body": "Wartet noch"})
+    thread = f"/drafts/{pre_draft.slug}/?thread={paragraph.key}"
+    mine = client.get(thread).content.decode()
+    assert "Wartet noch" in mine and "wartet auf Freigabe" in mine
+    client.force_login(other_citizen)
+    assert "Wartet noch" not in client.get(thread).content.decode()
+    client.logout()
+    assert "Wartet noch" not in client.get(thread).content.decode()
+
+
+def test_thread_fragment_orders_and_pages(client, draft, paragraph, make_user, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": 1000}
+    author = make_user("vielschreiber")
+    supporter = make_user("fan")
+    for i in range(25):
+        services.comment_create(user=author, paragraph=paragraph, body=f"Kommentar Nummer {i:02d}")
+    favourite = Comment.objects.get(body="Kommentar Nummer 05")
+    services.comment_support(user=supporter, comment=favourite, on=True)
+    base = f"/drafts/{draft.slug}/p/{paragraph.key}/thread/"
+    newest = client.get(base).content.decode()
+    assert "Kommentar Nummer 24" in newest and "Kommentar Nummer 04" not in newest, "20 per page"
+    assert "<html" not in newest, "a fragment, not a page"
+    assert client.get(base + "?page=2").content.decode().count('class="comment ') == 5
+    oldest = client.get(base + "?order=oldest").content.decode()
+    assert oldest.index("Nummer 00") < oldest.index("Nummer 01")
+    supported = client.get(base + "?order=supported").content.decode()
+    assert supported.index("Nummer 05") < supported.index("Nummer 24")
+
+
+def test_reading_page_query_count_is_constant_in_the_number_of_comments(
+    client, draft, paragraph, make_user, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": 1000, "vote": 1000}
+    author = make_user("schreiber")
+    thread_url = f"/drafts/{draft.slug}/?thread={paragraph.key}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(thread_url).status_code == 200
+        return len(captured)
+
+    def write(n):
+        for i in range(n):
+            root = services.comment_create(user=author, paragraph=paragraph, body=f"K{i}")
+            services.comment_reply(user=author, parent=root, body=f"A{i}")
+
+    write(1)
+    few = queries()
+    write(30)
+    services.vote_cast(user=author, paragraph=paragraph, choice="agree")
+    assert queries() == few
+
+
+def test_reading_page_does_not_grow_with_comments(client, draft, paragraph, make_user, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": 1000}
+    before = len(client.get(draft.get_absolute_url()).content)
+    author = make_user("schreiber")
+    for i in range(40):
+        services.comment_create(
+            user=author, paragraph=paragraph, body="Ein längerer Kommentar " * 20 + str(i)
+        )
+    after = len(client.get(draft.get_absolute_url()).content)
+    assert after - before < 50, "threads load per paragraph; the page itself only shows counts"
