@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deliberation.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -42,25 +42,30 @@ PARAGRAPHS = 300
 EDITED_SHARE = 0.2
 INSERTED, REMOVED, MOVED = 4, 4, 3
 
+
+def split_words(text: str) -> list[str]:
+    return text.split()
+
+
 # German-ish text: Zipf-weighted function words, verbs and adjectives, and compound nouns
 # (30 x 30 stems), so that unrelated paragraphs share about as many words as real ones do.
-FUNCTION_WORDS = """die der und in zu den das mit von für auf ist im dem nicht ein eine als
+FUNCTION_WORDS = split_words("""die der und in zu den das mit von für auf ist im dem nicht ein eine als
 auch es an werden aus dass sie nach wird bei einer um am sind noch wie einem über einen so zum
-zur des""".split()
+zur des""")
 FUNCTION_WEIGHTS = [1 / (rank + 1) for rank in range(len(FUNCTION_WORDS))]
-VERBS_AND_ADJECTIVES = """informiert beteiligt berücksichtigt dokumentiert veröffentlicht
+VERBS_AND_ADJECTIVES = split_words("""informiert beteiligt berücksichtigt dokumentiert veröffentlicht
 begründet bewertet geprüft soll sollen kann können muss müssen ermöglicht unterstützt
 frühzeitig transparent verbindlich öffentlich digital barrierefrei verständlich rechtzeitig
-gemeinsam regelmäßig schriftlich mündlich vorab jährlich""".split()
-STEMS = """Bürger Stadt Beteiligungs Verwaltungs Planungs Rats Haushalts Projekt Quartiers Jugend
+gemeinsam regelmäßig schriftlich mündlich vorab jährlich""")
+STEMS = split_words("""Bürger Stadt Beteiligungs Verwaltungs Planungs Rats Haushalts Projekt Quartiers Jugend
 Senioren Bau Verkehrs Umwelt Kultur Sport Schul Informations Dialog Entscheidungs Verfahrens
-Ergebnis Vorhaben Arbeits Koordinierungs Einwohner Stadtteil Ortsbeirats Bildungs Wohn""".split()
-ENDINGS = """versammlung verfahren beteiligung konzept liste gruppe rat stelle plattform werkstatt
+Ergebnis Vorhaben Arbeits Koordinierungs Einwohner Stadtteil Ortsbeirats Bildungs Wohn""")
+ENDINGS = split_words("""versammlung verfahren beteiligung konzept liste gruppe rat stelle plattform werkstatt
 befragung prozess planung bericht frist termin forum beirat haushalt mittel vorschlag
-rückmeldung dokumentation sitzung anhörung initiative netzwerk ordnung satzung leitlinie""".split()
-SECTION_TITLES = """Ziele Grundsätze Anwendungsbereich Vorhabenliste Anregung Formate Information
+rückmeldung dokumentation sitzung anhörung initiative netzwerk ordnung satzung leitlinie""")
+SECTION_TITLES = split_words("""Ziele Grundsätze Anwendungsbereich Vorhabenliste Anregung Formate Information
 Konsultation Mitwirkung Rückmeldung Dokumentation Evaluation Koordinierungsstelle Beirat
-Ressourcen Qualifizierung Barrierefreiheit Öffentlichkeitsarbeit Zeitplan Inkrafttreten""".split()
+Ressourcen Qualifizierung Barrierefreiheit Öffentlichkeitsarbeit Zeitplan Inkrafttreten""")
 
 
 def word(rng: random.Random) -> str:
@@ -131,15 +136,20 @@ def make_new_version(rng: random.Random, old: list[str]) -> tuple[list[str | Non
 
 
 def naive_match(old_texts: list[str], new_texts: list[str]) -> list[int | None]:
-    """Best match by character ratio for every new block, each old paragraph used once."""
+    """Take the best match by ratio() for every new block, each old paragraph used once.
+
+    Same word tokens and threshold as match_blocks, so the comparison is of the algorithm.
+    """
+    old_words = [words(text) for text in old_texts]
     used: set[int] = set()
     result: list[int | None] = []
     for text in new_texts:
+        new_words = words(text)
         best, best_score = None, SIMILARITY_THRESHOLD
-        for index, old_text in enumerate(old_texts):
+        for index, candidate in enumerate(old_words):
             if index in used:
                 continue
-            score = SequenceMatcher(None, old_text, text).ratio()
+            score = SequenceMatcher(None, candidate, new_words, autojunk=False).ratio()
             if score >= best_score:
                 best, best_score = index, score
         if best is not None:

@@ -10,6 +10,7 @@ from drafts import selectors as draft_selectors
 from drafts.api import draft_summary
 
 from . import selectors
+from .permissions import can_see_unreleased
 from .serializers import comment_payload
 
 
@@ -61,8 +62,11 @@ def comment_list(request, slug):
         paragraph_key=request.GET.get("paragraph") or None,
         since=since,
     )
+    moderator = can_see_unreleased(user=request.user)
     try:
-        payload = [comment_payload(c) for c in comments]
+        payload = [
+            comment_payload(c, reveal=moderator or c.author_id == request.user.pk) for c in comments
+        ]
     except ValidationError:  # an invalid paragraph key
         raise Http404 from None
     return JsonResponse(payload, safe=False)

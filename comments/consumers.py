@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.hub import get_hub
+from deliberation.ratelimit import limit_for
 from drafts.models import Draft, DraftStatus, Paragraph
 
-from . import services
+from . import moderation, services
 from .models import Comment
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
 
 MAX_FRAME_BYTES = 64 * 1024
-BURST = 20  # frames at once
-REFILL_PER_SECOND = 5  # frames per second after the burst
+BURST = 20  # frames at once; after that, RATE_LIMITS["socket"] frames a minute
 
 
 def _language(scope) -> str:
@@ -108,12 +108,14 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > MAX_FRAME_BYTES:
-            await self.close(code=1009)
-            return
         request_id = None
         with translation.override(self.language):
             try:
+                if size > MAX_FRAME_BYTES:
+                    # Daphne may not send close code 1009, so the refusal is an error frame.
+                    raise ActionRefused(
+                        "bad_message", _("The message is too large (at most 64 KiB).")
+                    )
                 if not self._take_token():
                     raise ActionRefused("rate_limited", _("Too many messages. Please slow down."))
                 try:
@@ -144,7 +146,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     def _take_token(self) -> bool:
         now = time.monotonic()
-        self.tokens = min(BURST, self.tokens + (now - self.refilled) * REFILL_PER_SECOND)
+        refill_per_second = limit_for("socket") / 60
+        self.tokens = min(BURST, self.tokens + (now - self.refilled) * refill_per_second)
         self.refilled = now
         if self.tokens < 1:
             return False
@@ -209,7 +212,35 @@ class DraftConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=text)
         return {"replayed": len(texts)}
 
-    ACTIONS = {"comment": _comment, "vote": _vote, "support": _support, "resume": _resume}
+    async def _flag(self, message: dict[str, Any]) -> dict:
+        comment_id, reason, note = (
+            message.get("comment"),
+            message.get("reason"),
+            message.get("note", ""),
+        )
+        if (
+            not isinstance(comment_id, int)
+            or not isinstance(reason, str)
+            or not isinstance(note, str)
+        ):
+            raise ActionRefused(
+                "bad_message", _("A report needs “comment”, “reason” and optionally “note”.")
+            )
+        return await self._call(self._do_flag, comment_id, reason, note)
+
+    def _do_flag(self, comment_id: int, reason: str, note: str) -> dict:
+        moderation.flag_create(
+            user=self.user, comment=self._comment_row(comment_id), reason=reason, note=note
+        )
+        return {"comment": comment_id}
+
+    ACTIONS = {
+        "comment": _comment,
+        "vote": _vote,
+        "support": _support,
+        "flag": _flag,
+        "resume": _resume,
+    }
 
     # Helpers ---------------------------------------------------------------------------------
 
@@ -242,3 +273,31 @@ class DraftConsumer(AsyncWebsocketConsumer):
         if comment is None:
             raise ActionRefused("not_found", _("This comment does not exist."))
         return comment
+
+
+class ModerationConsumer(AsyncWebsocketConsumer):
+    """The moderation queue's socket: moderators only; it only listens (decisions go over HTTP)."""
+
+    channel_layer_alias = DraftConsumer.channel_layer_alias
+    streams = (events.MODERATION_STREAM,)
+
+    async def connect(self):
+        if not await database_sync_to_async(can_see_unreleased)(user=self.scope["user"]):
+            await self.close(code=4403)
+            return
+        await self.accept()
+        await self.send(text_data=events.encode({"type": "hello"}))
+        await get_hub().subscribe(events.MODERATION_STREAM, self)
+
+    async def disconnect(self, code):
+        await get_hub().unsubscribe(events.MODERATION_STREAM, self)
+
+    async def deliver(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.send(
+            text_data=events.encode(
+                {"type": "error", "code": "bad_message", "message": "read-only"}
+            )
+        )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.reasons import reason_label
 from drafts.models import Draft, Paragraph
 
 MAX_DEPTH = 2  # threads are shown three levels deep: 0, 1, 2
@@ -57,6 +58,13 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
+    # The last moderation decision: the author and (for hidden comments) the public see why.
+    moderation_reason = models.CharField(max_length=40, blank=True)
+    moderation_note = models.TextField(blank=True, max_length=1000)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -68,6 +76,10 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} on {self.paragraph_id}: {self.body[:40]}"
+
+    @property
+    def reason_label(self) -> str:
+        return reason_label(self.moderation_reason) if self.moderation_reason else ""
 
     @property
     def is_editable(self) -> bool:
@@ -145,3 +157,112 @@ class ParagraphTally(models.Model):
 
     def vote_counts(self) -> dict[str, int]:
         return {"agree": self.agree, "disagree": self.disagree, "neutral": self.neutral}
+
+
+class Flag(models.Model):
+    """A citizen's report of a comment, with a reason from the catalogue."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    reason = models.CharField(max_length=40)
+    note = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_flag_per_reporter")
+        ]
+        indexes = [models.Index(fields=["resolved_at", "comment"])]
+
+    def __str__(self) -> str:
+        return f"report of #{self.comment_id}: {self.reason}"
+
+    def get_reason_label(self) -> str:
+        return reason_label(self.reason)
+
+
+class UserBlock(models.Model):
+    """A user blocked from writing, for a period or for good, with a written justification."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    justification = models.TextField(max_length=1000)
+    until = models.DateTimeField(null=True, blank=True, help_text="empty: permanently")
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"block of {self.user_id}"
+
+    def is_active_at(self, now) -> bool:
+        return self.lifted_at is None and (self.until is None or self.until > now)
+
+
+class ModerationActionKind(models.TextChoices):
+    RELEASE = "release", _("released")
+    REJECT = "reject", _("rejected")
+    HIDE = "hide", _("hidden")
+    AUTO_HIDE = "auto_hide", _("hidden after reports")
+    RESTORE = "restore", _("restored")
+    DISMISS = "dismiss", _("reports dismissed")
+    RESUBMIT = "resubmit", _("resubmitted by the author")
+    BLOCK = "block", _("user blocked")
+    UNBLOCK = "unblock", _("user unblocked")
+    MODE = "mode", _("moderation mode changed")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ModerationAction(models.Model):
+    """The audit log: who did what to which comment or user, when and why. Append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, help_text="kept if the account goes")
+    action = models.CharField(max_length=12, choices=ModerationActionKind.choices)
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_name = models.CharField(max_length=150, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} #{self.comment_id or self.target_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The moderation log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The moderation log is append-only.")
+
+    def get_reason_label(self) -> str:
+        return reason_label(self.reason) if self.reason else ""

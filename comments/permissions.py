@@ -1,10 +1,28 @@
 """Who may write what. Reading needs no account; writing needs an open draft and an account."""
 
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_moderator
 from drafts.models import Draft, DraftStatus
+
+from .models import UserBlock
+
+
+def active_block(*, user, now: datetime | None = None) -> UserBlock | None:
+    """The block that keeps `user` from writing now, if any."""
+    now = now or timezone.now()
+    return (
+        UserBlock.objects.filter(user=user, lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=now))
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def check_can_write(*, user, draft: Draft) -> None:
@@ -13,6 +31,16 @@ def check_can_write(*, user, draft: Draft) -> None:
         raise ActionRefused("not_authenticated", _("Please log in to take part."))
     if not user.is_active:
         raise ActionRefused("forbidden", _("This account is deactivated."))
+    block = active_block(user=user)
+    if block is not None:
+        if block.until:
+            end = date_format(timezone.localtime(block.until), "DATETIME_FORMAT")
+            message = _(
+                "Your account is blocked from writing until %(end)s. You can still read everything."
+            ) % {"end": end}
+        else:
+            message = _("Your account is blocked from writing. You can still read everything.")
+        raise ActionRefused("forbidden", message)
     status = draft.status
     if status != DraftStatus.CONSULTATION:
         if status == DraftStatus.PREPARATION:

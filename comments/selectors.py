@@ -1,13 +1,22 @@
 """Reads on comments and votes. Query counts stay constant in the number of comments."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from drafts.models import Draft, Paragraph
 
-from .models import Comment, CommentStatus, ParagraphTally, ParagraphVote
+from .models import (
+    Comment,
+    CommentStatus,
+    Flag,
+    ModerationAction,
+    ParagraphTally,
+    ParagraphVote,
+    UserBlock,
+)
 from .permissions import can_see_unreleased
 
 THREADS_PER_PAGE = 20
@@ -78,12 +87,9 @@ def paragraph_threads(
     by_root = {t.comment.pk: t for t in threads}
     for reply in base.filter(root_id__in=list(by_root)).order_by("created_at", "pk"):
         by_root[reply.root_id].replies.append(reply)
-    # Removed comments without replies are only noise; removed ones with replies keep the thread.
-    threads = [
-        t
-        for t in threads
-        if t.comment.status not in (CommentStatus.DELETED, CommentStatus.HIDDEN) or t.replies
-    ]
+    # A comment its author deleted is noise unless replies hang on it; a moderation removal is
+    # always shown with its reason, so that readers see that (and why) something was removed.
+    threads = [t for t in threads if t.comment.status != CommentStatus.DELETED or t.replies]
     return page_obj, threads
 
 
@@ -132,3 +138,63 @@ def personal_data(user) -> dict:
         ],
         "supports": list(user.comment_supports.values_list("comment_id", flat=True)),
     }
+
+
+# The moderation queue -------------------------------------------------------------------------
+
+
+def moderation_queue(*, draft_slug: str = "", reason: str = "") -> dict[str, list[Comment]]:
+    """Pending comments oldest first, and comments with open reports most-reported first."""
+    base = Comment.objects.select_related(
+        "author", "draft", "paragraph", "parent__author", "moderated_by"
+    )
+    if draft_slug:
+        base = base.filter(draft__slug=draft_slug)
+    pending = list(base.filter(status=CommentStatus.PENDING).order_by("created_at", "pk")[:200])
+    open_flags = Q(flags__resolved_at__isnull=True)
+    reported = base.filter(open_flags).annotate(reports=Count("flags", filter=open_flags))
+    if reason:
+        reported = reported.filter(flags__reason=reason, flags__resolved_at__isnull=True)
+    reported = list(reported.order_by("-reports", "created_at")[:200])
+    flags = defaultdict(list)
+    for flag in Flag.objects.filter(
+        comment__in=pending + reported, resolved_at__isnull=True
+    ).select_related("reporter"):
+        flags[flag.comment_id].append(flag)
+    for comment in pending + reported:
+        comment.open_flags = flags.get(comment.pk, [])
+    return {"pending": pending, "reported": reported}
+
+
+def moderation_item(*, pk: int) -> Comment:
+    comment = Comment.objects.select_related(
+        "author", "draft", "paragraph", "parent__author", "moderated_by"
+    ).get(pk=pk)
+    comment.open_flags = list(
+        comment.flags.filter(resolved_at__isnull=True).select_related("reporter")
+    )
+    comment.reports = len(comment.open_flags)
+    return comment
+
+
+def moderation_log(
+    *, action: str = "", actor: str = "", draft_slug: str = ""
+) -> QuerySet[ModerationAction]:
+    qs = ModerationAction.objects.select_related("draft", "comment")
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if draft_slug:
+        qs = qs.filter(draft__slug=draft_slug)
+    return qs.order_by("-created_at", "-id")
+
+
+def active_blocks() -> QuerySet[UserBlock]:
+    from django.utils import timezone
+
+    return (
+        UserBlock.objects.filter(lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+        .select_related("user", "blocked_by")
+    )

@@ -3,8 +3,9 @@
 from .models import Comment, CommentStatus
 
 
-def comment_payload(comment: Comment) -> dict:
-    public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+def comment_payload(comment: Comment, *, reveal: bool = False) -> dict:
+    """`reveal`: show the text of a rejected or hidden comment (to moderators and its author)."""
+    public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) or reveal
     return {
         "id": comment.pk,
         "paragraph": str(comment.paragraph.key),
@@ -19,4 +20,7 @@ def comment_payload(comment: Comment) -> dict:
         "depth": comment.depth,
         "edited": comment.edited_at.isoformat() if comment.edited_at else None,
         "channel": comment.channel,
+        "reason": comment.moderation_reason
+        if comment.status in (CommentStatus.HIDDEN, CommentStatus.REJECTED)
+        else "",
     }

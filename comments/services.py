@@ -120,7 +120,9 @@ def _own(user, comment: Comment) -> None:
 @transaction.atomic
 def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     """Change one's own comment within 15 minutes; the earlier text is kept."""
-    comment = Comment.objects.select_for_update().select_related("draft").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("draft").get(pk=comment.pk)
+    )
     _own(user, comment)
     check_can_write(user=user, draft=comment.draft)
     if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
@@ -148,7 +150,9 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, user, comment: Comment) -> Comment:
     """Withdraw one's own comment: its text goes, replies to it stay."""
-    comment = Comment.objects.select_for_update().select_related("draft").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("draft").get(pk=comment.pk)
+    )
     _own(user, comment)
     if comment.status == CommentStatus.DELETED:
         return comment

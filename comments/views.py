@@ -1,5 +1,6 @@
 """The reading page and its plain forms; every form works without JavaScript and returns to #p-<key>."""
 
+import json
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation import events
 from deliberation.errors import ActionRefused
+from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, Paragraph
@@ -62,6 +64,7 @@ def _thread_context(request, draft, paragraph, form=None):
         "supported": selectors.user_supports(user=request.user, comment_ids=ids),
         "form": form or CommentForm(),
         "thread_paragraph": paragraph,
+        "reasons": reasons(),
     }
 
 
@@ -117,6 +120,8 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         "open_key": open_key,
         "seq": seq,
         "comment_template": comment_template(draft) if is_current else None,
+        "reasons": reasons(),
+        "reason_labels_json": json.dumps(dict(reasons()), ensure_ascii=False),
     }
     if is_current and open_key:
         paragraph = next((p for p in paragraphs if p.key == open_key), None)

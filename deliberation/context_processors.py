@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from deliberation.process.selectors import notifications_unread_count
 
 
 def site(request):
@@ -8,3 +11,12 @@ def site(request):
         "site_operator": settings.SITE_OPERATOR,
         "site_contact_email": settings.SITE_CONTACT_EMAIL,
     }
+
+
+def notifications(request):
+    """The signed-in user's unread count for the header: one indexed COUNT, only when shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    return {"unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user=user))}

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 PUBLIC = "public"
 MODERATORS = "moderators"
+# Moderators' events of every draft also go here, for the moderation queue.
+MODERATION_STREAM = "moderation"
 
 # Keep at least this much history per stream for `resume`; older events are pruned.
 KEEP_AT_LEAST = timedelta(hours=24)
@@ -67,8 +69,9 @@ def broadcast_on_commit(
     """
     stream = stream_name(draft, audience)
     if audience != PUBLIC:
-        text = encode({"type": type, **data})
-        transaction.on_commit(lambda: send_now(stream, text), robust=True)
+        text = encode({"type": type, "draft": getattr(draft, "slug", None), **data})
+        for target in (stream, MODERATION_STREAM):
+            transaction.on_commit(lambda target=target: send_now(target, text), robust=True)
         return None
     with transaction.atomic():
         seq = _next_seq(stream)
@@ -94,18 +97,16 @@ def send_now(stream: str, text: str) -> None:
 
 def events_since(stream: str, since: int) -> list[str] | None:
     """The texts of events after `since`, in order, or None when some are no longer kept."""
-    texts = list(
-        Event.objects.filter(stream=stream, seq__gt=since)
-        .order_by("seq")
-        .values_list("seq", "text")
-    )
+    # Read the latest seq first: events committed meanwhile are delivered live, not missed here.
     latest = latest_seq(stream)
     if since > latest:
         return None
-    expected = latest - since
-    if len(texts) != expected:
-        return None
-    return [text for _, text in texts]
+    texts = list(
+        Event.objects.filter(stream=stream, seq__gt=since, seq__lte=latest)
+        .order_by("seq")
+        .values_list("text", flat=True)
+    )
+    return texts if len(texts) == latest - since else None
 
 
 def events_prune(*, stream: str | None = None, now=None) -> int:

@@ -108,11 +108,15 @@ class Hub:
         key = f"presence:{stream}"
         await self._redis.hset(key, self.process_id, f"{self.local_viewers(stream)}:{now}")
         await self._redis.expire(key, PRESENCE_TTL)
-        total = 0
-        for value in (await self._redis.hgetall(key)).values():
+        total, stale = 0, []
+        for field, value in (await self._redis.hgetall(key)).items():
             count, _, stamp = value.decode().partition(":")
             if now - float(stamp) < PRESENCE_TTL:
                 total += int(count)
+            else:
+                stale.append(field)  # a process that stopped without saying goodbye
+        if stale:
+            await self._redis.hdel(key, *stale)
         return total
 
     async def _presence_loop(self) -> None:
@@ -125,8 +129,8 @@ class Hub:
                 last_report = time.time()
             dirty, self.dirty = self.dirty, set()
             for stream in dirty:
-                if stream.count(".") > 1:
-                    continue  # moderators' streams carry no presence
+                if not stream.startswith("draft.") or stream.count(".") > 1:
+                    continue  # only a draft's public stream carries presence
                 try:
                     text = encode({"type": "presence", "viewers": await self.viewers(stream)})
                     await self.layer.group_send(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ActionRefused
 
-DEFAULT_LIMITS = {"comment": 10, "vote": 120, "support": 120, "flag": 20, "socket": 600}
+DEFAULT_LIMITS = {"comment": 10, "vote": 120, "support": 120, "flag": 20, "socket": 300}
 
 
 def limit_for(action: str) -> int:

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from comments.consumers import DraftConsumer
+from comments.consumers import DraftConsumer, ModerationConsumer
 
 websocket_urlpatterns = [
     path("ws/drafts/<slug:slug>/", DraftConsumer.as_asgi()),
+    path("ws/moderation/", ModerationConsumer.as_asgi()),
 ]

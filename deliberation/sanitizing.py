@@ -212,7 +212,11 @@ def _comment_link(attrs: dict, new: bool = False) -> dict | None:
     href = attrs.get((None, "href"), "")
     if not new or not _LINKABLE_TEXT.match(attrs.get("_text", "")):
         return None
-    if urlsplit(href).scheme.lower() not in COMMENT_PROTOCOLS:
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
+    if scheme not in COMMENT_PROTOCOLS:
         return None
     return {(None, "href"): href, (None, "rel"): COMMENT_LINK_REL, "_text": attrs["_text"]}
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deliberation.context_processors.site",
+                "deliberation.context_processors.notifications",
             ],
         },
     }
@@ -125,9 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Tests use a file too (not shared-cache memory), so threads meet the same locking as production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    # Under ASGI each request may run in a new thread, so connections kept per thread pile up
+    # instead of being reused (Django docs, "Persistent connections"): 0 unless the operator
+    # puts a pooler such as PgBouncer in front and raises it. Health checks catch dead ones.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -153,7 +158,7 @@ RATE_LIMITS = {
     "vote": env_int("RATE_LIMIT_VOTES", 120),
     "support": env_int("RATE_LIMIT_SUPPORTS", 120),
     "flag": env_int("RATE_LIMIT_FLAGS", 20),
-    "socket": env_int("RATE_LIMIT_SOCKET_FRAMES", 600),
+    "socket": env_int("RATE_LIMIT_SOCKET_FRAMES", 300),  # per connection, after a burst of 20
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -179,6 +184,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Documents of a process (PDF, Markdown, .docx): the largest upload accepted.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 10) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -206,6 +213,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beteiligung@localhost
 SITE_NAME = os.environ.get("SITE_NAME", "Beteiligung")
 SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "Stadtverwaltung Musterstadt")
 SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "beteiligung@example.org")
+# The public address (https://beteiligung.example.org), for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# Moderation: in post-moderated drafts, a comment reported by this many people is hidden
+# until a moderator decides. MODERATION_REASONS may replace the reason catalogue.
+AUTO_HIDE_REPORTS = env_int("AUTO_HIDE_REPORTS", 3)
 
 # Security: strict in production, relaxed only where debug needs plain HTTP.
 X_FRAME_OPTIONS = "DENY"

@@ -13,12 +13,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("drafts.api_urls")),
     path("api/", include("comments.api_urls")),
+    path("api/", include("deliberation.process.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("deliberation.accounts.urls")),
     path("", include("drafts.urls")),
     path("", include("comments.urls")),
+    path("", include("comments.moderation_urls")),
+    path("", include("deliberation.process.urls")),
     path("<slug:name>/", views.page, name="page"),
     prefix_default_language=False,
 )

@@ -134,7 +134,7 @@ def _changed_run(tag: str, label: str, tokens: Sequence[str]) -> tuple[str, str]
 
 def word_diff_html(old_text: str, new_text: str) -> str:
     """Return new_text with deletions and insertions against old_text marked up, escaped."""
-    old_lead, a = _tokens(old_text)
+    _, a = _tokens(old_text)
     new_lead, b = _tokens(new_text)
     # Compare words without their whitespace: a changed space is no change to a reader, and
     # leaving out the ubiquitous " " token makes SequenceMatcher several times faster.
@@ -149,6 +149,9 @@ def word_diff_html(old_text: str, new_text: str) -> str:
             continue
         space = ""
         if i2 > i1:
+            if i1 and out[-1] and not out[-1][-1].isspace():
+                # "a b" -> "a": the space before the deleted word exists only in the old text.
+                out.append(escape(a[i1 - 1][len(a[i1 - 1].rstrip()) :]))
             markup, space = _changed_run("del", deleted, a[i1:i2])
             out.append(markup)
         if j2 > j1:

@@ -51,7 +51,8 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Windows editors call "Unicode"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift)\s*(\d)$", re.IGNORECASE)
-_LIST_STYLE = re.compile(r"list|liste", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"list", re.IGNORECASE)
+_NOT_A_LIST_STYLE = re.compile(r"paragraph|continue|absatz|fortsetzung", re.IGNORECASE)
 _NUMBERED_STYLE = re.compile(r"number|nummer", re.IGNORECASE)
 # Characters that mean something to Markdown anywhere in a line, escaped with a backslash.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
@@ -272,18 +273,38 @@ def _heading_level(style: str) -> int | None:
     return min(max(int(match[1]), 1), 6) if match else None
 
 
+def _num_pr(paragraph):
+    """Return the paragraph's numbering properties, its own or its style's (or None)."""
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None:
+        return p_pr.numPr
+    style = paragraph.style
+    for _ in range(10):  # style chains are short; a loop in a broken file must not hang us
+        if style is None:
+            return None
+        s_pr = style.element.pPr
+        if s_pr is not None and s_pr.numPr is not None:
+            return s_pr.numPr
+        style = style.base_style
+    return None
+
+
 def _numbering(paragraph, document) -> tuple[int, bool] | None:
     """Return (nesting level, numbered?) for a list paragraph, None for other paragraphs."""
     style = _style_name(paragraph)
-    p_pr = paragraph._p.pPr
-    num_pr = p_pr.numPr if p_pr is not None else None
+    try:
+        num_pr = _num_pr(paragraph)
+    except (KeyError, ValueError, AttributeError):
+        num_pr = None
+    # "List Bullet 2" is the second level; its style's numbering names no level of its own.
+    style_level = min(max(int(style[-1]) - 1, 0), 8) if style[-1:].isdigit() else 0
     if num_pr is None:
-        if not _LIST_STYLE.search(style):
+        # A list style without numbering ("List Paragraph", "List Continue") is an indented
+        # paragraph; other styles named like a list are lists.
+        if not _LIST_STYLE.search(style) or _NOT_A_LIST_STYLE.search(style):
             return None
-        # "List Bullet 2" is the second level.
-        level = int(style[-1]) - 1 if style[-1:].isdigit() else 0
-        return min(level, 8), bool(_NUMBERED_STYLE.search(style))
-    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        return style_level, bool(_NUMBERED_STYLE.search(style))
+    level = num_pr.ilvl.val if num_pr.ilvl is not None else style_level
     numbered = _NUMBERED_STYLE.search(style) is not None
     if num_pr.numId is not None:
         numbered = _number_format(document, num_pr.numId.val, level) not in (None, "bullet")
@@ -334,44 +355,43 @@ def _table_markdown(table) -> str:
     return "\n".join(lines)
 
 
-def _docx_markdown(data: bytes) -> str:
-    """Convert a .docx to Markdown: headings, lists, tables, bold, italic, links."""
+def _markdown_blocks(document) -> Iterator[str]:
+    """Yield the document's headings, paragraphs, lists and tables as Markdown blocks."""
     from docx.table import Table
 
-    document = _open_docx(data)
-    blocks: list[str] = []
     items: list[str] = []  # the list being collected: consecutive list paragraphs
-
-    def end_list() -> None:
-        if items:
-            blocks.append("\n".join(items))
-            items.clear()
-
     for element in document.iter_inner_content():
+        numbering = None
         if isinstance(element, Table):
-            end_list()
-            blocks.append(_table_markdown(element))
-            continue
-        style = _style_name(element)
-        level = _heading_level(style)
-        if level is not None:
-            end_list()
-            # An ATX heading's text cannot start a list, so only inline escapes are needed.
-            text = _escape(_WHITESPACE.sub(" ", element.text).strip())
-            if text:
-                blocks.append("#" * level + " " + text)
-            continue
-        text = _inline_markdown(element)
-        if not text:
-            continue
-        numbering = _numbering(element, document)
+            block = _table_markdown(element)
+        elif (level := _heading_level(_style_name(element))) is not None:
+            # An ATX heading's text cannot start a list: inline escapes are enough.
+            title = _escape(_WHITESPACE.sub(" ", element.text).strip())
+            block = "#" * level + " " + title if title else ""
+        else:
+            text = _inline_markdown(element)
+            numbering = _numbering(element, document) if text else None
+            block = text.replace("\n", "\\\n")  # line breaks become hard breaks
         if numbering is not None:
             items.append(_list_item(text, *numbering))
             continue
-        end_list()
-        blocks.append(text.replace("\n", "\\\n"))
-    end_list()
-    markdown = "\n\n".join(block for block in blocks if block)
+        if not block:
+            continue
+        if items:
+            yield "\n".join(items)
+            items.clear()
+        yield block
+    if items:
+        yield "\n".join(items)
+
+
+def _docx_markdown(data: bytes) -> str:
+    """Convert a .docx to Markdown: headings, lists, tables, bold, italic, links."""
+    document = _open_docx(data)
+    try:
+        markdown = "\n\n".join(_markdown_blocks(document))
+    except (KeyError, IndexError, ValueError):  # dangling references in a damaged file
+        raise _broken_docx() from None
     if not markdown.strip():
         raise DraftFileError(
             gettext("The Word document contains no text. Choose the file with the draft's text.")

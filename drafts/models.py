@@ -34,6 +34,14 @@ class Draft(models.Model):
         _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.PRE
     )
     version = models.PositiveIntegerField(_("current version"), default=0, editable=False)
+    process = models.ForeignKey(
+        "deliberation.Process",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+        verbose_name=_("participation process"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

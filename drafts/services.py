@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliberation import events
+from deliberation.process.services import process_notify_followers
 from deliberation.sanitizing import clean_plain
 
 from .diffing import Side, diff_versions
@@ -130,6 +131,13 @@ def draft_publish_version(
         paragraph.save(update_fields=["archived", "archived_in_version"])
     if number > 1:
         events.broadcast_on_commit(draft=draft, type="draft.updated", data={"version": number})
+        if draft.process_id:
+            process_notify_followers(
+                process=draft.process,
+                url=draft.get_absolute_url(),
+                text=_("New version %(number)s of “%(title)s”: %(message)s")
+                % {"number": number, "title": draft.title, "message": message},
+            )
     caller_draft.version = number
     return draft.versions.get(number=number)
 

@@ -23,6 +23,11 @@ from deliberation.sanitizing import clean_draft_html, normalize_text
 
 MAX_SOURCE_CHARS = 2_000_000
 MAX_BLOCKS = 2_000
+# Per block, because the sanitizer's cost grows with the square of a block's siblings and
+# entities (html5lib): a 50,000-character block of "<" takes about a second to clean, a table
+# of 2,000 cells about a third of one. Both are far beyond a paragraph people comment on.
+MAX_BLOCK_CHARS = 50_000
+MAX_BLOCK_ELEMENTS = 2_000
 MAX_PLAIN_HEADING_CHARS = 120
 
 KIND_HEADING = "heading"
@@ -121,6 +126,38 @@ def _check_count(count: int) -> None:
         )
 
 
+def _check_block(number: int, source: str, elements: int) -> None:
+    """Refuse a block too large to clean quickly or to comment on as one unit."""
+    start = _collapse(source[:60])
+    if len(source) > MAX_BLOCK_CHARS:
+        raise SplitError(
+            gettext(
+                "Paragraph %(number)d (“%(start)s…”) is too long: %(size)d characters, "
+                "the limit is %(limit)d. Split it into smaller paragraphs."
+            )
+            % {"number": number, "start": start, "size": len(source), "limit": MAX_BLOCK_CHARS}
+        )
+    if elements > MAX_BLOCK_ELEMENTS:
+        raise SplitError(
+            gettext(
+                "Paragraph %(number)d (“%(start)s…”) has too many parts: %(count)d list "
+                "items, table cells, line breaks or formatted passages, the limit is "
+                "%(limit)d. Split it into smaller paragraphs."
+            )
+            % {"number": number, "start": start, "count": elements, "limit": MAX_BLOCK_ELEMENTS}
+        )
+
+
+def _element_count(tokens: Sequence[Token]) -> int:
+    """Count the HTML elements a token range renders to."""
+    count = 0
+    for token in tokens:
+        count += token.nesting == 1
+        for child in token.children or ():
+            count += child.nesting == 1 or child.type == "hardbreak"
+    return count
+
+
 def _empty_error() -> SplitError:
     return SplitError(gettext("The text is empty. Paste or upload the draft's text."))
 
@@ -182,12 +219,14 @@ def split_markdown(source: str) -> list[Block]:
         if not plain:  # e.g. a paragraph holding only an image, which is not supported
             continue
         line_start, line_end = first.map or (0, 0)
+        block_source = "\n".join(lines[line_start:line_end]).strip()
+        _check_block(len(blocks) + 1, block_source, _element_count(block_tokens))
         kind = _BLOCK_KINDS[first.type]
         level = int(first.tag[1]) if kind == KIND_HEADING else None
         blocks.append(
             Block(
                 kind=kind,
-                source="\n".join(lines[line_start:line_end]).strip(),
+                source=block_source,
                 html=clean_draft_html(_MD.renderer.render(block_tokens, _MD.options, env)).strip(),
                 text=plain,
                 level=level,
@@ -217,7 +256,8 @@ def _plain_list(chunk: str) -> Block | None:
         tag, items = "ul", [match["text"] for match in bullets if match]
     else:
         enumerated = [_ENUMERATED_ITEM.match(line.strip()) for line in lines]
-        if not all(enumerated):
+        # A single numbered line is a numbered paragraph, not a list of one.
+        if len(lines) < 2 or not all(enumerated):
             return None
         markers = [match["marker"] for match in enumerated if match]
         if markers == [str(number) for number in range(1, len(markers) + 1)]:
@@ -240,6 +280,8 @@ def split_plain_text(source: str) -> list[Block]:
     chunks = [chunk.strip() for chunk in _BLANK_LINES.split(_normalized(source, markdown=False))]
     chunks = [chunk for chunk in chunks if chunk]
     _check_count(len(chunks))
+    for number, chunk in enumerate(chunks, start=1):
+        _check_block(number, chunk, chunk.count("\n") + 1)
     return [
         _plain_heading(chunk) or _plain_list(chunk) or _plain_paragraph(chunk) for chunk in chunks
     ]

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation.process import selectors as process_selectors
 from deliberation.roles import is_working_group, working_group_required
 
 from . import selectors, services
@@ -17,6 +18,7 @@ def home(request):
         "drafts/home.html",
         {
             "drafts": selectors.draft_list(user=request.user),
+            "processes": process_selectors.process_list(),
             "can_create": is_working_group(request.user),
         },
     )

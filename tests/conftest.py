@@ -121,3 +121,13 @@ def login(client):
         return client
 
     return do
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this run's SQLite test database with its WAL files (Django removes only the main file)."""
+    import os
+
+    from django.conf import settings
+
+    for path in settings.VAR_DIR.glob(f"test-{os.getpid()}.sqlite3*"):
+        path.unlink(missing_ok=True)

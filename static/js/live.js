@@ -62,6 +62,7 @@ function receive(message) {
   switch (message.type) {
     case "hello":
       state.attempt = 0;
+      state.helloSeq = message.seq;
       showStatus(viewersText(message.viewers));
       if (message.version > Number(article.dataset.version)) showNewVersion();
       // Ask for what happened since the page was rendered (or since the last event seen).
@@ -114,7 +115,13 @@ async function resync() {
   for (const slot of document.querySelectorAll(".thread-slot")) {
     if (slot.firstElementChild && !slot.querySelector("textarea:focus")) await loadThread(slot);
   }
-  state.buffer.clear();
+  // The state is now at least as new as the hello; events after it arrive (or arrived) live.
+  state.lastSeq = Math.max(state.lastSeq, state.helloSeq ?? 0);
+  for (const seq of [...state.buffer.keys()].sort((a, b) => a - b)) {
+    const event = state.buffer.get(seq);
+    state.buffer.delete(seq);
+    ordered(event);
+  }
 }
 
 // Applying events ----------------------------------------------------------------------------
@@ -139,7 +146,10 @@ function apply(event) {
       if (node) {
         const removed = document.createElement("p");
         removed.className = "comment__removed";
-        removed.textContent = event.reason_label ? `${strings.removed}: ${event.reason_label}` : strings.deleted;
+        const reasons = JSON.parse(strings.reasons ?? "{}");
+        removed.textContent = event.reason
+          ? `${strings.removed}: ${reasons[event.reason] ?? event.reason}`
+          : event.reason === "" ? strings.removed : strings.deleted;
         node.querySelector("[data-body]")?.replaceWith(removed);
         node.querySelector(".comment__actions")?.remove();
       }

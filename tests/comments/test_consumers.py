@@ -186,12 +186,36 @@ async def test_errors_in_english_with_lang_en(draft, paragraph):
     await communicator.disconnect()
 
 
-async def test_oversized_frame_closes_with_1009(draft, citizen):
+async def test_oversized_frame_is_refused_and_the_socket_stays_usable(draft, paragraph, citizen):
     communicator, *_ = await connect(draft.slug, citizen)
     await receive(communicator)
     await communicator.send_to(text_data="x" * (64 * 1024 + 1))
-    output = await communicator.receive_output(timeout=3)
-    assert output == {"type": "websocket.close", "code": 1009}
+    error = await receive_type(communicator, "error")
+    assert error["code"] == "bad_message" and "64 KiB" in error["message"]
+    await communicator.send_to(
+        text_data=json.dumps({"action": "vote", "paragraph": str(paragraph.key), "choice": "agree"})
+    )
+    assert (await receive_type(communicator, "ack"))["counts"]["agree"] == 1
+    await communicator.disconnect()
+
+
+async def test_flag_over_the_socket(draft, paragraph, citizen, other_citizen):
+    comment = await sync_to_async(services.comment_create)(
+        user=citizen, paragraph=paragraph, body="gemeldet"
+    )
+    communicator, *_ = await connect(draft.slug, other_citizen)
+    await receive(communicator)
+    await communicator.send_to(
+        text_data=json.dumps(
+            {"action": "flag", "comment": comment.pk, "reason": "spam", "note": "Werbung"}
+        )
+    )
+    assert (await receive_type(communicator, "ack"))["comment"] == comment.pk
+    await communicator.send_to(
+        text_data=json.dumps({"action": "flag", "comment": comment.pk, "reason": "spam"})
+    )
+    assert (await receive_type(communicator, "error"))["code"] == "invalid"
+    await communicator.disconnect()
 
 
 async def test_rate_limit_per_connection(draft, paragraph, citizen):

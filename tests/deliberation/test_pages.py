@@ -66,7 +66,9 @@ def test_operator_can_override_a_page_template(client, settings, tmp_path):
     (tmp_path / "pages" / "de" / "impressum.html").write_text(
         '{% extends "base.html" %}{% block content %}<h1>Eigenes Impressum der Stadt</h1>{% endblock %}'
     )
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
     assert "Eigenes Impressum der Stadt" in client.get("/impressum/").content.decode()
 
 

@@ -185,3 +185,20 @@ def test_preview_writes_nothing(draft):
     preview = services.draft_preview(draft=draft, text=DRAFT_TEXT + "\nNeu.\n")
     assert preview.counts["new"] == 1 and preview.counts["unchanged"] == len(before)
     assert keys(draft) == before and draft.versions.count() == 1
+
+
+def test_followers_of_the_process_hear_of_a_new_version(
+    draft, wg, citizen, django_capture_on_commit_callbacks
+):
+    from deliberation.models import Notification, Process
+    from deliberation.process.services import process_follow
+
+    process = Process.objects.create(title="Leitlinien", slug="leitlinien-prozess")
+    draft.process = process
+    draft.save(update_fields=["process"])
+    process_follow(user=citizen, process=process)
+    services.draft_publish_version(
+        draft=draft, text=DRAFT_TEXT + "\nNeu.\n", message="Runde zwei", user=wg
+    )
+    notification = Notification.objects.get(user=citizen)
+    assert "Runde zwei" in notification.text and notification.url == draft.get_absolute_url()

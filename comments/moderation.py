@@ -1,0 +1,433 @@
+"""Moderation: decisions on comments, reports, blocking. Every action is logged and explained.
+
+Each decision locks the comment row and checks that it is still in the state the moderator saw,
+so two moderators deciding at once get exactly one decision and a clear "already decided by …".
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.notifications import notification_send
+from deliberation.ratelimit import ratelimit_hit
+from deliberation.reasons import NOTE_REQUIRED, reason_label, reasons
+from deliberation.roles import is_moderator, is_working_group
+from deliberation.sanitizing import render_comment
+from drafts.models import Draft, ModerationMode
+
+from .models import (
+    Comment,
+    CommentEdit,
+    CommentStatus,
+    Flag,
+    ModerationAction,
+    ModerationActionKind,
+    UserBlock,
+)
+from .permissions import active_block, check_can_write
+from .serializers import comment_payload
+from .services import _clean_body, _tally_add
+
+MAX_NOTE = 1000
+
+
+def _check_moderator(user) -> None:
+    if not user.is_authenticated:
+        raise ActionRefused("not_authenticated", _("Please log in."))
+    if not is_moderator(user):
+        raise ActionRefused("forbidden", _("Only moderators may do this."))
+
+
+def _reason(reason: str, note: str) -> tuple[str, str]:
+    note = (note or "").strip()
+    if reason not in dict(reasons()):
+        raise ActionRefused("invalid", _("Choose a reason from the list."))
+    if reason in NOTE_REQUIRED and not note:
+        raise ActionRefused("invalid", _("For “other reason”, please explain it in the note."))
+    if len(note) > MAX_NOTE:
+        raise ActionRefused(
+            "invalid", _("The note is too long: at most %(max)s characters.") % {"max": MAX_NOTE}
+        )
+    return reason, note
+
+
+def _log(
+    *, actor, action: str, comment: Comment | None = None, user=None, draft=None, reason="", note=""
+):
+    target = user or (comment.author if comment else None)
+    ModerationAction.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        action=action,
+        comment=comment,
+        draft=draft or (comment.draft if comment else None),
+        target_user=target,
+        target_name=target.get_username() if target else "",
+        reason=reason,
+        note=note,
+    )
+
+
+def _locked(comment: Comment, *expected: str) -> Comment:
+    """The comment, locked; refused when someone else decided on it meanwhile."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("draft", "paragraph", "author")
+        .get(pk=comment.pk)
+    )
+    if comment.status not in expected:
+        if comment.status == CommentStatus.DELETED:
+            raise ActionRefused("invalid", _("The author has deleted this comment."))
+        by = comment.moderated_by.get_username() if comment.moderated_by else _("someone else")
+        raise ActionRefused("invalid", _("Already decided by %(name)s.") % {"name": by})
+    return comment
+
+
+def _decided(comment: Comment, action: str, moderator) -> None:
+    """Take the item out of every moderator's queue."""
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="moderation.decided",
+        data={
+            "comment": comment.pk,
+            "action": action,
+            "status": comment.status,
+            "by": moderator.get_username(),
+        },
+        audience=events.MODERATORS,
+    )
+
+
+def _mark(comment: Comment, status: str, moderator, reason: str = "", note: str = "") -> None:
+    comment.status, comment.moderation_reason, comment.moderation_note = status, reason, note
+    comment.moderated_by, comment.moderated_at = moderator, timezone.now()
+    comment.save(
+        update_fields=[
+            "status",
+            "moderation_reason",
+            "moderation_note",
+            "moderated_by",
+            "moderated_at",
+        ]
+    )
+
+
+def _comment_url(comment: Comment) -> str:
+    return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
+
+
+def _tell_author(comment: Comment, text: str) -> None:
+    if comment.author is not None:
+        notification_send(
+            user=comment.author,
+            text=text,
+            url=_comment_url(comment),
+            email_subject=_("Your comment on “%(title)s”") % {"title": comment.draft.title},
+        )
+
+
+def _publish(comment: Comment) -> None:
+    tally = _tally_add(comment.paragraph_id, comments=1)
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.created",
+        data={"comment": comment_payload(comment), "comments": tally.comments},
+    )
+
+
+def _unpublish(comment: Comment) -> None:
+    tally = _tally_add(comment.paragraph_id, comments=-1)
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.removed",
+        data={
+            "comment": comment.pk,
+            "paragraph": str(comment.paragraph.key),
+            "comments": tally.comments,
+            "reason": comment.moderation_reason,
+        },
+    )
+
+
+def _resolve_flags(comment: Comment) -> None:
+    comment.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
+@transaction.atomic
+def comment_release(*, moderator, comment: Comment) -> Comment:
+    """Publish a pending comment."""
+    _check_moderator(moderator)
+    comment = _locked(comment, CommentStatus.PENDING)
+    _mark(comment, CommentStatus.PUBLISHED, moderator)
+    _publish(comment)
+    _log(actor=moderator, action=ModerationActionKind.RELEASE, comment=comment)
+    _decided(comment, ModerationActionKind.RELEASE, moderator)
+    _tell_author(comment, _("Your comment has been released and is now public."))
+    return comment
+
+
+def comments_release_bulk(*, moderator, comment_ids: list[int]) -> tuple[int, list[str]]:
+    """Release several pending comments; returns how many, and why the others were not."""
+    released, problems = 0, []
+    for comment in Comment.objects.filter(pk__in=comment_ids):
+        try:
+            comment_release(moderator=moderator, comment=comment)
+            released += 1
+        except ActionRefused as exc:
+            problems.append(f"#{comment.pk}: {exc.message}")
+    return released, problems
+
+
+@transaction.atomic
+def comment_reject(*, moderator, comment: Comment, reason: str, note: str = "") -> Comment:
+    """Refuse a pending comment, with a reason the author sees (and may revise and resubmit)."""
+    _check_moderator(moderator)
+    reason, note = _reason(reason, note)
+    comment = _locked(comment, CommentStatus.PENDING)
+    _mark(comment, CommentStatus.REJECTED, moderator, reason, note)
+    _log(
+        actor=moderator,
+        action=ModerationActionKind.REJECT,
+        comment=comment,
+        reason=reason,
+        note=note,
+    )
+    _decided(comment, ModerationActionKind.REJECT, moderator)
+    text = _("Your comment was not released. Reason: %(reason)s.") % {
+        "reason": reason_label(reason)
+    }
+    if note:
+        text += " " + _("Note from the moderation: %(note)s") % {"note": note}
+    _tell_author(comment, text + " " + _("You can revise it and submit it again."))
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, moderator, comment: Comment, reason: str, note: str = "") -> Comment:
+    """Remove a published (or report-hidden) comment; the public sees that and why."""
+    _check_moderator(moderator)
+    reason, note = _reason(reason, note)
+    comment = _locked(comment, CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
+    if comment.status == CommentStatus.HIDDEN and comment.moderated_by_id is not None:
+        raise ActionRefused(
+            "invalid",
+            _("Already decided by %(name)s.") % {"name": comment.moderated_by.get_username()},
+        )
+    was_public = comment.status == CommentStatus.PUBLISHED
+    _mark(comment, CommentStatus.HIDDEN, moderator, reason, note)
+    if was_public:
+        _unpublish(comment)
+    _resolve_flags(comment)
+    _log(
+        actor=moderator, action=ModerationActionKind.HIDE, comment=comment, reason=reason, note=note
+    )
+    _decided(comment, ModerationActionKind.HIDE, moderator)
+    _tell_author(
+        comment,
+        _("Your comment was removed by the moderation. Reason: %(reason)s.")
+        % {"reason": reason_label(reason)},
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_restore(*, moderator, comment: Comment) -> Comment:
+    """Publish a hidden or rejected comment again."""
+    _check_moderator(moderator)
+    comment = _locked(comment, CommentStatus.HIDDEN, CommentStatus.REJECTED)
+    _mark(comment, CommentStatus.PUBLISHED, moderator)
+    _publish(comment)
+    _resolve_flags(comment)
+    _log(actor=moderator, action=ModerationActionKind.RESTORE, comment=comment)
+    _decided(comment, ModerationActionKind.RESTORE, moderator)
+    _tell_author(comment, _("Your comment is public again."))
+    return comment
+
+
+@transaction.atomic
+def reports_dismiss(*, moderator, comment: Comment) -> Comment:
+    """Close the open reports of a comment as unfounded; a report-hidden comment reappears."""
+    _check_moderator(moderator)
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("draft", "paragraph", "author")
+        .get(pk=comment.pk)
+    )
+    if not comment.flags.filter(resolved_at__isnull=True).exists():
+        raise ActionRefused("invalid", _("There are no open reports on this comment (any more)."))
+    _resolve_flags(comment)
+    if comment.status == CommentStatus.HIDDEN and comment.moderated_by_id is None:
+        _mark(comment, CommentStatus.PUBLISHED, moderator)
+        _publish(comment)
+    _log(actor=moderator, action=ModerationActionKind.DISMISS, comment=comment)
+    _decided(comment, ModerationActionKind.DISMISS, moderator)
+    return comment
+
+
+@transaction.atomic
+def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
+    """Report a comment. In post-moderated drafts, enough reports hide it until a moderator decides."""
+    check_can_write(user=user, draft=comment.draft)
+    ratelimit_hit(action="flag", ident=str(user.pk))
+    reason, note = _reason(reason, note)
+    if comment.author_id == user.pk:
+        raise ActionRefused("invalid", _("You cannot report your own comment."))
+    if comment.status != CommentStatus.PUBLISHED:
+        raise ActionRefused("invalid", _("Only published comments can be reported."))
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(comment=comment, reporter=user, reason=reason, note=note)
+    except IntegrityError:
+        raise ActionRefused(
+            "invalid", _("You have reported this comment already. Thank you!")
+        ) from None
+    open_reports = (
+        comment.flags.filter(resolved_at__isnull=True).values("reporter").distinct().count()
+    )
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("draft", "paragraph", "author")
+        .get(pk=comment.pk)
+    )
+    if (
+        comment.draft.moderation == ModerationMode.POST
+        and open_reports >= settings.AUTO_HIDE_REPORTS
+        and comment.status == CommentStatus.PUBLISHED
+    ):
+        comment.status = CommentStatus.HIDDEN
+        comment.moderation_reason = ""
+        comment.save(update_fields=["status", "moderation_reason"])
+        _unpublish(comment)
+        ModerationAction.objects.create(
+            actor=None,
+            actor_name="",
+            action=ModerationActionKind.AUTO_HIDE,
+            comment=comment,
+            draft=comment.draft,
+            target_user=comment.author,
+            target_name=comment.author.get_username() if comment.author else "",
+            note=_("%(count)s reports") % {"count": open_reports},
+        )
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="moderation.reported",
+        data={"comment": comment.pk, "reports": open_reports, "status": comment.status},
+        audience=events.MODERATORS,
+    )
+    return flag
+
+
+@transaction.atomic
+def comment_resubmit(*, user, comment: Comment, body: str) -> Comment:
+    """The author revises a rejected comment; it goes back to the queue with its history."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("draft", "paragraph", "author")
+        .get(pk=comment.pk)
+    )
+    if comment.author_id != user.pk:
+        raise ActionRefused("forbidden", _("You can change only your own comments."))
+    if comment.status != CommentStatus.REJECTED:
+        raise ActionRefused(
+            "invalid", _("Only a comment that was not released can be resubmitted.")
+        )
+    check_can_write(user=user, draft=comment.draft)
+    text = _clean_body(body)
+    CommentEdit.objects.create(comment=comment, body=comment.body, body_html=comment.body_html)
+    comment.body, comment.body_html, comment.edited_at = text, render_comment(text), timezone.now()
+    comment.status = CommentStatus.PENDING
+    comment.save(update_fields=["body", "body_html", "edited_at", "status"])
+    _log(actor=user, action=ModerationActionKind.RESUBMIT, comment=comment)
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.pending",
+        data={"comment": comment_payload(comment)},
+        audience=events.MODERATORS,
+    )
+    return comment
+
+
+@transaction.atomic
+def user_block(*, moderator, user, justification: str, until: datetime | None = None) -> UserBlock:
+    """Block a user from writing; their pending comments are rejected with the justification."""
+    _check_moderator(moderator)
+    justification = (justification or "").strip()
+    if user.pk == moderator.pk:
+        raise ActionRefused("invalid", _("You cannot block yourself."))
+    if user.is_superuser:
+        raise ActionRefused("invalid", _("Administrators cannot be blocked."))
+    if not justification:
+        raise ActionRefused("invalid", _("Please write down why the user is blocked."))
+    if len(justification) > MAX_NOTE:
+        raise ActionRefused(
+            "invalid",
+            _("The justification is too long: at most %(max)s characters.") % {"max": MAX_NOTE},
+        )
+    if until is not None and until <= timezone.now():
+        raise ActionRefused("invalid", _("The end of the block must lie in the future."))
+    if active_block(user=user):
+        raise ActionRefused("invalid", _("This user is blocked already."))
+    block = UserBlock.objects.create(
+        user=user, blocked_by=moderator, justification=justification, until=until
+    )
+    _log(actor=moderator, action=ModerationActionKind.BLOCK, user=user, note=justification)
+    for comment in Comment.objects.filter(author=user, status=CommentStatus.PENDING).select_related(
+        "draft", "paragraph", "author"
+    ):
+        _mark(comment, CommentStatus.REJECTED, moderator, "other", justification)
+        _log(
+            actor=moderator,
+            action=ModerationActionKind.REJECT,
+            comment=comment,
+            reason="other",
+            note=justification,
+        )
+        _decided(comment, ModerationActionKind.REJECT, moderator)
+    ending = (
+        date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else _("further notice")
+    )
+    notification_send(
+        user=user,
+        url=reverse("profile"),
+        text=_("Your account is blocked from writing until %(end)s. Justification: %(text)s")
+        % {"end": ending, "text": justification},
+        email_subject=_("Your account has been blocked"),
+    )
+    return block
+
+
+@transaction.atomic
+def user_unblock(*, moderator, block: UserBlock) -> UserBlock:
+    _check_moderator(moderator)
+    block = UserBlock.objects.select_for_update().get(pk=block.pk)
+    if block.lifted_at is not None:
+        raise ActionRefused("invalid", _("This block has been lifted already."))
+    block.lifted_at, block.lifted_by = timezone.now(), moderator
+    block.save(update_fields=["lifted_at", "lifted_by"])
+    _log(actor=moderator, action=ModerationActionKind.UNBLOCK, user=block.user)
+    notification_send(user=block.user, text=_("Your account can write again."), url=reverse("home"))
+    return block
+
+
+@transaction.atomic
+def draft_set_moderation(*, user, draft: Draft, mode: str) -> Draft:
+    """Switch pre- and post-moderation; pending comments stay in the queue either way."""
+    if not is_working_group(user):
+        raise ActionRefused(
+            "forbidden", _("Only the working group may change the moderation mode.")
+        )
+    if mode not in ModerationMode.values:
+        raise ActionRefused("invalid", _("Moderation must be “pre” or “post”."))
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if draft.moderation != mode:
+        draft.moderation = mode
+        draft.save(update_fields=["moderation", "updated_at"])
+        _log(actor=user, action=ModerationActionKind.MODE, draft=draft, note=mode)
+    return draft

@@ -1,0 +1,277 @@
+"""The moderators' pages: the queue, decisions, blocking, and the audit log (with CSV)."""
+
+import csv
+from datetime import datetime, time
+from itertools import chain
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation.errors import ActionRefused
+from deliberation.reasons import reason_label, reasons
+from deliberation.roles import moderator_required, staff_role_required, working_group_required
+from drafts.models import Draft
+
+from . import moderation, selectors
+from .models import Comment, ModerationActionKind, UserBlock
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@moderator_required
+def queue(request):
+    draft_slug, reason = request.GET.get("draft", ""), request.GET.get("reason", "")
+    return render(
+        request,
+        "comments/moderation/queue.html",
+        {
+            **selectors.moderation_queue(draft_slug=draft_slug, reason=reason),
+            "drafts": Draft.objects.order_by("title").values_list("slug", "title"),
+            "reasons": reasons(),
+            "draft_filter": draft_slug,
+            "reason_filter": reason,
+            "blocks": selectors.active_blocks(),
+        },
+    )
+
+
+@moderator_required
+def item(request, pk: int):
+    """One queue item as an HTML fragment, for the queue's script to insert live."""
+    try:
+        comment = selectors.moderation_item(pk=pk)
+    except Comment.DoesNotExist:
+        raise Http404(pk) from None
+    return render(request, "comments/moderation/_item.html", {"c": comment, "reasons": reasons()})
+
+
+DECISIONS = {
+    "release": lambda user, c, reason, note: moderation.comment_release(moderator=user, comment=c),
+    "reject": lambda user, c, reason, note: moderation.comment_reject(
+        moderator=user, comment=c, reason=reason, note=note
+    ),
+    "hide": lambda user, c, reason, note: moderation.comment_hide(
+        moderator=user, comment=c, reason=reason, note=note
+    ),
+    "restore": lambda user, c, reason, note: moderation.comment_restore(moderator=user, comment=c),
+    "dismiss": lambda user, c, reason, note: moderation.reports_dismiss(moderator=user, comment=c),
+}
+DONE = {
+    "release": _("Released."),
+    "reject": _("Rejected."),
+    "hide": _("Removed."),
+    "restore": _("Published again."),
+    "dismiss": _("Reports dismissed."),
+}
+
+
+@moderator_required
+@require_POST
+def decide(request, pk: int):
+    comment = Comment.objects.filter(pk=pk).first()
+    decision = DECISIONS.get(request.POST.get("action", ""))
+    try:
+        if comment is None:
+            raise ActionRefused("not_found", _("This comment does not exist."))
+        if decision is None:
+            raise ActionRefused("bad_message", _("Unknown decision."))
+        decision(
+            request.user, comment, request.POST.get("reason", ""), request.POST.get("note", "")
+        )
+        message, ok = str(DONE[request.POST["action"]]), True
+    except ActionRefused as exc:
+        message, ok = exc.message, False
+    if _wants_json(request):
+        return JsonResponse({"ok": ok, "message": message}, status=200 if ok else 409)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+
+
+@moderator_required
+@require_POST
+def release_bulk(request):
+    ids = [int(i) for i in request.POST.getlist("comment") if i.isdigit()]
+    if not ids:
+        messages.error(request, _("Select the comments to release first."))
+    else:
+        released, problems = moderation.comments_release_bulk(
+            moderator=request.user, comment_ids=ids
+        )
+        messages.success(request, _("%(count)s comments released.") % {"count": released})
+        for problem in problems:
+            messages.error(request, problem)
+    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+
+
+@moderator_required
+def block(request, user_id: int):
+    target = get_object_or_404(get_user_model(), pk=user_id)
+    error = None
+    if request.method == "POST":
+        until = None
+        if request.POST.get("duration") != "permanent":
+            try:
+                day = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
+                until = timezone.make_aware(datetime.combine(day, time(23, 59)))
+            except ValueError:
+                error = _("Enter the last day of the block, or choose “permanently”.")
+        if error is None:
+            try:
+                moderation.user_block(
+                    moderator=request.user,
+                    user=target,
+                    justification=request.POST.get("justification", ""),
+                    until=until,
+                )
+                messages.success(
+                    request, _("%(name)s is blocked.") % {"name": target.get_username()}
+                )
+                return redirect("moderation_queue")
+            except ActionRefused as exc:
+                error = exc.message
+    return render(
+        request,
+        "comments/moderation/block.html",
+        {"target": target, "error": error, "data": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@moderator_required
+@require_POST
+def unblock(request, block_id: int):
+    try:
+        moderation.user_unblock(
+            moderator=request.user, block=get_object_or_404(UserBlock, pk=block_id)
+        )
+        messages.success(request, _("The block has been lifted."))
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("moderation_queue")
+
+
+def _log_filters(request) -> dict:
+    return {
+        "action": request.GET.get("action", ""),
+        "actor": request.GET.get("actor", ""),
+        "draft_slug": request.GET.get("draft", ""),
+    }
+
+
+@staff_role_required
+def log(request):
+    entries = selectors.moderation_log(**_log_filters(request))
+    page = Paginator(entries, 50).get_page(request.GET.get("page", 1))
+    return render(
+        request,
+        "comments/moderation/log.html",
+        {
+            "page_obj": page,
+            "actions": ModerationActionKind.choices,
+            "drafts": Draft.objects.order_by("title").values_list("slug", "title"),
+            "filters": _log_filters(request),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@staff_role_required
+def log_csv(request):
+    """The audit log as CSV, streamed so that a long log never sits in memory."""
+    writer = csv.writer(_Echo())
+    entries = selectors.moderation_log(**_log_filters(request)).iterator(chunk_size=500)
+    header = ["time", "moderator", "action", "draft", "comment", "user", "reason", "note"]
+    rows = (
+        [
+            timezone.localtime(e.created_at).isoformat(),
+            e.actor_name or "system",
+            e.action,
+            e.draft.slug if e.draft else "",
+            e.comment_id or "",
+            e.target_name,
+            reason_label(e.reason) if e.reason else "",
+            e.note,
+        ]
+        for e in entries
+    )
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in chain([header], rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="moderationsprotokoll.csv"'
+    return response
+
+
+# Citizens and the working group -----------------------------------------------------------------
+
+
+def _back(comment: Comment) -> str:
+    return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
+
+
+@require_POST
+def flag(request, slug: str, pk: int):
+    comment = get_object_or_404(
+        Comment.objects.select_related("draft", "paragraph"), pk=pk, draft__slug=slug
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(_back(comment))
+    try:
+        moderation.flag_create(
+            user=request.user,
+            comment=comment,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Thank you. The moderation will look at this comment."))
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(_back(comment))
+
+
+@require_POST
+def resubmit(request, slug: str, pk: int):
+    comment = get_object_or_404(
+        Comment.objects.select_related("draft", "paragraph"), pk=pk, draft__slug=slug
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(_back(comment))
+    try:
+        moderation.comment_resubmit(
+            user=request.user, comment=comment, body=request.POST.get("body", "")
+        )
+        messages.success(request, _("Your revised comment is waiting for release again."))
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(_back(comment))
+
+
+@working_group_required
+@require_POST
+def moderation_mode(request, slug: str):
+    draft = get_object_or_404(Draft, slug=slug)
+    try:
+        moderation.draft_set_moderation(
+            user=request.user, draft=draft, mode=request.POST.get("mode", "")
+        )
+        messages.success(
+            request, _("The moderation mode has been changed. Pending comments stay in the queue.")
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(draft.get_absolute_url())

@@ -1,0 +1,1 @@
+"""The participation process around the drafts: timeline, public sessions, documents, follows."""

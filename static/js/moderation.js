@@ -1,0 +1,104 @@
+// The moderation queue, live: new pending and reported comments appear, a decision by any
+// moderator removes the item everywhere, and decisions are sent without leaving the page.
+
+const live = document.getElementById("moderation-live");
+const announcer = document.getElementById("live-announcer");
+const queues = Object.fromEntries([...document.querySelectorAll("[data-queue]")].map((q) => [q.dataset.queue, q]));
+
+for (const form of document.querySelectorAll("form[data-decide]")) form.addEventListener("submit", decide);
+connect(0);
+
+function connect(attempt) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/moderation/`);
+  socket.addEventListener("open", () => {
+    attempt = 0;
+    live.hidden = false;
+    live.textContent = "● live";
+  });
+  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+  socket.addEventListener("close", () => {
+    live.hidden = true;
+    setTimeout(() => connect(attempt + 1), Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random()));
+  });
+}
+
+function receive(event) {
+  if (event.type === "moderation.decided") {
+    const item = document.getElementById(`m-${event.comment}`);
+    if (item && !item.dataset.mine) {
+      say(`#${event.comment}: ${event.action} (${event.by})`);
+      remove(item);
+    }
+  } else if (event.type === "comment.pending") {
+    insert("pending", event.comment.id, event.draft);
+  } else if (event.type === "moderation.reported") {
+    insert("reported", event.comment, event.draft);
+  }
+}
+
+async function insert(queueName, id, draft) {
+  const queue = queues[queueName];
+  if (!queue || (queue.dataset.draftFilter && queue.dataset.draftFilter !== draft)) return;
+  const response = await fetch(`/moderation/items/${id}/`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const holder = document.createElement("ol");
+  holder.innerHTML = await response.text();
+  const item = holder.firstElementChild;
+  const existing = queue.querySelector(`#m-${id}`);
+  if (existing) existing.replaceWith(item);
+  else {
+    queue.querySelector("[data-empty]")?.remove();
+    queue.querySelector("[data-items]").append(item);
+  }
+  for (const form of item.querySelectorAll("form[data-decide]")) form.addEventListener("submit", decide);
+  count(queue);
+  say(item.querySelector("h3")?.textContent.trim().split("\n")[0] ?? "");
+}
+
+async function decide(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const item = form.closest("[data-item]");
+  item.dataset.mine = "1";
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { "X-Requested-With": "fetch" },
+    credentials: "same-origin",
+  });
+  const answer = await response.json().catch(() => ({ ok: false, message: response.statusText }));
+  if (answer.ok) {
+    say(answer.message);
+    remove(item);
+  } else {
+    delete item.dataset.mine;
+    let box = item.querySelector(".live-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "live-error field-errors";
+      box.setAttribute("role", "alert");
+      item.querySelector(".queue-item__actions").prepend(box);
+    }
+    box.textContent = answer.message;
+  }
+}
+
+function remove(item) {
+  // Keep the keyboard where the work is: focus moves to the next item's first button.
+  const next = item.nextElementSibling ?? item.previousElementSibling;
+  const hadFocus = item.contains(document.activeElement);
+  const queue = item.closest("[data-queue]");
+  item.remove();
+  count(queue);
+  if (hadFocus) next?.querySelector("button, summary")?.focus();
+}
+
+function count(queue) {
+  const counter = queue?.querySelector("[data-queue-count]");
+  if (counter) counter.textContent = queue.querySelectorAll("[data-item]").length;
+}
+
+function say(text) {
+  announcer.textContent = text;
+}

@@ -1,0 +1,101 @@
+"""The moderation queue live between two moderators, and the double-decision race."""
+
+import json
+import threading
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connection
+
+from comments import moderation, services
+from comments.models import Comment, ModerationAction
+from deliberation.asgi import application
+from deliberation.errors import ActionRefused
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def queue_socket(user):
+    communicator = WebsocketCommunicator(
+        application, "/ws/moderation/", headers=[(b"origin", b"http://localhost")]
+    )
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect(timeout=5)
+    return communicator, connected
+
+
+async def next_of(communicator, kind):
+    while True:
+        message = json.loads(await communicator.receive_from(timeout=3))
+        if message["type"] == kind:
+            return message
+
+
+async def test_queue_updates_live_between_two_moderators(pre_draft, citizen, moderator, make_user):
+    other = await sync_to_async(make_user)("mod2", role="moderator")
+    first, _ = await queue_socket(moderator)
+    second, _ = await queue_socket(other)
+    await next_of(first, "hello"), await next_of(second, "hello")
+    paragraph = await sync_to_async(lambda: pre_draft.paragraphs.exclude(kind="heading").first())()
+    comment = await sync_to_async(services.comment_create)(
+        user=citizen, paragraph=paragraph, body="Neu in der Warteschlange"
+    )
+    for socket in (first, second):
+        pending = await next_of(socket, "comment.pending")
+        assert pending["comment"]["id"] == comment.pk and pending["draft"] == pre_draft.slug
+    await sync_to_async(moderation.comment_release)(moderator=moderator, comment=comment)
+    decided = await next_of(second, "moderation.decided")
+    assert decided == {
+        "type": "moderation.decided",
+        "draft": pre_draft.slug,
+        "comment": comment.pk,
+        "action": "release",
+        "status": "published",
+        "by": "mod",
+    }
+    await first.disconnect(), await second.disconnect()
+
+
+async def test_queue_socket_refuses_citizens(citizen):
+    _, connected = await queue_socket(citizen)
+    assert not connected
+
+
+def test_double_decision_race_exactly_one_wins(pre_draft, citizen, moderator, make_user):
+    other = make_user("mod2", role="moderator")
+    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
+    comment = services.comment_create(user=citizen, paragraph=paragraph, body="Wer entscheidet?")
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def decide(function):
+        try:
+            barrier.wait()
+            function()
+            outcomes.append("won")
+        except ActionRefused as exc:
+            outcomes.append(exc.message)
+        except Exception as exc:  # anything else is a failure, shown in the assertion
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=decide,
+            args=(lambda: moderation.comment_release(moderator=moderator, comment=comment),),
+        ),
+        threading.Thread(
+            target=decide,
+            args=(
+                lambda: moderation.comment_reject(moderator=other, comment=comment, reason="spam"),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes.count("won") == 1, outcomes
+    assert ModerationAction.objects.count() == 1
+    assert Comment.objects.get(pk=comment.pk).status in ("published", "rejected")
