@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test test-e2e lint format messages lock bench clean
+.PHONY: install browser run test lint format messages lock clean
 
 # Re-install only when the dependency files changed.
 $(STAMP): pyproject.toml requirements.lock
@@ -36,8 +36,14 @@ run: install
 
 # The whole suite. DEBUG=1 here only relaxes production-only settings (HTTPS redirects, the
 # required SECRET_KEY); pytest-django runs the tests themselves with DEBUG off.
-test: install
+test: install browser
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check .
