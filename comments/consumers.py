@@ -14,6 +14,7 @@ from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.hub import get_hub
 from deliberation.ratelimit import limit_for
+from deliberation.roles import is_working_group
 from drafts.models import Draft, DraftStatus, Paragraph
 
 from . import moderation, services
@@ -48,7 +49,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
         if found is None:
             await self.close(code=4404)  # before accept: the handshake is refused
             return
-        self.draft_id, self.streams = found
+        self.draft_id, self.streams, version = found
         self.ready = False
         self.backlog: list[str] = []
         self.tokens, self.refilled = float(BURST), time.monotonic()
@@ -61,7 +62,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
         hello = {
             "type": "hello",
             "seq": seq,
-            "version": await self._version(),
+            "version": version,
             "viewers": await hub.viewers(self.streams[0]),
             "user": {"id": self.user.pk, "name": self.user.get_username()}
             if self.user.is_authenticated
@@ -87,22 +88,16 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _find_draft(self, slug: str):
+        """The draft's id, its streams and version (the seq is read after joining the hub)."""
         draft = Draft.objects.filter(slug=slug).first()
         if draft is None:
             return None
-        if draft.status == DraftStatus.PREPARATION:
-            from deliberation.roles import is_working_group
-
-            if not is_working_group(self.user):
-                return None
+        if draft.status == DraftStatus.PREPARATION and not is_working_group(self.user):
+            return None
         streams = [events.stream_name(draft)]
         if can_see_unreleased(user=self.user):
             streams.append(events.stream_name(draft, events.MODERATORS))
-        return draft.pk, tuple(streams)
-
-    @database_sync_to_async
-    def _version(self) -> int:
-        return Draft.objects.values_list("version", flat=True).get(pk=self.draft_id)
+        return draft.pk, tuple(streams), draft.version
 
     # Client -> server ------------------------------------------------------------------------
 

@@ -55,6 +55,21 @@ class Comment(models.Model):
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # A contribution from an analog or hybrid format, entered by staff on behalf of its author:
+    # `author` stays empty, the pseudonym (if any) is shown instead (comments/offline.py).
+    contributed_on = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    session = models.ForeignKey(
+        "deliberation.PublicSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    pseudonym = models.CharField(max_length=100, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
@@ -266,3 +281,46 @@ class ModerationAction(models.Model):
 
     def get_reason_label(self) -> str:
         return reason_label(self.reason) if self.reason else ""
+
+
+# The working group's answers --------------------------------------------------------------------
+
+
+class Disposition(models.TextChoices):
+    """How the working group dealt with a comment (the column "Abwägung" of the answer table)."""
+
+    ADOPTED = "adopted", _("adopted")
+    PARTLY_ADOPTED = "partly_adopted", _("partly adopted")
+    NOT_ADOPTED = "not_adopted", _("not adopted")
+    NOTED = "noted", _("noted")
+    TO_DISCUSS = "to_discuss", _("to be discussed in the working group")
+
+
+class Answer(models.Model):
+    """The working group's answer to one comment; internal until published (comments/answers.py)."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="answer")
+    disposition = models.CharField(max_length=16, choices=Disposition.choices)
+    reply = models.TextField(blank=True, max_length=5000)
+    reply_html = models.TextField(
+        blank=True, help_text="rendered by deliberation.sanitizing.render_comment"
+    )
+    version_taken_up = models.PositiveIntegerField(
+        null=True, blank=True, help_text="the draft version that took the comment up"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["version_taken_up"])]
+
+    def __str__(self) -> str:
+        return f"answer to #{self.comment_id}: {self.disposition}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -98,7 +98,7 @@ def comments_for_api(
 ) -> QuerySet[Comment]:
     qs = (
         visible_comments(user=user, draft=draft)
-        .select_related("author", "paragraph")
+        .select_related("author", "paragraph", "answer")
         .order_by("created_at", "pk")
     )
     if paragraph_key:

@@ -1,12 +1,37 @@
 """The JSON shape of a comment, shared by the read API and the websocket events."""
 
-from .models import Comment, CommentStatus
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from .models import Answer, Comment, CommentStatus
 
 
-def comment_payload(comment: Comment, *, reveal: bool = False) -> dict:
-    """`reveal`: show the text of a rejected or hidden comment (to moderators and its author)."""
-    public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) or reveal
+def answer_payload(answer: Answer | None) -> dict | None:
+    """The working group's published answer as readers see it; None while it is internal."""
+    if answer is None or answer.published_at is None:
+        return None
+    version = answer.version_taken_up
     return {
+        "disposition": answer.disposition,
+        "disposition_label": answer.get_disposition_display(),
+        "reply_html": answer.reply_html,
+        "version": version,
+        # Labels in the language of the moment of publishing, for the live script.
+        "heading": _("Answer of the working group"),
+        "version_label": _("taken up in version %(number)s") % {"number": version}
+        if version
+        else "",
+    }
+
+
+def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool = False) -> dict:
+    """`reveal`: show the text of a rejected or hidden comment (to moderators and its author).
+
+    "answer" is there when the answer is known without a query (select_related("answer")) or
+    with `with_answer`: null while there is no published answer, so a client removes it then.
+    """
+    public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) or reveal
+    payload = {
         "id": comment.pk,
         "paragraph": str(comment.paragraph.key),
         "parent": comment.parent_id,
@@ -20,7 +45,18 @@ def comment_payload(comment: Comment, *, reveal: bool = False) -> dict:
         "depth": comment.depth,
         "edited": comment.edited_at.isoformat() if comment.edited_at else None,
         "channel": comment.channel,
+        # Contributions from analog formats: shown by pseudonym, with the date and place.
+        "pseudonym": comment.pseudonym,
+        "contributed_on": comment.contributed_on.isoformat() if comment.contributed_on else None,
+        "place": comment.place,
         "reason": comment.moderation_reason
         if comment.status in (CommentStatus.HIDDEN, CommentStatus.REJECTED)
         else "",
     }
+    if with_answer or Comment.answer.is_cached(comment):
+        try:
+            answer = comment.answer
+        except ObjectDoesNotExist:
+            answer = None
+        payload["answer"] = answer_payload(answer) if public else None
+    return payload

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 PRESENCE_INTERVAL = 1.0  # seconds: at most one presence frame per stream and second
 PRESENCE_TTL = 30  # seconds: a process that stopped reporting no longer counts
+YIELD_EVERY = 250  # sockets written before the loop may serve others
 GROUP_REFRESH = 3600  # seconds: re-join groups well before channels_redis lets them expire
 
 
@@ -40,6 +41,7 @@ class Hub:
         self.sockets: dict[str, set[Socket]] = defaultdict(set)
         self.channel_name: str | None = None
         self.dirty: set[str] = set()
+        self.sent_viewers: dict[str, int] = {}
         self._tasks: list[asyncio.Task] = []
         self._lock = asyncio.Lock()
         self._redis = None
@@ -89,11 +91,13 @@ class Hub:
             await self.fan_out(message.get("stream", ""), message.get("text", ""))
 
     async def fan_out(self, stream: str, text: str) -> None:
-        for socket in list(self.sockets.get(stream, ())):
+        for count, socket in enumerate(list(self.sockets.get(stream, ())), start=1):
             try:
                 await socket.deliver(text)
             except Exception:
                 logger.exception("could not deliver to a socket on %s", stream)
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let acks and handshakes through during a long fan-out
 
     # Presence -----------------------------------------------------------------------------
 
@@ -132,7 +136,11 @@ class Hub:
                 if not stream.startswith("draft.") or stream.count(".") > 1:
                     continue  # only a draft's public stream carries presence
                 try:
-                    text = encode({"type": "presence", "viewers": await self.viewers(stream)})
+                    viewers = await self.viewers(stream)
+                    if self.sent_viewers.get(stream) == viewers:
+                        continue  # unchanged: a frame to every reader would say nothing new
+                    self.sent_viewers[stream] = viewers
+                    text = encode({"type": "presence", "viewers": viewers})
                     await self.layer.group_send(
                         group_name(stream), {"type": "hub.event", "stream": stream, "text": text}
                     )

@@ -130,10 +130,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     # Under ASGI each request may run in a new thread, so connections kept per thread pile up
-    # instead of being reused (Django docs, "Persistent connections"): 0 unless the operator
-    # puts a pooler such as PgBouncer in front and raises it. Health checks catch dead ones.
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # instead of being reused (Django docs, "Persistent connections"). A connection pool
+    # (psycopg_pool, Django's "pool" option) reuses them instead: opening a PostgreSQL
+    # connection per websocket action cost more than half of that thread's time (bench/).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_bool("DB_POOL", True):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 20),
+            "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis for several.

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
     path("", include("comments.moderation_urls")),
     path("", include("deliberation.process.urls")),
+    path("", include("comments.offline_urls")),
+    path("", include("comments.feedback_urls")),
     path("<slug:name>/", views.page, name="page"),
     prefix_default_language=False,
 )

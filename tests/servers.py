@@ -29,13 +29,13 @@ def test_database_url() -> str:
 
 
 @contextlib.contextmanager
-def daphne(count: int = 1, **env_overrides):
-    """Run `count` Daphne processes on free ports; yield their base URLs; stop them after."""
+def daphne(count: int = 1, ports: list[int] | None = None, **env_overrides):
+    """Run `count` Daphne processes (on `ports`, or free ones); yield their addresses; stop them."""
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
     processes, urls = [], []
     try:
-        for _ in range(count):
-            port = free_port()
+        for index in range(count):
+            port = ports[index] if ports else free_port()
             processes.append(
                 subprocess.Popen(
                     [

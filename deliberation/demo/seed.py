@@ -76,6 +76,7 @@ def seed(stdout=None) -> None:
     users = _users()
     _draft(users)
     _process()
+    _contributions(users)
     if stdout:
         stdout.write("Demo data ready.")
 
@@ -275,3 +276,73 @@ def _process() -> None:
     if draft is not None and draft.process_id != process.pk:
         draft.process = process
         draft.save(update_fields=["process"])
+
+
+CONTRIBUTIONS = [
+    # (words in the paragraph, pseudonym, text): noted at the kickoff's theme tables
+    (
+        "Beteiligungsangebote richten sich an alle",
+        "Teilnehmerin Tisch 3",
+        "Veranstaltungen bitte auch am Wochenende anbieten, mit Kinderbetreuung und "
+        "Gebärdensprachdolmetschung.",
+    ),
+    (
+        "veröffentlicht eine Vorhabenliste",
+        "Teilnehmer Tisch 1",
+        "Die Vorhabenliste gehört auch in die Stadtteilbüros und in die Zeitung, nicht nur ins "
+        "Internet.",
+    ),
+    (
+        "Unterschriften können auf Papier",
+        "",
+        "Gut, dass Unterschriften auf Papier genauso zählen wie online.",
+    ),
+]
+
+
+@transaction.atomic
+def _contributions(users) -> None:
+    """What the kickoff's theme tables noted, entered by the working group (once)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Channel, Comment
+    from comments.offline import offline_contributions_create_bulk
+    from deliberation.models import PublicSession
+    from drafts.models import Draft
+
+    draft = Draft.objects.filter(slug=DEMO_SLUG).first()
+    if (
+        draft is None
+        or Comment.objects.filter(draft=draft).exclude(channel=Channel.ONLINE).exists()
+    ):
+        return
+    session = (
+        PublicSession.objects.filter(process_id=draft.process_id, starts_at__lt=timezone.now())
+        .order_by("-starts_at")
+        .first()
+        if draft.process_id
+        else None
+    )
+    day = (
+        timezone.localtime(session.starts_at).date()
+        if session
+        else timezone.localdate() - timedelta(days=35)
+    )
+    paragraphs = list(draft.paragraphs.filter(archived=False).exclude(kind="heading"))
+    rows = []
+    for words, pseudonym, body in CONTRIBUTIONS:
+        paragraph = next((p for p in paragraphs if words in p.text), None)
+        if paragraph is not None:
+            rows.append((str(paragraph.key), body, pseudonym))
+    if rows:
+        offline_contributions_create_bulk(
+            user=users["arbeitskreis"],
+            draft=draft,
+            channel=Channel.WORKSHOP,
+            contributed_on=day,
+            place="" if session else "Rathausfoyer",
+            session=session,
+            rows=rows,
+        )

@@ -136,8 +136,10 @@ function apply(event) {
     case "comment.updated": {
       const node = document.getElementById(`c-${event.comment}`);
       if (node && event.data) {
-        node.querySelector("[data-body]").innerHTML = event.data.body_html;
-        markEdited(node);
+        const body = node.querySelector("[data-body]");
+        if (body) body.innerHTML = event.data.body_html;
+        if (event.data.edited) markEdited(node);
+        if ("answer" in event.data) renderAnswer(node, event.data);
       }
       break;
     }
@@ -207,7 +209,9 @@ function renderComment(comment) {
   holder.innerHTML = html;
   const node = holder.firstElementChild;
   node.classList.replace("comment--depth-0", `comment--depth-${comment.depth}`);
-  node.querySelector("[data-author]").textContent = comment.author ?? "–";
+  // Contributions typed in from workshops or letters have no account, perhaps a pseudonym.
+  node.querySelector("[data-author]").textContent =
+    comment.author ?? comment.pseudonym ?? (comment.channel !== "online" ? strings.offlineAuthor : strings.deletedAccount);
   const time = node.querySelector("[data-created]");
   time.dateTime = comment.created;
   time.textContent = new Date(comment.created).toLocaleString(document.documentElement.lang, {
@@ -221,6 +225,41 @@ function renderComment(comment) {
   if (!me) node.querySelector(".comment__reply")?.remove();
   for (const input of node.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = csrfToken();
   return node;
+}
+
+// The working group's published answer under a comment: replaced, or removed when withdrawn.
+function renderAnswer(node, comment) {
+  node.querySelector(":scope > [data-answer]")?.remove();
+  const answer = comment.answer;
+  if (!answer) return;
+  const section = document.createElement("section");
+  section.className = "comment__answer";
+  section.dataset.answer = "";
+  section.setAttribute("aria-labelledby", `answer-${comment.id}-title`);
+  const title = document.createElement("h4");
+  title.className = "comment__answer-title";
+  title.id = `answer-${comment.id}-title`;
+  title.textContent = answer.heading;
+  const meta = document.createElement("p");
+  meta.className = "comment__answer-meta";
+  const badge = document.createElement("span");
+  badge.className = `badge badge--disposition badge--${answer.disposition}`;
+  badge.textContent = answer.disposition_label;
+  meta.append(badge);
+  if (answer.version) {
+    const link = document.createElement("a");
+    link.href = `${location.pathname}versions/${comment.version}/diff/${answer.version}/?paragraph=${comment.paragraph}`;
+    link.textContent = answer.version_label;
+    meta.append(" · ", link);
+  }
+  section.append(title, meta);
+  if (answer.reply_html) {
+    const body = document.createElement("div");
+    body.className = "comment__answer-body";
+    body.innerHTML = answer.reply_html; // rendered by the server's sanitizer, like body_html
+    section.append(body);
+  }
+  node.append(section);
 }
 
 function setCounts(key, counts) {
@@ -252,14 +291,14 @@ function enhanceForms(root) {
 async function onVote(event) {
   if (!connected() || !article.dataset.user) return; // the plain form handles it (or the login)
   event.preventDefault();
-  const button = event.submitter;
-  const paragraph = event.currentTarget.closest("[data-paragraph]").dataset.paragraph;
+  const form = event.currentTarget; // null once the handler awaits: keep it
+  const paragraph = form.closest("[data-paragraph]").dataset.paragraph;
   try {
-    const answer = await send({ action: "vote", paragraph, choice: button.value });
+    const answer = await send({ action: "vote", paragraph, choice: event.submitter.value });
     setCounts(paragraph, answer.counts);
-    markChoice(event.currentTarget, answer.choice);
+    markChoice(form, answer.choice);
   } catch (error) {
-    showError(event.currentTarget, error);
+    showError(form, error);
   }
 }
 

@@ -61,7 +61,8 @@ async function decide(event) {
   const form = event.currentTarget;
   const item = form.closest("[data-item]");
   item.dataset.mine = "1";
-  const response = await fetch(form.action, {
+  // getAttribute: the form has an input named "action", which shadows form.action.
+  const response = await fetch(form.getAttribute("action"), {
     method: "POST",
     body: new FormData(form),
     headers: { "X-Requested-With": "fetch" },

@@ -1,0 +1,292 @@
+"""The working group's pages: answering comments, the summary, exports, the answer table, and the
+public results. Every form is a plain POST form; the summary's live banner is an extra."""
+
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.roles import is_working_group, staff_role_required, working_group_required
+from drafts import selectors as draft_selectors
+from drafts.models import Draft, DraftStatus
+
+from . import answers, exports
+from . import feedback_selectors as selectors
+from .models import Answer, Channel, Comment, Disposition
+from .summaries import bar_chart, stacked_rows
+
+RESULTS_STATUSES = (DraftStatus.CLOSED, DraftStatus.FINAL)
+
+
+def _paragraph_key(value: str) -> str:
+    try:
+        return str(UUID(value)) if value else ""
+    except ValueError:
+        return ""
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _versions(draft: Draft) -> list[int]:
+    return list(draft.versions.order_by("number").values_list("number", flat=True))
+
+
+# Answering ---------------------------------------------------------------------------------------
+
+
+def _triage_filters(params) -> dict:
+    disposition = params.get("disposition", "")
+    if disposition not in (*Disposition.values, selectors.UNANSWERED):
+        disposition = ""
+    return {
+        "paragraph_key": _paragraph_key(params.get("paragraph", "")),
+        "disposition": disposition,
+        "version": _int_or_none(params.get("version")),
+        "taken_up": _int_or_none(params.get("taken_up")),
+    }
+
+
+def _triage(request, draft: Draft, *, here: str, error: dict | None = None, status: int = 200):
+    """The triage list for the address `here` (the list with its filters and page)."""
+    params = QueryDict(urlsplit(here).query)
+    filters = _triage_filters(params)
+    page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
+    index = selectors.paragraph_index(draft=draft)
+    for comment in page.object_list:
+        comment.ref = index.get(comment.paragraph_id)
+        try:
+            answer = comment.answer
+        except Answer.DoesNotExist:
+            answer = None
+        comment.current_answer = answer
+        comment.answer_form = {
+            "disposition": answer.disposition if answer else "",
+            "reply": answer.reply if answer else "",
+            "version": str(answer.version_taken_up or "") if answer else "",
+        }
+        if error and error["comment"] == comment.pk:
+            comment.error = error["message"]
+            comment.answer_form = {
+                name: error["posted"].get(name, "") for name in comment.answer_form
+            }
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "comments/feedback/answers.html",
+        {
+            "draft": draft,
+            "page_obj": page,
+            "filters": filters,
+            "counts": selectors.answer_counts(draft=draft),
+            "paragraphs": [r for r in index.values() if r.number is not None],
+            "dispositions": Disposition.choices,
+            "unanswered": selectors.UNANSWERED,
+            "versions": _versions(draft),
+            "query": query.urlencode(),
+            "here": here,
+        },
+        status=status,
+    )
+
+
+@working_group_required
+def answer_list(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    return _triage(request, draft, here=request.get_full_path())
+
+
+def _list_url(request, draft: Draft) -> str:
+    """Where the form was sent from (the list with its filters), checked to be on this site."""
+    target = request.POST.get("next", "").split("#")[0]
+    list_url = reverse("draft_answers", kwargs={"slug": draft.slug})
+    if not target.startswith(list_url) or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return list_url
+    return target
+
+
+@working_group_required
+@require_POST
+def answer_post(request, slug: str, pk: int):
+    draft = draft_selectors.draft_get(slug=slug)
+    comment = get_object_or_404(Comment, pk=pk, draft=draft)
+    here = _list_url(request, draft)
+    action = request.POST.get("action", "save")
+    try:
+        if action == "unpublish":
+            answer = Answer.objects.filter(comment=comment).first()
+            if answer is None:
+                raise ActionRefused("invalid", _("This comment has no answer yet."))
+            answers.answer_unpublish(user=request.user, answer=answer)
+            messages.success(request, _("The answer is internal again."))
+        else:
+            answers.answer_save(
+                user=request.user,
+                comment=comment,
+                disposition=request.POST.get("disposition", ""),
+                reply=request.POST.get("reply", ""),
+                version=request.POST.get("version") or None,
+                publish=action == "publish",
+            )
+            if action == "publish":
+                messages.success(request, _("The answer is published."))
+            else:
+                messages.success(request, _("The answer is saved."))
+    except ActionRefused as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from exc
+        # The list again, with the typed text kept and the error next to its form.
+        error = {"comment": comment.pk, "message": exc.message, "posted": request.POST}
+        return _triage(request, draft, here=here, error=error, status=400)
+    return HttpResponseRedirect(f"{here}#a-{comment.pk}")
+
+
+# The summary ------------------------------------------------------------------------------------
+
+
+def _version_pair(request, versions: list[int]) -> tuple[int | None, int | None]:
+    a, b = _int_or_none(request.GET.get("a")), _int_or_none(request.GET.get("b"))
+    if a is None and b is None and len(versions) >= 2:
+        a, b = versions[-2], versions[-1]
+    if a not in versions or b not in versions or a == b:
+        return None, None
+    return a, b
+
+
+def paragraph_label(tally) -> str:
+    if tally.number:
+        return _("Paragraph %(n)s") % {"n": tally.number}
+    return _("heading") if tally.heading and not tally.removed else _("removed paragraph")
+
+
+def _votes_chart(tallies):
+    """Each paragraph with votes as a bar split into agree, disagree and neutral."""
+    rows = [
+        (
+            paragraph_label(t),
+            [("agree", t.agree), ("disagree", t.disagree), ("neutral", t.neutral)],
+        )
+        for t in tallies
+        if t.votes
+    ]
+    return stacked_rows(rows) if rows else None
+
+
+def _day_label(day) -> str:
+    return day.strftime("%m/%d" if (get_language() or "de").startswith("en") else "%d.%m.")
+
+
+@staff_role_required
+def feedback(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    index = selectors.paragraph_index(draft=draft)
+    figures = selectors.feedback_figures(draft=draft, index=index)
+    versions = _versions(draft)
+    a, b = _version_pair(request, versions)
+    diff, changes = (None, [])
+    if a is not None:
+        diff, changes = selectors.version_changes(draft=draft, a=a, b=b, index=index)
+    channels = dict(Channel.choices)
+    return render(
+        request,
+        "comments/feedback/summary.html",
+        {
+            "draft": draft,
+            "f": figures,
+            "votes_chart": _votes_chart(figures.paragraphs),
+            "days_chart": bar_chart([(_day_label(d), n) for d, n in figures.days]),
+            "versions_chart": bar_chart(
+                [(str(n), count) for n, count in figures.per_version], height=180
+            ),
+            "channels": [(channels.get(code, code), n) for code, n in figures.channels],
+            "versions": versions,
+            "a": a,
+            "b": b,
+            "diff": diff,
+            "changes": changes,
+            "can_answer": is_working_group(request.user),
+            "seq": events.latest_seq(events.stream_name(draft)),
+        },
+    )
+
+
+@staff_role_required
+def feedback_export(request, slug: str, kind: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    return exports.export_response(
+        request, draft=draft, kind=kind, anonymous=request.GET.get("anonymous") == "1"
+    )
+
+
+@staff_role_required
+def answer_table(request, slug: str):
+    """The answer table (Abwägungstabelle) for the council: printable, one row per comment."""
+    draft = draft_selectors.draft_get(slug=slug)
+    index = selectors.paragraph_index(draft=draft)
+    key = _paragraph_key(request.GET.get("paragraph", ""))
+    only_published = request.GET.get("answers") == "published"
+    rows = []
+    for comment in selectors.answer_table(draft=draft, paragraph_key=key):
+        try:
+            answer = comment.answer
+        except Answer.DoesNotExist:
+            answer = None
+        if only_published and (answer is None or answer.published_at is None):
+            continue
+        rows.append({"comment": comment, "answer": answer, "ref": index.get(comment.paragraph_id)})
+    return render(
+        request,
+        "comments/feedback/table.html",
+        {
+            "draft": draft,
+            "rows": rows,
+            "paragraphs": [r for r in index.values() if r.number is not None],
+            "paragraph_key": key,
+            "only_published": only_published,
+        },
+    )
+
+
+# The public results -------------------------------------------------------------------------------
+
+
+def results(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
+        raise Http404(slug)
+    if draft.status not in RESULTS_STATUSES:
+        # A clear page rather than a bare error: the results come once the consultation is over.
+        return render(request, "comments/feedback/not_available.html", {"draft": draft}, status=404)
+    index = selectors.paragraph_index(draft=draft)
+    figures = selectors.feedback_figures(draft=draft, index=index, public=True)
+    page = selectors.published_answers(draft=draft, page=request.GET.get("page", 1))
+    for answer in page.object_list:
+        answer.ref = index.get(answer.comment.paragraph_id)
+        answer.paragraph_key = answer.ref.key if answer.ref else ""
+    return render(
+        request,
+        "comments/feedback/results.html",
+        {
+            "draft": draft,
+            "f": figures,
+            "votes_chart": _votes_chart(figures.paragraphs),
+            "page_obj": page,
+        },
+    )
