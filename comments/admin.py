@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Comment, Flag, ModerationAction, UserBlock
+from .models import Answer, Comment, Flag, ModerationAction, UserBlock
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,3 +58,10 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("action",)
     search_fields = ("actor_name", "target_name", "note")
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ("comment", "disposition", "version_taken_up", "author", "published_at")
+    list_filter = ("disposition",)
+    search_fields = ("reply",)

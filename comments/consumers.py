@@ -80,9 +80,10 @@ class DraftConsumer(AsyncWebsocketConsumer):
             await hub.unsubscribe(stream, self)
 
     async def deliver(self, text: str) -> None:
-        """Called by the hub with an event's encoded text."""
+        """Called by the hub with an event's encoded text: the hot path of every fan-out, so the
+        frame goes straight to the ASGI send, past the consumer's own send helpers."""
         if self.ready:
-            await self.send(text_data=text)
+            await self.base_send({"type": "websocket.send", "text": text})
         else:
             self.backlog.append(text)
 
