@@ -1,6 +1,7 @@
 // Live updates for the reading page. The page works fully without this module: every action
 // is a plain form. With it, new comments, votes and supports appear without reloading, and
 // comments and votes go over the websocket. Protocol: docs/protocol.md.
+import { Sequence } from "./sequence.js";
 
 const article = document.getElementById("draft");
 const strings = document.getElementById("live-strings")?.dataset ?? {};
@@ -11,15 +12,13 @@ const TEMPLATE_PK = "999999999";
 
 const state = {
   socket: null,
-  lastSeq: Number(article?.dataset.seq ?? 0),
-  buffer: new Map(), // seq -> event, received ahead of a gap
-  gapTimer: null,
   attempt: 0,
   requests: new Map(), // request_id -> {resolve, reject}
   nextRequest: 1,
   announcements: [],
   announceTimer: null,
 };
+const sequence = new Sequence(Number(article?.dataset.seq ?? 0), apply, resume);
 
 if (article?.dataset.live) {
   connect();
@@ -66,8 +65,8 @@ function receive(message) {
       showStatus(viewersText(message.viewers));
       if (message.version > Number(article.dataset.version)) showNewVersion();
       // Ask for what happened since the page was rendered (or since the last event seen).
-      if (message.seq > state.lastSeq) resume();
-      else if (message.seq < state.lastSeq) location.reload();
+      if (message.seq > sequence.last) resume();
+      else if (message.seq < sequence.last) location.reload();
       return;
     case "ack":
     case "error": {
@@ -83,27 +82,13 @@ function receive(message) {
       showStatus(viewersText(message.viewers));
       return;
     default:
-      if (typeof message.seq === "number") ordered(message);
+      if (typeof message.seq === "number") sequence.push(message);
       else apply(message); // moderators' events carry no sequence number
   }
 }
 
-// Events arrive in order of seq: duplicates are dropped, a gap waits briefly and then resumes.
-function ordered(event) {
-  if (event.seq <= state.lastSeq) return;
-  state.buffer.set(event.seq, event);
-  while (state.buffer.has(state.lastSeq + 1)) {
-    const next = state.buffer.get(state.lastSeq + 1);
-    state.buffer.delete(state.lastSeq + 1);
-    state.lastSeq += 1;
-    apply(next);
-  }
-  clearTimeout(state.gapTimer);
-  if (state.buffer.size) state.gapTimer = setTimeout(resume, 800);
-}
-
 function resume() {
-  if (connected()) send({ action: "resume", since: state.lastSeq }).catch(() => {});
+  if (connected()) send({ action: "resume", since: sequence.last }).catch(() => {});
 }
 
 async function resync() {
@@ -116,12 +101,7 @@ async function resync() {
     if (slot.firstElementChild && !slot.querySelector("textarea:focus")) await loadThread(slot);
   }
   // The state is now at least as new as the hello; events after it arrive (or arrived) live.
-  state.lastSeq = Math.max(state.lastSeq, state.helloSeq ?? 0);
-  for (const seq of [...state.buffer.keys()].sort((a, b) => a - b)) {
-    const event = state.buffer.get(seq);
-    state.buffer.delete(seq);
-    ordered(event);
-  }
+  sequence.restartFrom(state.helloSeq ?? 0);
 }
 
 // Applying events ----------------------------------------------------------------------------

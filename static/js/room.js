@@ -1,6 +1,7 @@
 // The room view for a projector at a public session: the latest comments on a draft arrive
 // live, and the number of people reading along is kept up to date. Read-only: it never writes.
 // Without JavaScript the page still shows the comments as they were when it was loaded.
+import { Sequence } from "./sequence.js";
 
 const room = document.getElementById("room");
 const list = document.getElementById("room-comments");
@@ -11,12 +12,10 @@ const numbers = parseJSON(room?.dataset.numbers); // paragraph key -> number as 
 const strings = parseJSON(room?.dataset.strings);
 const limit = Number(room?.dataset.limit ?? 8);
 const state = {
-  lastSeq: Number(room?.dataset.seq ?? 0),
-  buffer: new Map(), // seq -> event, received ahead of a gap
-  gapTimer: null,
   attempt: 0,
   socket: null,
 };
+const sequence = new Sequence(Number(room?.dataset.seq ?? 0), apply, resume);
 
 if (room?.dataset.live && list && template) connect();
 
@@ -49,8 +48,8 @@ function receive(message) {
       state.attempt = 0;
       showViewers(message.viewers);
       // Catch up on what happened since the page was rendered (or since the last event seen).
-      if (message.seq > state.lastSeq) resume();
-      else if (message.seq < state.lastSeq) location.reload();
+      if (message.seq > sequence.last) resume();
+      else if (message.seq < sequence.last) location.reload();
       return;
     case "presence":
       showViewers(message.viewers);
@@ -60,27 +59,13 @@ function receive(message) {
       return;
     default:
       // Only the public stream's events (they carry a seq); never a moderator's pending items.
-      if (typeof message.seq === "number") ordered(message);
+      if (typeof message.seq === "number") sequence.push(message);
   }
-}
-
-// Events are applied in order of seq: duplicates are dropped, a gap waits briefly, then resumes.
-function ordered(event) {
-  if (event.seq <= state.lastSeq) return;
-  state.buffer.set(event.seq, event);
-  while (state.buffer.has(state.lastSeq + 1)) {
-    const next = state.buffer.get(state.lastSeq + 1);
-    state.buffer.delete(state.lastSeq + 1);
-    state.lastSeq += 1;
-    apply(next);
-  }
-  clearTimeout(state.gapTimer);
-  if (state.buffer.size) state.gapTimer = setTimeout(resume, 800);
 }
 
 function resume() {
   if (state.socket?.readyState === WebSocket.OPEN) {
-    state.socket.send(JSON.stringify({ action: "resume", since: state.lastSeq }));
+    state.socket.send(JSON.stringify({ action: "resume", since: sequence.last }));
   }
 }
 

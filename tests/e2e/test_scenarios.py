@@ -223,3 +223,16 @@ def test_7_no_sideways_scrolling_on_phones_and_at_200_percent(
     result = page.evaluate(OVERFLOW)
     assert result["scroll"] <= result["width"], (label, result)
     assert not result["wide"], (label, result)
+
+
+def test_room_view_for_public_sessions_shows_new_comments_live(
+    draft, paragraph, citizen, open_page
+):
+    key = str(paragraph.key)
+    room = open_page(None, f"/drafts/{draft.slug}/room/")
+    expect(room.locator("svg[role=img]")).to_be_visible()
+    writer = open_page(citizen, f"/drafts/{draft.slug}/")
+    wait_live(writer)
+    thread(writer, key)
+    write(writer, key, "Aus dem Saal gesehen")
+    expect(room.get_by_text("Aus dem Saal gesehen")).to_be_visible(timeout=2000)

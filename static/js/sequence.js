@@ -1,0 +1,34 @@
+// A draft's events carry a gapless sequence number. Apply them in order, drop duplicates, and
+// when a gap stays open for a moment, ask for what is missing (docs/protocol.md, section 6).
+
+export class Sequence {
+  constructor(last, apply, resume, gapMs = 800) {
+    this.last = last; // the newest seq applied, with nothing missing before it
+    this.apply = apply;
+    this.resume = resume;
+    this.gapMs = gapMs;
+    this.ahead = new Map(); // seq -> event received ahead of a gap
+    this.timer = null;
+  }
+
+  push(event) {
+    if (event.seq <= this.last) return;
+    this.ahead.set(event.seq, event);
+    while (this.ahead.has(this.last + 1)) {
+      const next = this.ahead.get(this.last + 1);
+      this.ahead.delete(this.last + 1);
+      this.last += 1;
+      this.apply(next);
+    }
+    clearTimeout(this.timer);
+    if (this.ahead.size) this.timer = setTimeout(this.resume, this.gapMs);
+  }
+
+  // After the state was reloaded over HTTP: it is at least as new as `seq`.
+  restartFrom(seq) {
+    this.last = Math.max(this.last, seq);
+    const held = [...this.ahead.values()].sort((a, b) => a.seq - b.seq);
+    this.ahead.clear();
+    for (const event of held) this.push(event);
+  }
+}
