@@ -14,16 +14,9 @@ from .permissions import can_see_unreleased
 from .serializers import comment_payload
 
 
-def _draft(request, slug):
-    draft = draft_selectors.draft_get(slug=slug)
-    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
-        raise Http404(slug)
-    return draft
-
-
 @api_view
 def draft_detail(request, slug):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     number = int_param(request, "version", draft.version)
     paragraphs = draft_selectors.paragraphs_at_version(draft=draft, number=number)
     counts = selectors.paragraph_counts(draft=draft) if number == draft.version else {}
@@ -48,7 +41,7 @@ def draft_detail(request, slug):
 
 @api_view
 def comment_list(request, slug):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     since = None
     if request.GET.get("since"):
         since = parse_datetime(request.GET["since"])

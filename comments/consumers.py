@@ -14,8 +14,8 @@ from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.hub import get_hub
 from deliberation.ratelimit import limit_for
-from deliberation.roles import is_working_group
-from drafts.models import Draft, DraftStatus, Paragraph
+from drafts.models import Draft, Paragraph
+from drafts.selectors import draft_visible_to
 
 from . import moderation, services
 from .models import Comment
@@ -91,9 +91,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
     def _find_draft(self, slug: str):
         """The draft's id, its streams and version (the seq is read after joining the hub)."""
         draft = Draft.objects.filter(slug=slug).first()
-        if draft is None:
-            return None
-        if draft.status == DraftStatus.PREPARATION and not is_working_group(self.user):
+        if draft is None or not draft_visible_to(draft=draft, user=self.user):
             return None
         streams = [events.stream_name(draft)]
         if can_see_unreleased(user=self.user):

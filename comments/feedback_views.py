@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -268,9 +268,7 @@ def answer_table(request, slug: str):
 
 
 def results(request, slug: str):
-    draft = draft_selectors.draft_get(slug=slug)
-    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
-        raise Http404(slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     if draft.status not in RESULTS_STATUSES:
         # A clear page rather than a bare error: the results come once the consultation is over.
         return render(request, "comments/feedback/not_available.html", {"draft": draft}, status=404)

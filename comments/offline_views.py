@@ -39,7 +39,6 @@ from .offline import (
     offline_contributions_create_bulk,
 )
 from .services import MAX_COMMENT_CHARS
-from .views import _draft
 
 ROWS_DEFAULT = 10
 ROWS_MORE = 10
@@ -156,7 +155,7 @@ def _shared_initial(data) -> dict:
 
 @staff_role_required
 def contributions_new(request, slug: str):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     choices = _paragraph_choices(draft)
     status = 200
     if request.method == "POST" and "add_rows" not in request.POST:
@@ -292,7 +291,7 @@ def _strings() -> dict:
 
 
 def room(request, slug: str):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     # The event position before the state, as on the draft page: room.js resumes from here.
     seq = events.latest_seq(events.stream_name(draft))
     numbers = {

@@ -24,13 +24,6 @@ from .forms import CommentForm
 from .models import Comment
 
 
-def _draft(request, slug) -> Draft:
-    draft = draft_selectors.draft_get(slug=slug)
-    if not draft_selectors.draft_visible_to(draft=draft, user=request.user):
-        raise Http404(slug)
-    return draft
-
-
 def _paragraph(draft: Draft, key) -> Paragraph:
     try:
         return get_object_or_404(Paragraph, draft=draft, key=key)
@@ -92,7 +85,7 @@ def comment_template(draft: Draft) -> SimpleNamespace:
 
 
 def draft_detail(request, slug, form=None, form_key=None, status=200):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     # Read the event position before the state: a client resumes from here, so nothing is lost.
     seq = events.latest_seq(events.stream_name(draft))
     requested = request.GET.get("version")
@@ -132,7 +125,7 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
 
 def thread_fragment(request, slug, key):
     """One paragraph's thread as an HTML fragment, for the page's script to insert."""
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
     return render(
         request,
@@ -150,7 +143,7 @@ def _refused(request, draft, paragraph_key, exc: ActionRefused, next_url: str):
 
 @require_POST
 def comment_post(request, slug, key):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
     back = thread_url(draft, paragraph.key)
     if not request.user.is_authenticated:
@@ -191,7 +184,7 @@ def comment_post(request, slug, key):
 
 
 def _own_comment(request, slug, pk) -> tuple[Draft, Comment]:
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     comment = get_object_or_404(
         Comment.objects.select_related("paragraph", "draft"), pk=pk, draft=draft
     )
@@ -224,7 +217,7 @@ def comment_delete(request, slug, pk):
 
 @require_POST
 def vote_post(request, slug, key):
-    draft = _draft(request, slug)
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
     back = f"{draft.get_absolute_url()}#p-{paragraph.key}"
     try:

@@ -67,9 +67,10 @@ def _numbered(rows: list[dict]) -> list[ParagraphView]:
 FIELDS = ("id", "key", "position", "kind", "level", "section", "html", "text")
 
 
-def draft_get(*, slug: str) -> Draft:
+def draft_get(*, slug: str, user=None) -> Draft:
+    """The draft, or 404; with `user`, also 404 when that person may not see it yet."""
     draft = Draft.objects.filter(slug=slug).first()
-    if draft is None:
+    if draft is None or (user is not None and not draft_visible_to(draft=draft, user=user)):
         raise Http404(slug)
     return draft
 

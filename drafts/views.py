@@ -24,13 +24,6 @@ def home(request):
     )
 
 
-def _visible_draft(request, slug):
-    draft = selectors.draft_get(slug=slug)
-    if not selectors.draft_visible_to(draft=draft, user=request.user):
-        raise Http404(slug)
-    return draft
-
-
 def _preview_or_publish(request, form, draft, publish):
     """Shared by create and edit: show the preview, or run `publish` and go to the draft."""
     context = {"form": form, "draft": draft, "preview": None}
@@ -119,7 +112,7 @@ def draft_close(request, slug):
 
 
 def versions(request, slug):
-    draft = _visible_draft(request, slug)
+    draft = selectors.draft_get(slug=slug, user=request.user)
     return render(
         request,
         "drafts/versions.html",
@@ -132,7 +125,7 @@ def versions(request, slug):
 
 
 def version_diff(request, slug, a: int, b: int):
-    draft = _visible_draft(request, slug)
+    draft = selectors.draft_get(slug=slug, user=request.user)
     version_a = selectors.version_get(draft=draft, number=a)
     version_b = selectors.version_get(draft=draft, number=b)
     key = request.GET.get("paragraph") or None
