@@ -43,11 +43,12 @@ def _clean_body(body: str) -> str:
 
 def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
     """Apply counter deltas with F() (taking the row lock) and return the row as committed now."""
-    ParagraphTally.objects.get_or_create(paragraph_id=paragraph_id)
-    ParagraphTally.objects.filter(paragraph_id=paragraph_id).update(
-        **{field: F(field) + delta for field, delta in deltas.items()}
-    )
-    return ParagraphTally.objects.get(paragraph_id=paragraph_id)
+    rows = ParagraphTally.objects.filter(paragraph_id=paragraph_id)
+    changes = {field: F(field) + delta for field, delta in deltas.items()}
+    if not rows.update(**changes):  # the paragraph's first vote or comment
+        ParagraphTally.objects.get_or_create(paragraph_id=paragraph_id)
+        rows.update(**changes)
+    return rows.get()
 
 
 def _announce(comment: Comment, tally: ParagraphTally | None = None) -> None:

@@ -53,10 +53,13 @@ def latest_seq(stream: str) -> int:
 
 
 def _next_seq(stream: str) -> int:
-    EventStream.objects.get_or_create(name=stream)
-    # An UPDATE takes the row lock, so concurrent writers queue here in commit order.
-    EventStream.objects.filter(name=stream).update(seq=F("seq") + 1)
-    return EventStream.objects.values_list("seq", flat=True).get(name=stream)
+    # An UPDATE takes the row lock, so concurrent writers queue here in commit order. The row
+    # exists after a stream's first event, so it is created only when nothing was updated.
+    rows = EventStream.objects.filter(name=stream)
+    if not rows.update(seq=F("seq") + 1):
+        EventStream.objects.get_or_create(name=stream)
+        rows.update(seq=F("seq") + 1)
+    return rows.values_list("seq", flat=True).get()
 
 
 def broadcast_on_commit(
