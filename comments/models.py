@@ -222,9 +222,6 @@ class UserBlock(models.Model):
     def __str__(self) -> str:
         return f"block of {self.user_id}"
 
-    def is_active_at(self, now) -> bool:
-        return self.lifted_at is None and (self.until is None or self.until > now)
-
 
 class ModerationActionKind(models.TextChoices):
     RELEASE = "release", _("released")

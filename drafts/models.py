@@ -76,10 +76,6 @@ class Draft(models.Model):
         return DraftStatus(self.status).label
 
     @property
-    def is_open(self) -> bool:
-        return self.status == DraftStatus.CONSULTATION
-
-    @property
     def is_pre_moderated(self) -> bool:
         return self.moderation == ModerationMode.PRE
 
