@@ -180,7 +180,7 @@ def moderation_item(*, pk: int) -> Comment:
 def moderation_log(
     *, action: str = "", actor: str = "", draft_slug: str = ""
 ) -> QuerySet[ModerationAction]:
-    qs = ModerationAction.objects.select_related("draft", "comment")
+    qs = ModerationAction.objects.select_related("draft", "comment__draft", "comment__paragraph")
     if action:
         qs = qs.filter(action=action)
     if actor:

@@ -377,3 +377,29 @@ def test_citizen_report_form(client, published, other_citizen):
     )
     assert "Vielen Dank" in response.content.decode() or "Danke" in response.content.decode()
     assert Flag.objects.filter(comment=published, reporter=other_citizen).exists()
+
+
+def test_log_page_query_count_does_not_grow_with_entries(
+    client, draft, paragraph, make_user, moderator, wg, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": 1000}
+    author = make_user("viel")
+    client.force_login(wg)
+
+    def hide(n):
+        for i in range(n):
+            comment = services.comment_create(user=author, paragraph=paragraph, body=f"Werbung {i}")
+            moderation.comment_hide(moderator=moderator, comment=comment, reason="spam")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/moderation/log/").status_code == 200
+        return len(captured)
+
+    hide(1)
+    few = queries()
+    hide(10)
+    assert queries() == few
