@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install browser run test lint format messages lock clean
+.PHONY: install browser run test screenshots lint format messages lock clean
 
 # Re-install only when the dependency files changed.
 $(STAMP): pyproject.toml requirements.lock
@@ -38,6 +38,10 @@ run: install
 # required SECRET_KEY); pytest-django runs the tests themselves with DEBUG off.
 test: install browser
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's pictures in docs/screenshots/ (tracked files: made on request, not by `make test`).
+screenshots: install browser
+	DEBUG=1 $(BIN)/python -m pytest tests/e2e/test_screenshots.py --screenshots -q
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 browser:

@@ -29,6 +29,24 @@ Beteiligung beginnt so früh, dass Anregungen das Ergebnis noch beeinflussen kö
 """
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="also make the README's screenshots into docs/screenshots/ (`make screenshots`)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave the screenshot maker out unless asked for: it rewrites tracked files."""
+    if config.getoption("--screenshots"):
+        return
+    skipped = [item for item in items if item.get_closest_marker("screenshots")]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if not item.get_closest_marker("screenshots")]
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings):
     """Fast password hashing, an empty cache and fresh channel layers for every test."""

@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.servers import daphne
 
@@ -15,6 +16,9 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+# Arrival, not speed, is asserted: a generous bound for a loaded 2-core machine (bench/ measures).
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):

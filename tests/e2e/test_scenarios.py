@@ -1,12 +1,10 @@
 """What people see in a real browser: the seven scenarios of the browser-test issue."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
 from comments import services
-from tests.e2e.conftest import wait_live
+from tests.e2e.conftest import logged_in_context, wait_live
 from tests.servers import daphne, free_port
 
 
@@ -34,15 +32,12 @@ def test_1_two_browsers_see_comments_votes_and_replies_live(
     thread(a, key), thread(b, key)
     expect(b.locator(f"#thread-{key}")).to_be_visible()
     write(a, key, "Live aus Browser A")
-    started = time.monotonic()
-    expect(b.locator(f"#thread-{key} .comment__body", has_text="Live aus Browser A")).to_be_visible(
-        timeout=1000
-    )
-    assert time.monotonic() - started < 1.0
+    # Arrival, not speed: the time it takes is measured in bench/fanout.py.
+    expect(
+        b.locator(f"#thread-{key} .comment__body", has_text="Live aus Browser A")
+    ).to_be_visible()
     a.click(f'[data-paragraph="{key}"] button[data-choice="agree"]')
-    expect(b.locator(f'[data-paragraph="{key}"] [data-count="agree"]')).to_have_text(
-        "1", timeout=1000
-    )
+    expect(b.locator(f'[data-paragraph="{key}"] [data-count="agree"]')).to_have_text("1")
     expect(a.locator(f'[data-paragraph="{key}"] button[data-choice="agree"]')).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -52,7 +47,7 @@ def test_1_two_browsers_see_comments_votes_and_replies_live(
     comment.locator(".comment__reply button[type=submit]").click()
     expect(
         a.locator(f"#thread-{key} .replies .comment__body", has_text="Antwort aus Browser B")
-    ).to_be_visible(timeout=1000)
+    ).to_be_visible()
 
 
 def test_2_pre_moderation_release_from_the_live_queue(
@@ -71,13 +66,13 @@ def test_2_pre_moderation_release_from_the_live_queue(
     mine = a.locator(f"#thread-{key} .comment", has_text="Bitte freigeben, Moderation!")
     expect(mine.locator(".badge--pending")).to_have_text("wartet auf Freigabe")
     item = queue.locator(".queue-item", has_text="Bitte freigeben, Moderation!")
-    expect(item).to_be_visible(timeout=3000)
+    expect(item).to_be_visible()
     expect(b.locator(f"#thread-{key}")).not_to_contain_text("Bitte freigeben, Moderation!")
     item.get_by_role("button", name="Freigeben").click()
     expect(item).to_have_count(0)
     expect(
         b.locator(f"#thread-{key} .comment__body", has_text="Bitte freigeben, Moderation!")
-    ).to_be_visible(timeout=2000)
+    ).to_be_visible()
 
 
 def test_3_new_version_banner_and_version_marker(draft, paragraph, citizen, wg, open_page):
@@ -94,7 +89,7 @@ def test_3_new_version_banner_and_version_marker(draft, paragraph, citizen, wg, 
     text.fill(text.input_value().replace("Engagement", "Einsatz"))
     editor.fill("input[name=message]", "Wortwahl verbessert")
     editor.get_by_role("button", name="Veröffentlichen").click()
-    expect(a.locator("#new-version-banner")).to_be_visible(timeout=3000)
+    expect(a.locator("#new-version-banner")).to_be_visible()
     expect(a.locator("#new-version-banner")).to_contain_text("neue Fassung")
     a.goto(a.url.split("?")[0].split("#")[0] + f"?thread={key}#p-{key}")
     marker = a.locator(f"#thread-{key} .comment", has_text="Zur ersten Fassung").locator(
@@ -116,7 +111,7 @@ def test_4_comments_written_while_disconnected_appear_once_after_reconnecting(
     with daphne(ports=[port]):
         page.goto(f"http://127.0.0.1:{port}/drafts/{draft.slug}/?thread={key}#p-{key}")
         wait_live(page)
-    expect(page.locator("#live-status")).to_contain_text("Verbindung unterbrochen", timeout=5000)
+    expect(page.locator("#live-status")).to_contain_text("Verbindung unterbrochen")
     for text in ("Geschrieben während der Pause 1", "Geschrieben während der Pause 2"):
         services.comment_create(user=other_citizen, paragraph=paragraph, body=text)
     with daphne(ports=[port]):
@@ -124,8 +119,17 @@ def test_4_comments_written_while_disconnected_appear_once_after_reconnecting(
             expect(page.locator(f"#thread-{key} .comment__body", has_text=text)).to_have_count(
                 1, timeout=15_000
             )
-        time.sleep(1)  # anything duplicated would have arrived by now
-        assert page.locator(f"#thread-{key} .comment__body", has_text="Pause").count() == 2
+        # Events arrive in order: once a later comment (written through this server, so it is
+        # broadcast live) is shown, a duplicate of the earlier ones would be shown too.
+        writer = logged_in_context(browser, f"http://127.0.0.1:{port}", other_citizen)
+        other = writer.new_page()
+        other.goto(f"http://127.0.0.1:{port}/drafts/{draft.slug}/")
+        wait_live(other)
+        thread(other, key)
+        write(other, key, "Danach")
+        expect(page.locator(f"#thread-{key} .comment__body", has_text="Danach")).to_be_visible()
+        writer.close()
+        expect(page.locator(f"#thread-{key} .comment__body", has_text="Pause")).to_have_count(2)
     context.close()
 
 
@@ -235,4 +239,4 @@ def test_room_view_for_public_sessions_shows_new_comments_live(
     wait_live(writer)
     thread(writer, key)
     write(writer, key, "Aus dem Saal gesehen")
-    expect(room.get_by_text("Aus dem Saal gesehen")).to_be_visible(timeout=2000)
+    expect(room.get_by_text("Aus dem Saal gesehen")).to_be_visible()

@@ -1,5 +1,9 @@
-"""Screenshots for the README, made by a real browser from the demo data."""
+"""Screenshots for the README, made by a real browser from the demo data.
 
+Not part of `make test` (it rewrites the tracked docs/screenshots/): `make screenshots`.
+"""
+
+import pytest
 from django.contrib.auth import get_user_model
 
 from deliberation.demo.seed import DEMO_SLUG, seed
@@ -9,6 +13,7 @@ from tests.servers import ROOT
 SHOTS = ROOT / "docs" / "screenshots"
 
 
+@pytest.mark.screenshots
 def test_screenshots_of_the_main_pages(transactional_db, server, browser):
     seed()
     from comments import services
