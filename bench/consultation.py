@@ -344,7 +344,7 @@ def measure_pages(built: dict, gets: int) -> list[dict]:
         ("page with busiest thread open", "/drafts/{slug}/?thread={key}", None),
         ("thread fragment, busiest paragraph", "/drafts/{slug}/p/{key}/thread/", None),
         ("API draft with counts", "/api/drafts/{slug}/", None),
-        ("API all comments", "/api/drafts/{slug}/comments/", None),
+        ("API comments, first page of 1,000", "/api/drafts/{slug}/comments/", None),
     ]
     rows = []
     for label, pattern, user in pages:

@@ -41,6 +41,8 @@ def draft_detail(request, slug):
 
 @api_view
 def comment_list(request, slug):
+    """A page of the draft's comments (`?after=ID&limit=N`), with `Link: <…>; rel="next"` when
+    more follow; `?paragraph=KEY` and `?since=MOMENT` narrow it (contract: JSON read API)."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     since = None
     if request.GET.get("since"):
@@ -49,17 +51,29 @@ def comment_list(request, slug):
             raise ValidationError(
                 _("“since” must be a date and time such as 2026-03-21T18:00:00+01:00.")
             )
-    comments = selectors.comments_for_api(
-        user=request.user,
-        draft=draft,
-        paragraph_key=request.GET.get("paragraph") or None,
-        since=since,
-    )
-    moderator = can_see_unreleased(user=request.user)
+    after = int_param(request, "after", 0)
+    limit = int_param(request, "limit", selectors.API_PAGE_MAX)
     try:
-        payload = [
-            comment_payload(c, reveal=moderator or c.author_id == request.user.pk) for c in comments
-        ]
+        comments, more = selectors.comments_for_api(
+            user=request.user,
+            draft=draft,
+            paragraph_key=request.GET.get("paragraph") or None,
+            since=since,
+            after=after,
+            limit=limit,
+        )
     except ValidationError:  # an invalid paragraph key
         raise Http404 from None
-    return JsonResponse(payload, safe=False)
+    moderator = can_see_unreleased(user=request.user)
+    payload = [
+        comment_payload(c, reveal=moderator or c.author_id == request.user.pk) for c in comments
+    ]
+    response = JsonResponse(payload, safe=False)
+    if more:
+        query = request.GET.copy()
+        query["after"] = str(comments[-1].pk)
+        query["limit"] = str(len(comments))
+        response["Link"] = (
+            f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+        )
+    return response

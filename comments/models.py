@@ -20,6 +20,19 @@ class CommentStatus(models.TextChoices):
     DELETED = "deleted", _("deleted by its author")
 
 
+# Gone from the public record: the text is replaced by a placeholder, and nobody is named for it.
+REMOVED_STATUSES = (CommentStatus.HIDDEN, CommentStatus.DELETED)
+
+
+def names_author(status: str) -> bool:
+    """Whether a comment in `status` may name its author (account or pseudonym) to anyone.
+
+    The one rule for every reader (API, pages, exports, live events, room view): a comment
+    removed by the moderation or deleted by its author never says who wrote it.
+    """
+    return status not in REMOVED_STATUSES
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("online")
     WORKSHOP = "workshop", _("workshop")
@@ -95,6 +108,11 @@ class Comment(models.Model):
     @property
     def reason_label(self) -> str:
         return reason_label(self.moderation_reason) if self.moderation_reason else ""
+
+    @property
+    def names_author(self) -> bool:
+        """See `names_author`: False once the comment was removed or deleted."""
+        return names_author(self.status)
 
     @property
     def is_editable(self) -> bool:

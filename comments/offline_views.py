@@ -326,6 +326,7 @@ def _stand_in() -> SimpleNamespace:
         pk=0,
         author_id=None,
         author=None,
+        names_author=True,
         channel="",
         pseudonym="",
         place="",

@@ -27,16 +27,19 @@ def answer_payload(answer: Answer | None) -> dict | None:
 def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool = False) -> dict:
     """`reveal`: show the text of a rejected or hidden comment (to moderators and its author).
 
+    A hidden or deleted comment names nobody ("author" null, "pseudonym" empty), whoever asks.
+
     "answer" is there when the answer is known without a query (select_related("answer")) or
     with `with_answer`: null while there is no published answer, so a client removes it then.
     """
     public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) or reveal
+    named = comment.names_author  # never, not even with `reveal`, for a removed comment
     payload = {
         "id": comment.pk,
         "paragraph": str(comment.paragraph.key),
         "parent": comment.parent_id,
         "root": comment.root_id,
-        "author": comment.author.get_username() if comment.author_id else None,
+        "author": comment.author.get_username() if named and comment.author_id else None,
         "body_html": comment.body_html if public else "",
         "created": comment.created_at.isoformat(),
         "version": comment.version,
@@ -46,7 +49,7 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
         "edited": comment.edited_at.isoformat() if comment.edited_at else None,
         "channel": comment.channel,
         # Contributions from analog formats: shown by pseudonym, with the date and place.
-        "pseudonym": comment.pseudonym,
+        "pseudonym": comment.pseudonym if named else "",
         "contributed_on": comment.contributed_on.isoformat() if comment.contributed_on else None,
         "place": comment.place,
         "reason": comment.moderation_reason

@@ -72,6 +72,7 @@ def comment_template(draft: Draft) -> SimpleNamespace:
         depth=0,
         status="published",
         author_id=-1,
+        names_author=True,
         version=draft.version,
         author=SimpleNamespace(get_username="__AUTHOR__"),
         created_at=timezone.now(),

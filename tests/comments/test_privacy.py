@@ -1,0 +1,102 @@
+"""What readers may see: published comments only, and never the author of a removed comment."""
+
+import pytest
+from django.utils import timezone
+
+from comments import moderation, offline, services
+from comments.serializers import comment_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
+
+
+@pytest.fixture
+def mixed(draft, paragraph, make_user, moderator):
+    """One comment of every status on a post-moderated draft, each by its own author."""
+    users = {name: make_user(name) for name in ("veroeffentlicht", "geloescht", "versteckt")}
+    published = services.comment_create(
+        user=users["veroeffentlicht"], paragraph=paragraph, body="Bleibt stehen"
+    )
+    deleted = services.comment_create(user=users["geloescht"], paragraph=paragraph, body="Weg")
+    services.comment_reply(user=users["veroeffentlicht"], parent=deleted, body="Antwort darauf")
+    services.comment_delete(user=users["geloescht"], comment=deleted)
+    hidden = services.comment_create(
+        user=users["versteckt"], paragraph=paragraph, body="Beleidigung"
+    )
+    moderation.comment_hide(moderator=moderator, comment=hidden, reason="insult")
+    return {"published": published, "deleted": deleted, "hidden": hidden, "users": users}
+
+
+def api(client, draft, query=""):
+    response = client.get(f"/api/drafts/{draft.slug}/comments/{query}")
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "author"])
+def test_the_api_gives_readers_published_comments_only(client, draft, mixed, citizen, role):
+    if role == "citizen":
+        client.force_login(citizen)
+    elif role == "author":
+        client.force_login(mixed["users"]["geloescht"])
+    rows = api(client, draft).json()
+    assert {r["status"] for r in rows} == {"published"}
+    assert mixed["deleted"].pk not in {r["id"] for r in rows}
+    assert mixed["hidden"].pk not in {r["id"] for r in rows}
+    assert not {"geloescht", "versteckt"} & {r["author"] for r in rows}
+
+
+def test_a_citizen_gets_their_own_pending_comment_and_no_one_elses(
+    client, pre_draft, citizen, other_citizen
+):
+    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
+    mine = services.comment_create(user=citizen, paragraph=paragraph, body="Meiner")
+    services.comment_create(user=other_citizen, paragraph=paragraph, body="Fremd")
+    client.force_login(citizen)
+    assert [r["id"] for r in api(client, pre_draft).json()] == [mine.pk]
+
+
+def test_moderators_get_every_comment_but_no_author_of_a_removed_one(
+    client, draft, mixed, moderator
+):
+    client.force_login(moderator)
+    rows = {r["id"]: r for r in api(client, draft).json()}
+    assert rows[mixed["published"].pk]["author"] == "veroeffentlicht"
+    for removed in ("deleted", "hidden"):
+        assert rows[mixed[removed].pk]["author"] is None, removed
+
+
+def test_the_reading_page_keeps_the_placeholder_but_not_the_name(client, draft, mixed):
+    page = client.get(f"/drafts/{draft.slug}/?thread={mixed['published'].paragraph.key}")
+    html = page.content.decode()
+    assert f'id="c-{mixed["deleted"].pk}"' in html, "kept: a reply hangs on it"
+    assert f'id="c-{mixed["hidden"].pk}"' in html
+    assert "veroeffentlicht" in html
+    assert "geloescht" not in html and "versteckt" not in html
+    fragment = client.get(
+        f"/drafts/{draft.slug}/p/{mixed['published'].paragraph.key}/thread/"
+    ).content.decode()
+    assert "geloescht" not in fragment and "versteckt" not in fragment
+
+
+def test_an_offline_contribution_removed_by_moderation_loses_its_pseudonym(
+    draft, paragraph, wg, moderator
+):
+    contribution = offline.offline_contribution_create(
+        user=wg,
+        paragraph=paragraph,
+        body="Aus dem Workshop",
+        pseudonym="Frau K.",
+        channel="workshop",
+        contributed_on=timezone.localdate(),
+        place="Rathaus",
+    )
+    assert comment_payload(contribution)["pseudonym"] == "Frau K."
+    moderation.comment_hide(moderator=moderator, comment=contribution, reason="insult")
+    contribution.refresh_from_db()
+    payload = comment_payload(contribution, reveal=True)
+    assert payload["author"] is None and payload["pseudonym"] == ""
