@@ -25,10 +25,10 @@ MODERATORS = "moderators"
 # Moderators' events of every draft also go here, for the moderation queue.
 MODERATION_STREAM = "moderation"
 
-# Keep at least this much history per stream for `resume`; older events are pruned.
+# Keep at least this much history per stream for `resume`; older events are pruned by the
+# periodic command `manage.py prune_events` (never inside a writer's transaction).
 KEEP_AT_LEAST = timedelta(hours=24)
 KEEP_AT_LEAST_COUNT = 10_000
-PRUNE_EVERY = 1_000  # prune a stream's log each time this many events were added to it
 
 
 class HasPk(Protocol):
@@ -80,8 +80,6 @@ def broadcast_on_commit(
         seq = _next_seq(stream)
         text = encode({"type": type, "seq": seq, **data})
         Event.objects.create(stream=stream, seq=seq, type=type, text=text)
-        if seq % PRUNE_EVERY == 0:
-            events_prune(stream=stream)
         transaction.on_commit(lambda: send_now(stream, text), robust=True)
     return seq
 
@@ -113,7 +111,9 @@ def events_since(stream: str, since: int) -> list[str] | None:
 
 
 def events_prune(*, stream: str | None = None, now=None) -> int:
-    """Delete events older than a day, keeping the newest 10,000 of every stream."""
+    """Delete events older than a day, keeping the newest 10,000 of every stream (or of `stream`
+    only). Returns how many were deleted. Run by `manage.py prune_events`, one stream's delete
+    per transaction, so that it never holds a writer's locks for long."""
     now = now or timezone.now()
     streams = EventStream.objects.all()
     if stream is not None:
