@@ -105,9 +105,17 @@ def _comment_counts(draft: Draft) -> dict[int, dict[str, int]]:
     return {row.pop("paragraph_id"): row for row in rows}
 
 
-def paragraph_tallies(*, draft: Draft, index: dict[int, ParagraphRef]) -> list[Tally]:
-    """One tally per paragraph of the current version, and per removed one with feedback."""
+def paragraph_tallies(
+    *, draft: Draft, index: dict[int, ParagraphRef], public: bool = False
+) -> list[Tally]:
+    """One tally per paragraph of the current version, and per removed one with feedback.
+
+    `public`: only what may be published: published comments and votes; the other counts
+    (pending, rejected, hidden, deleted, authors, answers in the works) stay 0.
+    """
     comments, votes = _comment_counts(draft), vote_split(draft=draft)
+    if public:
+        comments = {pk: {"published": row["published"]} for pk, row in comments.items()}
     tallies = []
     for ref in sorted(index.values(), key=lambda r: (r.archived, r.position)):
         counted = {**comments.get(ref.pk, {}), **votes.get(ref.pk, {})}
@@ -141,8 +149,13 @@ class Figures:
     channels: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _people(draft: Draft) -> tuple[int, int, int]:
-    authors = Comment.objects.filter(draft=draft, author__isnull=False).values_list("author_id")
+def _people(draft: Draft, *, public: bool = False) -> tuple[int, int, int]:
+    """(authors, voters, participants: each person once); `public`: authors of published
+    comments only, so that a rejected or withdrawn comment counts nobody in."""
+    authors = Comment.objects.filter(draft=draft, author__isnull=False)
+    if public:
+        authors = authors.filter(status=CommentStatus.PUBLISHED)
+    authors = authors.values_list("author_id")
     voters = ParagraphVote.objects.filter(paragraph__draft=draft).values_list("user_id")
     return (
         authors.order_by().distinct().count(),
@@ -153,9 +166,9 @@ def _people(draft: Draft) -> tuple[int, int, int]:
 
 def feedback_figures(*, draft: Draft, index: dict[int, ParagraphRef], public: bool = False):
     """The summary's figures. `public`: only what may be published (no pending or rejected)."""
-    paragraphs = paragraph_tallies(draft=draft, index=index)
+    paragraphs = paragraph_tallies(draft=draft, index=index, public=public)
     total = tally_sum(paragraphs)
-    authors, voters, participants = _people(draft)
+    authors, voters, participants = _people(draft, public=public)
     total.authors = authors
     figures = Figures(
         paragraphs=paragraphs,
@@ -377,6 +390,8 @@ EXPORT_FIELDS = (
     "pseudonym",
     "created_at",
     "channel",
+    "contributed_on",
+    "place",
     "body",
     "support_count",
     "status",
@@ -388,17 +403,18 @@ EXPORT_FIELDS = (
 )
 
 
-def export_comments(*, draft: Draft, chunk_size: int = 500) -> Iterator[dict]:
-    """Every comment of the draft as a dict, oldest first, read in chunks (never all in memory).
+def export_comments(
+    *, draft: Draft, published_only: bool = False, chunk_size: int = 500
+) -> Iterator[dict]:
+    """Every comment of the draft as a dict (or, `published_only`, the published ones), oldest
+    first, read in chunks (never all in memory).
 
     Plain values rather than model instances: a third of the time for thousands of rows.
     """
-    return (
-        Comment.objects.filter(draft=draft)
-        .order_by("created_at", "pk")
-        .values(*EXPORT_FIELDS)
-        .iterator(chunk_size=chunk_size)
-    )
+    qs = Comment.objects.filter(draft=draft)
+    if published_only:
+        qs = qs.filter(status=CommentStatus.PUBLISHED)
+    return qs.order_by("created_at", "pk").values(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
 
 
 def paragraphs_by_version(*, draft: Draft):

@@ -1,23 +1,23 @@
 """The moderators' pages: the queue, decisions, blocking, and the audit log (with CSV)."""
 
-import csv
 from datetime import datetime, time
-from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deliberation.errors import ActionRefused
 from deliberation.reasons import reason_label, reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
+from deliberation.spreadsheets import Column, csv_response
 from drafts.models import Draft
 
 from . import moderation, selectors
@@ -185,36 +185,40 @@ def log(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
+LOG_COLUMNS = [
+    Column("time", gettext_lazy("Time"), 17),
+    Column("moderator", gettext_lazy("Moderator"), 16),
+    Column("action", gettext_lazy("Action"), 20),
+    Column("draft", gettext_lazy("Draft"), 20),
+    Column("comment", gettext_lazy("Comment no."), 10),
+    Column("user", gettext_lazy("User"), 16),
+    Column("reason", gettext_lazy("Reason"), 20),
+    Column("note", gettext_lazy("Note"), 50),
+]
 
 
 @staff_role_required
 def log_csv(request):
     """The audit log as CSV, streamed so that a long log never sits in memory."""
-    writer = csv.writer(_Echo())
     entries = selectors.moderation_log(**_log_filters(request)).iterator(chunk_size=500)
-    header = ["time", "moderator", "action", "draft", "comment", "user", "reason", "note"]
+    actions = {code: str(label) for code, label in ModerationActionKind.choices}
+    system = _("system")
     rows = (
-        [
-            timezone.localtime(e.created_at).isoformat(),
-            e.actor_name or "system",
-            e.action,
-            e.draft.slug if e.draft else "",
-            e.comment_id or "",
-            e.target_name,
-            reason_label(e.reason) if e.reason else "",
-            e.note,
-        ]
+        {
+            "time": e.created_at,
+            "moderator": e.actor_name or system,
+            "action": actions.get(e.action, e.action),
+            "draft": e.draft.slug if e.draft else "",
+            "comment": e.comment_id,
+            "user": e.target_name,
+            "reason": reason_label(e.reason) if e.reason else "",
+            "note": e.note,
+        }
         for e in entries
     )
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in chain([header], rows)),
-        content_type="text/csv; charset=utf-8",
+    return csv_response(
+        request, columns=LOG_COLUMNS, rows=rows, filename="moderationsprotokoll.csv"
     )
-    response["Content-Disposition"] = 'attachment; filename="moderationsprotokoll.csv"'
-    return response
 
 
 # Citizens and the working group -----------------------------------------------------------------

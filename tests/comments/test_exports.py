@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -12,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from comments import answers, moderation, services
-from comments.exports import KEYS
-from comments.models import Comment
+from comments.exports import COLUMNS, KEYS
+from comments.models import Comment, CommentStatus, Disposition
 from drafts.services import draft_publish_version
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +58,18 @@ def download(client, url) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def parse_csv(body: bytes, delimiter: str = ";") -> list[dict]:
+    """Rows by column key, from a CSV with a byte-order mark and headers for people."""
+    text = body.decode("utf-8")
+    assert text.startswith("\ufeff"), "a byte-order mark, so that Excel reads umlauts"
+    reader = csv.reader(io.StringIO(text[1:]), delimiter=delimiter)
+    header = next(reader)
+    assert header == [str(c.label) for c in COLUMNS]
+    return [dict(zip(KEYS, row, strict=True)) for row in reader]
+
+
 def csv_rows(client, url) -> list[dict]:
-    text = download(client, url).decode("utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    assert reader.fieldnames == KEYS
-    return list(reader)
+    return parse_csv(download(client, url))
 
 
 def test_csv_has_one_row_per_comment_with_the_text_it_was_written_on(client, exported, wg):
@@ -71,7 +79,7 @@ def test_csv_has_one_row_per_comment_with_the_text_it_was_written_on(client, exp
     response = client.get("/drafts/export/feedback.csv")
     assert response.streaming, "streamed, never built in memory as a whole"
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="rueckmeldungen-export.csv"' in response["Content-Disposition"]
+    assert 'filename="rueckmeldungen-export-intern.csv"' in response["Content-Disposition"]
     rows = {int(r["comment"]): r for r in csv_rows(client, "/drafts/export/feedback.csv")}
     assert list(rows) == [c.pk for c in exported["c"]], "oldest first, every status"
     row = rows[on_v1.pk]
@@ -84,38 +92,86 @@ def test_csv_has_one_row_per_comment_with_the_text_it_was_written_on(client, exp
         "0",
     )
     assert (row["status"], row["disposition"], row["reply"], row["version_taken_up"]) == (
-        "published",
-        "adopted",
+        "veröffentlicht",
+        str(Disposition.ADOPTED.label),
         "Steht drin.",
         "2",
     )
     assert row["answer_published"] and row["channel"] == "online"
+    assert row["created"] == on_v1.created_at.astimezone(ZoneInfo("Europe/Berlin")).strftime(
+        "%d.%m.%Y %H:%M"
+    )
     assert rows[on_v2.pk]["paragraph_text"] == "Erster Absatz in Fassung zwei, geändert."
-    assert rows[hidden.pk]["status"] == "hidden"
+    assert rows[hidden.pk]["status"] == str(CommentStatus.HIDDEN.label)
+    assert rows[hidden.pk]["author"] == "", "a removed comment names nobody, even internally"
     assert rows[hidden.pk]["moderation_reason"] == "Spam oder Dublette"
-    assert (rows[again.pk]["disposition"], rows[again.pk]["answer_published"]) == ("noted", "")
+    assert (rows[again.pk]["disposition"], rows[again.pk]["answer_published"]) == (
+        "zur Kenntnis genommen",
+        "",
+    )
     # A comment that a spreadsheet would run as a formula is plain text.
     assert rows[on_v2.pk]["text"] == '\'=HYPERLINK("http://evil","klick")'
 
 
 def test_anonymous_export_numbers_people_stably_and_names_nobody(client, exported, wg):
     client.force_login(wg)
-    on_v1, hidden, on_v2, again = exported["c"]
+    on_v1, _hidden, on_v2, again = exported["c"]
     rows = {
         int(r["comment"]): r for r in csv_rows(client, "/drafts/export/feedback.csv?anonymous=1")
     }
     assert rows[on_v1.pk]["author"] == "Teilnehmer 1"
-    assert rows[hidden.pk]["author"] == "Teilnehmer 2"
-    assert rows[on_v2.pk]["author"] == "Teilnehmer 2", "the same person, the same number"
-    assert rows[again.pk]["author"] == "Teilnehmer 1"
+    assert rows[on_v2.pk]["author"] == "Teilnehmer 2"
+    assert rows[again.pk]["author"] == "Teilnehmer 1", "the same person, the same number"
     body = download(client, "/drafts/export/feedback.json?anonymous=1").decode()
     assert "anna" not in body and "bernd" not in body
+
+
+@pytest.mark.parametrize("kind", ["csv", "json", "xlsx"])
+def test_the_export_for_publication_holds_only_what_may_be_published(
+    client, exported, wg, citizen, moderator, kind
+):
+    """No hidden, rejected, pending or deleted comment, no internal answer: in every format."""
+    on_v1, _hidden, on_v2, again = exported["c"]
+    first, _second = exported["p"]
+    gone = services.comment_create(user=citizen, paragraph=first, body="Zurückgezogen")
+    services.comment_delete(user=citizen, comment=gone)
+    client.force_login(wg)
+    url = f"/drafts/export/feedback.{kind}?anonymous=1"
+    response = client.get(url)
+    assert "veroeffentlichung" in response["Content-Disposition"]
+    body = download(client, url)
+    if kind == "xlsx":
+        sheet = load_workbook(io.BytesIO(body)).active
+        rows = [
+            dict(zip(KEYS, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+        assert sheet.title == "Zur Veröffentlichung"
+    elif kind == "json":
+        rows = json.loads(body)
+    else:
+        rows = parse_csv(body)
+    assert [int(r["comment"]) for r in rows] == [on_v1.pk, on_v2.pk, again.pk]
+    by_pk = {int(r["comment"]): r for r in rows}
+    assert by_pk[on_v1.pk]["reply"] == "Steht drin.", "a published answer is there"
+    assert not by_pk[again.pk]["disposition"], "an internal answer is not"
+
+
+def test_the_internal_export_says_so_and_keeps_no_deleted_text(client, exported, wg, citizen):
+    first, _second = exported["p"]
+    gone = services.comment_create(user=citizen, paragraph=first, body="Zurückgezogen")
+    services.comment_delete(user=citizen, comment=gone)
+    client.force_login(wg)
+    rows = {int(r["comment"]): r for r in csv_rows(client, "/drafts/export/feedback.csv")}
+    assert rows[gone.pk]["text"] == "" and rows[gone.pk]["author"] == ""
+    sheet = load_workbook(io.BytesIO(download(client, "/drafts/export/feedback.xlsx"))).active
+    assert sheet.title == "Intern"
 
 
 def test_json_matches_the_csv(client, exported, moderator):
     client.force_login(moderator)
     response = client.get("/drafts/export/feedback.json")
     assert response.streaming and response["Content-Type"].startswith("application/json")
+    assert "intern" in response["Content-Disposition"]
     data = json.loads(download(client, "/drafts/export/feedback.json"))
     assert [list(row) for row in data] == [KEYS] * 4
     first = data[0]
@@ -181,5 +237,27 @@ def test_under_asgi_the_csv_is_streamed_asynchronously(exported, wg):
 
     response, chunks = async_to_sync(fetch)()
     assert response.status_code == 200 and response.is_async
-    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    rows = parse_csv(b"".join(chunks))
     assert len(rows) == 4 and rows[0]["author"] == "anna"
+
+
+def test_xlsx_is_ready_to_filter_with_labels_and_date_cells(client, exported, wg):
+    client.force_login(wg)
+    sheet = load_workbook(io.BytesIO(download(client, "/drafts/export/feedback.xlsx"))).active
+    assert sheet.freeze_panes == "A2", "the header stays in view"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=len(KEYS)).column_letter}5"
+    assert all(cell.font.b for cell in sheet[1])
+    first = {key: sheet.cell(row=2, column=n + 1) for n, key in enumerate(KEYS)}
+    assert first["status"].value == "veröffentlicht" and first["channel"].value == "online"
+    assert first["disposition"].value == "übernommen"
+    assert first["created"].is_date and first["answer_published"].is_date
+    hidden = {key: sheet.cell(row=3, column=n + 1).value for n, key in enumerate(KEYS)}
+    assert hidden["status"] == str(CommentStatus.HIDDEN.label) and hidden["author"] is None
+
+
+def test_csv_has_a_comma_and_english_headers_on_english_pages(client, exported, wg):
+    client.force_login(wg)
+    text = download(client, "/en/drafts/export/feedback.csv").decode()
+    header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert header[:3] == ["Comment no.", "Reply to no.", "Paragraph no."]
+    assert ",published," in text

@@ -1,5 +1,7 @@
 """Moderation: each action's effect on who sees what, reasons, reports, blocking, the audit log."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -364,8 +366,25 @@ def test_log_page_and_csv(client, published, moderator, wg):
     assert "Werbung für Shop" in html and "mod" in html
     csv_text = b"".join(client.get("/moderation/log.csv").streaming_content).decode()
     header, row = csv_text.strip().splitlines()[:2]
-    assert header.startswith("time,moderator,action")
-    assert "mod,hide" in row and "Werbung für Shop" in row
+    assert header.startswith("\ufeffZeit;Moderatorin oder Moderator;Aktion")
+    assert ";mod;entfernt;" in row and "Werbung für Shop" in row
+
+
+def test_the_log_csv_runs_no_formula_and_follows_the_pages_language(
+    client, published, make_user, wg
+):
+    """Usernames and notes are typed by people: no cell may start a spreadsheet formula."""
+    sneaky = make_user("-2+3", role="moderator")
+    moderation.comment_hide(
+        moderator=sneaky, comment=published, reason="spam", note='=HYPERLINK("http://x","y")'
+    )
+    client.force_login(wg)
+    german = b"".join(client.get("/moderation/log.csv").streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(german.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[1][1] == "'-2+3" and rows[1][7] == '\'=HYPERLINK("http://x","y")'
+    english = b"".join(client.get("/en/moderation/log.csv").streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(english.removeprefix("\ufeff")), delimiter=","))
+    assert rows[0][:3] == ["Time", "Moderator", "Action"] and rows[1][1] == "'-2+3"
 
 
 def test_citizen_report_form(client, published, other_citizen):

@@ -100,3 +100,44 @@ def test_an_offline_contribution_removed_by_moderation_loses_its_pseudonym(
     contribution.refresh_from_db()
     payload = comment_payload(contribution, reveal=True)
     assert payload["author"] is None and payload["pseudonym"] == ""
+
+
+def test_public_figures_count_no_author_of_an_unpublished_comment(
+    pre_draft, citizen, other_citizen, make_user, moderator
+):
+    from comments import feedback_selectors
+
+    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
+    kept = services.comment_create(user=citizen, paragraph=paragraph, body="Freigegeben")
+    moderation.comment_release(moderator=moderator, comment=kept)
+    refused = services.comment_create(user=other_citizen, paragraph=paragraph, body="Spam")
+    moderation.comment_reject(moderator=moderator, comment=refused, reason="spam")
+    services.comment_create(user=make_user("carla"), paragraph=paragraph, body="Wartet")
+    index = feedback_selectors.paragraph_index(draft=pre_draft)
+    public = feedback_selectors.feedback_figures(draft=pre_draft, index=index, public=True)
+    assert (public.authors, public.participants) == (1, 1)
+    assert (public.total.rejected, public.total.pending, public.total.authors) == (0, 0, 1)
+    internal = feedback_selectors.feedback_figures(draft=pre_draft, index=index)
+    assert (internal.authors, internal.total.rejected, internal.total.pending) == (3, 1, 1)
+
+
+def test_internal_pages_say_so_and_the_table_for_publication_has_published_answers_only(
+    client, draft, paragraph, citizen, wg
+):
+    from comments import answers
+
+    answered = services.comment_create(user=citizen, paragraph=paragraph, body="Beantwortet")
+    answers.answer_save(
+        user=wg, comment=answered, disposition="adopted", reply="Öffentlich", publish=True
+    )
+    drafted = services.comment_create(user=citizen, paragraph=paragraph, body="In Arbeit")
+    answers.answer_save(user=wg, comment=drafted, disposition="noted", reply="Nur intern")
+    client.force_login(wg)
+    for url in ("feedback/", "answers/", "answers/table/"):
+        html = client.get(f"/drafts/{draft.slug}/{url}").content.decode()
+        assert "data-internal" in html and "<strong>Intern</strong>" in html, url
+    table = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
+    assert "Nur intern" in table, "the internal table shows the answers being drafted"
+    public = client.get(f"/drafts/{draft.slug}/answers/table/?answers=published").content.decode()
+    assert "data-internal" not in public and "data-publication" in public
+    assert "Öffentlich" in public and "Nur intern" not in public and "In Arbeit" not in public
