@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group, staff_role_required, working_group_required
+from deliberation.urls_safety import safe_next
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, DraftStatus
 
@@ -113,13 +113,9 @@ def answer_list(request, slug: str):
 
 def _list_url(request, draft: Draft) -> str:
     """Where the form was sent from (the list with its filters), checked to be on this site."""
-    target = request.POST.get("next", "").split("#")[0]
     list_url = reverse("draft_answers", kwargs={"slug": draft.slug})
-    if not target.startswith(list_url) or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return list_url
-    return target
+    target = safe_next(request, list_url).split("#")[0]
+    return target if target.startswith(list_url) else list_url
 
 
 @working_group_required

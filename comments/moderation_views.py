@@ -18,6 +18,7 @@ from deliberation.errors import ActionRefused
 from deliberation.reasons import reason_label, reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
 from deliberation.spreadsheets import Column, csv_response
+from deliberation.urls_safety import safe_next
 from drafts.models import Draft
 
 from . import moderation, selectors
@@ -41,6 +42,7 @@ def queue(request):
             "draft_filter": draft_slug,
             "reason_filter": reason,
             "blocks": selectors.active_blocks(),
+            "here": request.get_full_path(),
         },
     )
 
@@ -52,7 +54,9 @@ def item(request, pk: int):
         comment = selectors.moderation_item(pk=pk)
     except Comment.DoesNotExist:
         raise Http404(pk) from None
-    return render(request, "comments/moderation/_item.html", {"c": comment, "reasons": reasons()})
+    # Without script, a decision on an inserted item leads back to the queue, not to this fragment.
+    context = {"c": comment, "reasons": reasons(), "here": reverse("moderation_queue")}
+    return render(request, "comments/moderation/_item.html", context)
 
 
 DECISIONS = {
@@ -94,7 +98,7 @@ def decide(request, pk: int):
     if _wants_json(request):
         return JsonResponse({"ok": ok, "message": message}, status=200 if ok else 409)
     (messages.success if ok else messages.error)(request, message)
-    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+    return redirect(safe_next(request, reverse("moderation_queue")))
 
 
 @moderator_required
@@ -110,7 +114,7 @@ def release_bulk(request):
         messages.success(request, _("%(count)s comments released.") % {"count": released})
         for problem in problems:
             messages.error(request, problem)
-    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+    return redirect(safe_next(request, reverse("moderation_queue")))
 
 
 @moderator_required

@@ -5,34 +5,29 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from deliberation.urls_safety import safe_next
 
 from .forms import AccountDeleteForm, SignupForm
 from .services import account_delete, personal_data_export
 
 
-def _next_url(request) -> str | None:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return None
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(_next_url(request) or "home")
+        return redirect(safe_next(request, reverse("home")))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account has been created."))
-        return redirect(_next_url(request) or "home")
-    return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})
+        return redirect(safe_next(request, reverse("home")))
+    return render(
+        request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}
+    )
 
 
 @login_required

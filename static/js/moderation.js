@@ -96,8 +96,12 @@ function remove(item) {
 }
 
 function count(queue) {
+  const items = queue?.querySelectorAll("[data-item]").length ?? 0;
   const counter = queue?.querySelector("[data-queue-count]");
-  if (counter) counter.textContent = queue.querySelectorAll("[data-item]").length;
+  if (counter) counter.textContent = items;
+  // "Release all selected" only while something is waiting.
+  const bulk = queue?.querySelector("[data-bulk]");
+  if (bulk) bulk.hidden = items === 0;
 }
 
 function say(text) {
