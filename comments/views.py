@@ -55,7 +55,7 @@ def _thread_context(request, draft, paragraph, form=None):
             ("supported", _("most supported first")),
         ],
         "supported": selectors.user_supports(user=request.user, comment_ids=ids),
-        "form": form or CommentForm(),
+        "form": form or CommentForm(paragraph_key=str(paragraph.key)),
         "thread_paragraph": paragraph,
         "reasons": reasons(),
     }
@@ -149,7 +149,7 @@ def comment_post(request, slug, key):
     back = thread_url(draft, paragraph.key)
     if not request.user.is_authenticated:
         return redirect_to_login(back)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, paragraph_key=str(paragraph.key))
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:

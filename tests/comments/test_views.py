@@ -178,3 +178,26 @@ def test_reading_page_does_not_grow_with_comments(client, draft, paragraph, make
         )
     after = len(client.get(draft.get_absolute_url()).content)
     assert after - before < 50, "threads load per paragraph; the page itself only shows counts"
+
+
+def test_two_open_threads_do_not_share_field_ids(client, draft, citizen):
+    """The page's script opens several threads at once: each label must reach its own field."""
+    import re
+
+    client.force_login(citizen)
+    first, second = draft.paragraphs.exclude(kind="heading").order_by("position")[:2]
+    page = client.get(f"/drafts/{draft.slug}/?thread={first.key}").content.decode()
+    fragment = client.get(url(draft, second, "thread")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page) + re.findall(r'\sid="([^"]+)"', fragment)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert f'<label for="comment-{second.key}-body">' in fragment
+
+
+def test_a_draft_table_scrolls_in_its_own_focusable_labelled_region(client, make_draft):
+    draft = make_draft(text="# Titel\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
+    page = client.get(f"/drafts/{draft.slug}/").content.decode()
+    assert (
+        '<div class="table-wrap" role="region" tabindex="0" '
+        'aria-label="Tabelle, seitlich scrollbar"><table>' in page
+    )
+    assert page.count("</table></div>") == 1
