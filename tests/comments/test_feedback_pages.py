@@ -349,7 +349,7 @@ def test_answer_table_is_printable_and_lists_every_published_comment(client, fee
     draft = feedback["draft"]
     html = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
     table = html[html.index('<table class="answer-table">') : html.index("</table>")]
-    assert "<caption>" in table and "<thead>" in table and table.count('scope="col"') == 4
+    assert "<caption" in table and "<thead>" in table and table.count('scope="col"') == 4
     assert table.count("<tr id=") == 3
     assert "Wir übernehmen das." in table and "übernommen" in table
     assert "Entwurf" in table, "a drafted answer is marked as such"
