@@ -23,7 +23,11 @@ The algorithm, for ``n`` old and ``m`` new blocks:
 4. Moved. Exact pairs off the chain are "moved". Candidates whose old and new blocks are both
    still free are taken greedily, most similar first ("moved": had they fitted into the
    order, the chain would have taken them).
-5. Everything else: new blocks get ``new_key()``, old keys that were not used are archived.
+5. Restored keys. A block still without a key that equals (or, at ``RESTORE_THRESHOLD``,
+   closely matches) a paragraph an earlier version archived takes that key back, so the
+   comments on it are on the page again ("restored").
+6. Everything else: new blocks get ``new_key()``; old keys that were not used are archived,
+   each with its fate (``successor_fates``): rewritten, merged, split or removed.
 
 ``SIMILARITY_THRESHOLD`` is 0.5: the new text must keep at least half of the words, in order,
 of the old one (measured as 2·matches / (len(a) + len(b))). Editing one word of eight gives
@@ -40,16 +44,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import pairwise
 from uuid import uuid4
 
 SIMILARITY_THRESHOLD = 0.5
+# An archived paragraph has no place in the order to vouch for it: it comes back only when the
+# new block is nearly the same text.
+RESTORE_THRESHOLD = 0.75
+# Fates: the share of an old paragraph's words that a new block holds (merged, rewritten) or
+# that the parts of a split hold together; a part must consist mostly of the old words.
+CONTAINED = 0.6
+PART_OF = 0.6
+MIN_CONTAINED_WORDS = 5
 
 UNCHANGED = "unchanged"
 CHANGED = "changed"
 MOVED = "moved"
 NEW = "new"
+RESTORED = "restored"
+
+# What became of an old paragraph whose key the new version does not keep.
+REWRITTEN = "rewritten"
+MERGED = "merged"
+SPLIT = "split"
+REMOVED = "removed"
+FATES = (REWRITTEN, MERGED, SPLIT, REMOVED)
 
 _EXACT_WEIGHT = 2.0
 _WORD = re.compile(r"\w+")
@@ -69,14 +90,30 @@ class Assignment:
     """The key and status a new block gets."""
 
     key: str
-    status: str  # "unchanged" | "changed" | "moved" | "new"
+    status: str  # "unchanged" | "changed" | "moved" | "restored" | "new"
     similarity: float  # 1.0 for equal texts, 0.0 for new blocks
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What became of an old paragraph whose key the new version does not keep.
+
+    ``successor`` is the key of the new block that carries its comments on (None: removed);
+    ``after`` the key of the new block that continues the nearest preceding old paragraph
+    (None: nothing before it continues), so that what was removed shows at its former place.
+    """
+
+    key: str
+    fate: str  # "rewritten" | "merged" | "split" | "removed"
+    successor: str | None
+    after: str | None = None
 
 
 @dataclass(frozen=True)
 class MatchResult:
     assignments: list[Assignment]  # one per new block, in the new order
     archived: list[str]  # keys of existing paragraphs not kept, in their old order
+    fates: list[Fate] = field(default_factory=list)  # one per archived key, same order
 
 
 def words(text: str) -> list[str]:
@@ -191,16 +228,45 @@ def _heaviest_chain(points: Sequence[tuple[int, int, float]], size: int) -> list
     return chain
 
 
+def _restore(
+    archived: Sequence[Existing], new_texts: Sequence[str], free: Sequence[int]
+) -> dict[int, tuple[int, float]]:
+    """Pair free new blocks with archived paragraphs: equal texts, then close ones.
+
+    Returns {new index: (archived index, similarity)}.
+    """
+    if not archived or not free:
+        return {}
+    texts = [paragraph.text for paragraph in archived]
+    free_texts = [new_texts[j] for j in free]
+    restored = {free[j]: (i, 1.0) for j, i in _exact_pairs(texts, free_texts).items()}
+    left_old = [i for i in range(len(texts)) if i not in {i for i, _ in restored.values()}]
+    left_new = [j for j in free if j not in restored]
+    close = _candidates(texts, new_texts, left_old, left_new, RESTORE_THRESHOLD)
+    taken = set()
+    for i, j, score in sorted(close, key=lambda c: (-c[2], c[1], c[0])):
+        if j not in restored and i not in taken:
+            restored[j] = (i, score)
+            taken.add(i)
+    return restored
+
+
 def match_blocks(
     existing: Sequence[Existing],
     new_texts: Sequence[str],
     *,
+    archived: Sequence[Existing] = (),
     new_key: Callable[[], str] = lambda: str(uuid4()),
     threshold: float = SIMILARITY_THRESHOLD,
 ) -> MatchResult:
-    """Assign each new block the key of the paragraph it continues, or a new key."""
+    """Assign each new block the key of the paragraph it continues, or a new key.
+
+    ``existing`` are the paragraphs of the current version, in order; ``archived`` those an
+    earlier version removed (their keys come back for blocks that equal or nearly equal them).
+    Raises ValueError when keys repeat.
+    """
     keys = [paragraph.key for paragraph in existing]
-    if len(set(keys)) != len(keys):
+    if len(set(keys) | {p.key for p in archived}) != len(keys) + len(archived):
         raise ValueError("Existing paragraphs must have distinct keys.")
     old_texts = [paragraph.text for paragraph in existing]
 
@@ -226,13 +292,173 @@ def match_blocks(
         if j not in matched and i not in taken_old:
             matched[j] = (i, MOVED, score)
             taken_old.add(i)
+    restored = _restore(archived, new_texts, [j for j in range(len(new_texts)) if j not in matched])
 
     assignments = []
     for j in range(len(new_texts)):
         if j in matched:
             i, status, score = matched[j]
             assignments.append(Assignment(keys[i], status, score))
+        elif j in restored:
+            i, score = restored[j]
+            assignments.append(Assignment(archived[i].key, RESTORED, score))
         else:
             assignments.append(Assignment(new_key(), NEW, 0.0))
-    archived = [keys[i] for i in range(len(keys)) if i not in taken_old]
-    return MatchResult(assignments=assignments, archived=archived)
+    fates = successor_fates(existing, new_texts, [a.key for a in assignments])
+    return MatchResult(assignments=assignments, archived=[fate.key for fate in fates], fates=fates)
+
+
+def _anchors(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[int, int]]:
+    """Kept keys that stayed in order: a longest run of (old, new) pairs increasing in both."""
+    new_index = {key: j for j, key in enumerate(new_keys)}
+    pairs = [(i, new_index[key]) for i, key in enumerate(old_keys) if key in new_index]
+    chain = _heaviest_chain([(i, j, 1.0) for i, j in pairs], len(new_keys))
+    return sorted((pairs[p][0], pairs[p][1]) for p in chain) if pairs else []
+
+
+def _in_place(
+    gap_old: Sequence[int], gap_new: Sequence[int], score: Callable[[int, int], float]
+) -> list[tuple[int, int]]:
+    """Pair old and new blocks of one gap in order: all of them when the counts agree, else the
+    min(k, l) in-order pairs of the highest total similarity (a small alignment table)."""
+    if len(gap_old) == len(gap_new):
+        return list(zip(gap_old, gap_new, strict=True))
+    k, n = len(gap_old), len(gap_new)
+    # best[a][b]: the heaviest in-order pairing of gap_old[a:] with gap_new[b:]; each pair
+    # weighs 1 + similarity, so the most pairs win first, then the most similar ones.
+    best = [[0.0] * (n + 1) for _ in range(k + 1)]
+    for a in range(k - 1, -1, -1):
+        for b in range(n - 1, -1, -1):
+            pair = 1.0 + score(gap_old[a], gap_new[b]) + best[a + 1][b + 1]
+            best[a][b] = max(best[a + 1][b], best[a][b + 1], pair)
+    pairs, a, b = [], 0, 0
+    while a < k and b < n:
+        take = 1.0 + score(gap_old[a], gap_new[b]) + best[a + 1][b + 1]
+        if best[a][b] == take:
+            pairs.append((gap_old[a], gap_new[b]))
+            a, b = a + 1, b + 1
+        elif best[a][b] == best[a + 1][b]:
+            a += 1
+        else:
+            b += 1
+    return pairs
+
+
+def successor_fates(
+    existing: Sequence[Existing], new_texts: Sequence[str], new_keys: Sequence[str]
+) -> list[Fate]:
+    """Say what became of each old paragraph whose key is not among ``new_keys``.
+
+    ``new_keys[j]`` is the key block ``j`` of the new version has. In this order:
+
+    - merged: a block that keeps another old key holds most (``CONTAINED``) of its words;
+    - rewritten: a block with a key of its own holds most of its words (an expanded text);
+    - split: two or more blocks of their own, each made mostly of its words, together hold
+      most of them (the successor is the one holding the most);
+    - rewritten in place: blocks without an old key that stand between the same kept
+      neighbours as the old paragraph did (one for one in order; when the counts differ, the
+      pairs of highest similarity);
+    - removed: everything else.
+
+    Returns one Fate per such paragraph, in the old order. Pure and deterministic.
+    """
+    old_keys = [paragraph.key for paragraph in existing]
+    kept = set(new_keys) & set(old_keys)
+    gone = [i for i, key in enumerate(old_keys) if key not in kept]
+    if not gone:
+        return []
+    free = [j for j, key in enumerate(new_keys) if key not in kept]
+    bags = _Bags()
+    old_words = {i: words(existing[i].text) for i in gone}
+    new_words = [words(text) for text in new_texts]
+    old_bag = {i: bags.encode(tokens) for i, tokens in old_words.items()}
+    new_bag = [bags.encode(tokens) for tokens in new_words]
+
+    successor: dict[int, tuple[str, int]] = {}  # old index -> (fate, new index)
+    for i in gone:
+        size = len(old_words[i])
+        if size < MIN_CONTAINED_WORDS:
+            continue
+        shares = [(old_bag[i] & bag).bit_count() for bag in new_bag]
+        best = max(range(len(new_texts)), key=lambda j: (shares[j], -j), default=None)
+        if best is not None and shares[best] >= CONTAINED * size:
+            successor[i] = (MERGED if new_keys[best] in kept else REWRITTEN, best)
+            continue
+        parts = [j for j in free if new_words[j] and shares[j] >= PART_OF * len(new_words[j])]
+        if len(parts) >= 2 and sum(shares[j] for j in parts) >= CONTAINED * size:
+            successor[i] = (SPLIT, max(parts, key=lambda j: (shares[j], -j)))
+
+    claimed = {j for _, j in successor.values()}
+    anchors = [(-1, -1), *_anchors(old_keys, new_keys), (len(old_keys), len(new_keys))]
+    gone_set = set(gone) - set(successor)
+    open_new = {j for j in free if j not in claimed}
+
+    def score(i: int, j: int) -> float:
+        return similarity(old_words[i], new_words[j])
+
+    for (i1, j1), (i2, j2) in pairwise(anchors):
+        gap_old = [i for i in range(i1 + 1, i2) if i in gone_set]
+        gap_new = [j for j in range(j1 + 1, j2) if j in open_new]
+        if gap_old and gap_new:
+            for i, j in _in_place(gap_old, gap_new, score):
+                successor[i] = (REWRITTEN, j)
+
+    # A removed paragraph's place: after what continues the nearest preceding old paragraph.
+    fates, after = [], None
+    for i, key in enumerate(old_keys):
+        if key in kept:
+            after = key
+            continue
+        fate, j = successor.get(i, (REMOVED, None))
+        fates.append(Fate(key, fate, None if j is None else new_keys[j], after))
+        after = after if j is None else new_keys[j]
+    return fates
+
+
+def override_fates(
+    fates: Sequence[Fate], overrides: dict[str, int | None], new_keys: Sequence[str]
+) -> list[Fate]:
+    """Apply the working group's choices: {old key: index of the new block that replaces it,
+    or None for "removed"}. A block that keeps another old key makes it "merged".
+
+    Raises ValueError for an index outside the new version or a key that is not archived.
+    """
+    by_key = {fate.key: fate for fate in fates}
+    unknown = set(overrides) - set(by_key)
+    if unknown:
+        raise ValueError(f"Not archived by this version: {sorted(unknown)}")
+    kept = set(new_keys) - set(by_key)
+    result = []
+    for fate in fates:
+        if fate.key not in overrides:
+            result.append(fate)
+            continue
+        index = overrides[fate.key]
+        if index is None:
+            result.append(Fate(fate.key, REMOVED, None, fate.after))
+            continue
+        if not 0 <= index < len(new_keys):
+            raise ValueError(f"No block {index} in the new version.")
+        target = new_keys[index]
+        chosen = fate.fate if fate.successor == target else MERGED if target in kept else REWRITTEN
+        result.append(Fate(fate.key, chosen, target, fate.after))
+    return result
+
+
+def resolve_current(successors: dict[str, str | None], live: set[str]) -> dict[str, str | None]:
+    """For every paragraph key, the live key that shows its comments now (None: removed).
+
+    ``successors`` maps each archived key to its successor's key (None: removed); a live key
+    shows its own comments. Successors are live when they are recorded, so chains end; a
+    cycle (which publishing cannot create) resolves to None rather than looping.
+    """
+    resolved: dict[str, str | None] = {key: key for key in live}
+    for start in successors:
+        path, key = [], start
+        while key is not None and key not in resolved and key not in path:
+            path.append(key)
+            key = successors.get(key)
+        end = resolved.get(key) if key is not None and key not in path else None
+        for step in path:
+            resolved[step] = end
+    return resolved

@@ -88,6 +88,13 @@ class ParagraphKind(models.TextChoices):
     TABLE = "table", _("table")
 
 
+class ParagraphFate(models.TextChoices):
+    REWRITTEN = "rewritten", _("rewritten")
+    MERGED = "merged", _("merged into another paragraph")
+    SPLIT = "split", _("split into several paragraphs")
+    REMOVED = "removed", _("removed")
+
+
 class Paragraph(models.Model):
     """One block of a draft; its key stays the same across versions while the text evolves."""
 
@@ -106,6 +113,42 @@ class Paragraph(models.Model):
     archived = models.BooleanField(default=False)
     created_in_version = models.PositiveIntegerField(default=1)
     archived_in_version = models.PositiveIntegerField(null=True, blank=True)
+    # What became of it when it was archived (drafts.matching): rewritten, merged, split or
+    # removed; empty while it is part of the current version.
+    fate = models.CharField(max_length=10, choices=ParagraphFate.choices, blank=True)
+    # The paragraph that took its place and carries its comments on (None: removed).
+    successor = models.ForeignKey(
+        "self",
+        to_field="key",
+        db_column="successor_key",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The paragraph of the current version that shows its comments: itself while live, else
+    # the end of its chain of successors; None when that chain ends in a removal. Kept by
+    # drafts.services on every new version (by key, so a comment's payload needs no query).
+    current = models.ForeignKey(
+        "self",
+        to_field="key",
+        db_column="current_key",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried",
+    )
+    # For a removed paragraph: the paragraph it followed that the new version kept (None: it
+    # came first), so that its comments show at its former place.
+    placed_after = models.ForeignKey(
+        "self",
+        to_field="key",
+        db_column="placed_after_key",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["position"]

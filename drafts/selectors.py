@@ -106,18 +106,28 @@ def version_get(*, draft: Draft, number: int) -> DraftVersion:
     return version
 
 
-def paragraphs_at_version(*, draft: Draft, number: int) -> list[ParagraphView]:
-    """The live paragraphs of version `number`, read back from its reversion revision."""
+def paragraph_rows_at_version(*, draft: Draft, number: int) -> list[dict]:
+    """The live paragraphs of version `number` as dicts of FIELDS and "source", in order.
+
+    Read back from the version's reversion revision ("id" is None there), or from the table
+    for the current version. Raises Http404 when there is no such version.
+    """
+    fields = (*FIELDS, "source")
     if number == draft.version:
-        return paragraphs_current(draft=draft)
+        return list(draft.paragraphs.filter(archived=False).order_by("position").values(*fields))
     version = version_get(draft=draft, number=number)
     rows = []
     for stored in Version.objects.get_for_model(Paragraph).filter(revision_id=version.revision_id):
-        fields = stored.field_dict
-        if fields.get("archived"):
+        stored_fields = stored.field_dict
+        if stored_fields.get("archived"):
             continue
-        rows.append({**{f: fields.get(f) for f in FIELDS if f != "id"}, "id": None})
-    return _numbered(rows)
+        rows.append({**{f: stored_fields.get(f) for f in fields if f != "id"}, "id": None})
+    return sorted(rows, key=lambda row: row["position"])
+
+
+def paragraphs_at_version(*, draft: Draft, number: int) -> list[ParagraphView]:
+    """The live paragraphs of version `number`, numbered as people cite them."""
+    return _numbered(paragraph_rows_at_version(draft=draft, number=number))
 
 
 def versions_list(*, draft: Draft) -> QuerySet[DraftVersion]:

@@ -15,8 +15,24 @@ from deliberation.process.services import process_notify_followers
 from deliberation.sanitizing import clean_plain
 
 from .diffing import Side, diff_versions
-from .matching import Assignment, Existing, match_blocks
+from .matching import (
+    CHANGED,
+    FATES,
+    MOVED,
+    NEW,
+    RESTORED,
+    UNCHANGED,
+    Assignment,
+    Existing,
+    Fate,
+    match_blocks,
+    override_fates,
+    resolve_current,
+    successor_fates,
+)
 from .models import Draft, DraftVersion, ModerationMode, Paragraph
+from .selectors import paragraph_rows_at_version
+from .signals import version_published
 from .splitting import Block, SplitError, split_markdown, split_plain_text
 
 CONSULTATION_LENGTH = timedelta(weeks=3)
@@ -25,19 +41,34 @@ SOURCE_FORMATS = ("markdown", "text")
 
 @dataclass(frozen=True)
 class Preview:
-    """What publishing `text` would do: each new block with the key it gets, and what is archived."""
+    """What publishing `text` would do: each new block with the key it gets, and the fate of
+    every paragraph of the current version that does not keep its key."""
 
     blocks: list[Block]
     assignments: list[Assignment]
-    archived: list[Paragraph]
+    fates: list[Fate]
+    archived: list[Paragraph]  # the rows of `fates`, same order
+    restored: dict[str, Paragraph]  # key -> archived row a block brings back
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"unchanged": 0, "changed": 0, "moved": 0, "new": 0}
+        counts = dict.fromkeys((UNCHANGED, CHANGED, MOVED, RESTORED, NEW), 0)
         for assignment in self.assignments:
             counts[assignment.status] += 1
-        counts["archived"] = len(self.archived)
+        counts.update(dict.fromkeys(FATES, 0))
+        for fate in self.fates:
+            counts[fate.fate] += 1
+        counts["archived"] = len(self.fates)
         return counts
+
+    @property
+    def fate_rows(self) -> list[tuple[Paragraph, Fate, int | None]]:
+        """Each archived paragraph with its fate and the index of its successor block."""
+        index = {assignment.key: j for j, assignment in enumerate(self.assignments)}
+        return [
+            (paragraph, fate, index.get(fate.successor))
+            for paragraph, fate in zip(self.archived, self.fates, strict=True)
+        ]
 
 
 def _split(text: str, source_format: str) -> list[Block]:
@@ -49,20 +80,79 @@ def _split(text: str, source_format: str) -> list[Block]:
         raise ValidationError(str(exc), code="text") from exc
 
 
-def draft_preview(*, draft: Draft | None, text: str, source_format: str = "markdown") -> Preview:
-    """Split `text` and match it against the draft's current paragraphs, writing nothing."""
-    blocks = _split(text, source_format)
-    current = list(draft.paragraphs.filter(archived=False)) if draft and draft.pk else []
-    result = match_blocks(
-        [Existing(key=str(p.key), text=p.text, kind=p.kind) for p in current],
-        [block.text for block in blocks],
-    )
-    by_key = {str(p.key): p for p in current}
+def _existing(paragraphs) -> list[Existing]:
+    return [Existing(key=str(p.key), text=p.text, kind=p.kind) for p in paragraphs]
+
+
+def _overridden(fates: list[Fate], overrides: dict[str, int | None] | None, keys) -> list[Fate]:
+    if not overrides:
+        return fates
+    try:
+        return override_fates(fates, overrides, keys)
+    except ValueError as exc:
+        raise ValidationError(
+            _("The text changed since the preview: check what replaces each paragraph again."),
+            code="fates",
+        ) from exc
+
+
+def _plan(
+    draft: Draft | None,
+    blocks: list[Block],
+    *,
+    keys: list[str] | None = None,
+    overrides: dict[str, int | None] | None = None,
+) -> Preview:
+    """Match `blocks` against the draft (or take the given `keys`), writing nothing."""
+    saved = draft is not None and draft.pk is not None
+    live = list(draft.paragraphs.filter(archived=False).order_by("position")) if saved else []
+    gone = {str(p.key): p for p in draft.paragraphs.filter(archived=True)} if saved else {}
+    texts = [block.text for block in blocks]
+    if keys is None:
+        result = match_blocks(_existing(live), texts, archived=_existing(gone.values()))
+        assignments, fates = result.assignments, result.fates
+    else:
+        old = {str(p.key): p.text for p in live}
+        assignments = [
+            Assignment(
+                key,
+                RESTORED
+                if key in gone
+                else NEW
+                if key not in old
+                else UNCHANGED
+                if old[key] == text
+                else CHANGED,
+                1.0 if key in old or key in gone else 0.0,
+            )
+            for key, text in zip(keys, texts, strict=True)
+        ]
+        fates = successor_fates(_existing(live), texts, keys)
+    fates = _overridden(fates, overrides, [a.key for a in assignments])
+    by_key = {str(p.key): p for p in live}
     return Preview(
         blocks=blocks,
-        assignments=result.assignments,
-        archived=[by_key[key] for key in result.archived],
+        assignments=assignments,
+        fates=fates,
+        archived=[by_key[fate.key] for fate in fates],
+        restored={a.key: gone[a.key] for a in assignments if a.status == RESTORED},
     )
+
+
+def draft_preview(
+    *,
+    draft: Draft | None,
+    text: str,
+    source_format: str = "markdown",
+    overrides: dict[str, int | None] | None = None,
+) -> Preview:
+    """Split `text` and match it against the draft's paragraphs, writing nothing.
+
+    `overrides`: {key of a current paragraph: index of the new block that replaces it, or
+    None for "removed"}, the working group's corrections of the computed fates. Raises
+    ValidationError for a text that cannot be split or an override that does not fit it.
+    """
+    return _plan(draft, _split(text, source_format), overrides=overrides)
 
 
 def _side(paragraph: Paragraph) -> Side:
@@ -76,19 +166,32 @@ def _side(paragraph: Paragraph) -> Side:
     )
 
 
-@transaction.atomic
-def draft_publish_version(
-    *, draft: Draft, text: str, message: str, user, source_format: str = "markdown"
+def _update_current(draft: Draft) -> None:
+    """Point every paragraph of the draft at the live paragraph that shows its comments."""
+    rows = list(draft.paragraphs.only("pk", "key", "archived", "successor", "current"))
+    resolved = resolve_current(
+        {str(p.key): p.successor_id and str(p.successor_id) for p in rows if p.archived},
+        {str(p.key) for p in rows if not p.archived},
+    )
+    for paragraph in rows:
+        current = resolved.get(str(paragraph.key))
+        if (str(paragraph.current_id) if paragraph.current_id else None) != current:
+            paragraph.current_id = current
+            paragraph.save(update_fields=["current"])
+
+
+def _publish(
+    *,
+    draft: Draft,
+    plan: Preview,
+    message: str,
+    user,
+    source: str,
+    source_format: str,
 ) -> DraftVersion:
-    """Publish `text` as the draft's next version, keeping the keys of surviving paragraphs."""
-    message = clean_plain(message or "").strip()
-    if not message:
-        raise ValidationError(_("Say in a few words what changed in this version."), code="message")
-    # Lock the draft so two publishers cannot both take the same version number.
-    caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
-    preview = draft_preview(draft=draft, text=text, source_format=source_format)
-    current = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
-    before = [_side(p) for p in current.values()]
+    """Write `plan` as the draft's next version (the draft row is locked by the caller)."""
+    live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
+    before = [_side(p) for p in live.values()]
     number = draft.version + 1
 
     with reversion.create_revision(atomic=False):
@@ -96,11 +199,19 @@ def draft_publish_version(
         reversion.set_comment(message)
         after = []
         for position, (block, assignment) in enumerate(
-            zip(preview.blocks, preview.assignments, strict=True)
+            zip(plan.blocks, plan.assignments, strict=True)
         ):
-            paragraph = current.get(assignment.key) or Paragraph(
-                draft=draft, key=assignment.key, created_in_version=number
-            )
+            paragraph = live.get(assignment.key) or plan.restored.get(assignment.key)
+            if paragraph is None:
+                paragraph = Paragraph(
+                    draft=draft,
+                    key=assignment.key,
+                    created_in_version=number,
+                    current_id=assignment.key,
+                )
+            # A restored paragraph is live again, with its key and so with its comments.
+            paragraph.archived, paragraph.archived_in_version, paragraph.fate = False, None, ""
+            paragraph.successor_id = paragraph.placed_after_id = None
             paragraph.position = position
             paragraph.kind = block.kind
             paragraph.level = block.level
@@ -120,15 +231,31 @@ def draft_publish_version(
             number=number,
             message=message,
             author=user,
-            source=text,
+            source=source,
             source_format=source_format,
             summary=diff.summary() if before else "",
         )
-    # Removed paragraphs are archived outside the revision: a version holds only live ones.
-    for paragraph in preview.archived:
+    # Paragraphs that lost their key are archived outside the revision (a version holds only
+    # live ones), each with its fate; their comments move on with the successor.
+    for paragraph, fate in zip(plan.archived, plan.fates, strict=True):
         paragraph.archived = True
         paragraph.archived_in_version = number
-        paragraph.save(update_fields=["archived", "archived_in_version"])
+        paragraph.fate = fate.fate
+        paragraph.successor_id = fate.successor
+        paragraph.placed_after_id = fate.after
+        paragraph.save(
+            update_fields=["archived", "archived_in_version", "fate", "successor", "placed_after"]
+        )
+    _update_current(draft)
+    successors: dict[str, str | None] = {key: key for key in live}
+    successors.update({fate.key: fate.successor for fate in plan.fates})
+    version_published.send(
+        sender=Draft,
+        draft=draft,
+        number=number,
+        successors=successors,
+        restored=list(plan.restored),
+    )
     if number > 1:
         events.broadcast_on_commit(draft=draft, type="draft.updated", data={"version": number})
         if draft.process_id:
@@ -138,8 +265,46 @@ def draft_publish_version(
                 text=_("New version %(number)s of “%(title)s”: %(message)s")
                 % {"number": number, "title": draft.title, "message": message},
             )
-    caller_draft.version = number
     return draft.versions.get(number=number)
+
+
+def _message(message: str) -> str:
+    message = clean_plain(message or "").strip()
+    if not message:
+        raise ValidationError(_("Say in a few words what changed in this version."), code="message")
+    return message
+
+
+@transaction.atomic
+def draft_publish_version(
+    *,
+    draft: Draft,
+    text: str,
+    message: str,
+    user,
+    source_format: str = "markdown",
+    overrides: dict[str, int | None] | None = None,
+) -> DraftVersion:
+    """Publish `text` as the draft's next version, keeping the keys of surviving paragraphs,
+    bringing back archived ones it contains again, and recording the fate of the others.
+
+    `overrides` as for `draft_preview`. Raises ValidationError (empty message, a text that
+    cannot be split, overrides that do not fit the text).
+    """
+    message = _message(message)
+    # Lock the draft so two publishers cannot both take the same version number.
+    caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
+    plan = _plan(draft, _split(text, source_format), overrides=overrides)
+    version = _publish(
+        draft=draft,
+        plan=plan,
+        message=message,
+        user=user,
+        source=text,
+        source_format=source_format,
+    )
+    caller_draft.version = version.number
+    return version
 
 
 def _unique_slug(title: str) -> str:
@@ -198,20 +363,42 @@ def draft_create(
     return draft
 
 
+@transaction.atomic
 def draft_revert(*, draft: Draft, number: int, user) -> DraftVersion:
-    """Publish the text of version `number` as a new version; history is never rewritten."""
+    """Publish version `number` again as a new version; history is never rewritten.
+
+    The new version has exactly the paragraphs of version `number`, with their keys (archived
+    ones come back with their comments); the others get their fates as on any new version.
+    Raises ValidationError when there is no such version.
+    """
+    caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
     old = draft.versions.filter(number=number).first()
     if old is None:
         raise ValidationError(
             _("Version %(number)s does not exist.") % {"number": number}, code="version"
         )
-    return draft_publish_version(
+    rows = paragraph_rows_at_version(draft=draft, number=number)
+    blocks = [
+        Block(
+            kind=row["kind"],
+            source=row["source"],
+            html=row["html"],
+            text=row["text"],
+            level=row["level"],
+            section=row["section"],
+        )
+        for row in rows
+    ]
+    version = _publish(
         draft=draft,
-        text=old.source,
-        source_format=old.source_format,
-        user=user,
+        plan=_plan(draft, blocks, keys=[str(row["key"]) for row in rows]),
         message=_("Back to the text of version %(number)s") % {"number": number},
+        user=user,
+        source=old.source,
+        source_format=old.source_format,
     )
+    caller_draft.version = version.number
+    return version
 
 
 @transaction.atomic

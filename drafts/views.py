@@ -24,6 +24,24 @@ def home(request):
     )
 
 
+FATE_FIELD = "fate-"
+
+
+def fate_overrides(post) -> dict[str, int | None]:
+    """The working group's choices in the preview: "fate-<key>" = "removed" or a block's index
+    (an empty value keeps what the matcher found; anything else is ignored)."""
+    overrides: dict[str, int | None] = {}
+    for name, value in post.items():
+        if not name.startswith(FATE_FIELD) or not value:
+            continue
+        key = name[len(FATE_FIELD) :]
+        if value == "removed":
+            overrides[key] = None
+        elif value.isdigit():
+            overrides[key] = int(value)
+    return overrides
+
+
 def _preview_or_publish(request, form, draft, publish):
     """Shared by create and edit: show the preview, or run `publish` and go to the draft."""
     context = {"form": form, "draft": draft, "preview": None}
@@ -35,7 +53,10 @@ def _preview_or_publish(request, form, draft, publish):
                 messages.success(request, _("The version has been published."))
                 return redirect(result.get_absolute_url())
             preview = services.draft_preview(
-                draft=draft, text=data["text"], source_format=data["source_format"]
+                draft=draft,
+                text=data["text"],
+                source_format=data["source_format"],
+                overrides=fate_overrides(request.POST),
             )
             context["preview"] = preview
             context["preview_rows"] = list(zip(preview.blocks, preview.assignments, strict=True))
@@ -80,6 +101,7 @@ def draft_edit(request, slug):
             source_format=data["source_format"],
             message=data["message"],
             user=request.user,
+            overrides=fate_overrides(request.POST),
         )
         return draft
 
