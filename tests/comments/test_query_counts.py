@@ -46,7 +46,7 @@ def grow(draft, paragraph, citizen, make_user, moderator, wg):
             )
             if i % 3 == 0:
                 moderation.comment_hide(moderator=moderator, comment=reply, reason="spam")
-            if i % 4 == 2:
+            if i % 4 == 0:
                 moderation.flag_create(user=flagger, comment=root, reason="spam")
 
     return add
