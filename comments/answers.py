@@ -20,6 +20,7 @@ from deliberation.sanitizing import normalize_text, render_comment
 
 from .models import Answer, Comment, CommentStatus, Disposition
 from .serializers import comment_payload
+from .services import _lock_comment
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,7 @@ def _check_working_group(user) -> None:
 
 def _locked(comment: Comment) -> Comment:
     """The comment, locked, and refused unless it is published (answers are public in the end)."""
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("draft", "paragraph", "author")
-        .get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     refusals = {
         CommentStatus.PENDING: _("This comment has not been released yet: it cannot be answered."),
         CommentStatus.REJECTED: _("This comment was not released: it cannot be answered."),

@@ -7,6 +7,7 @@ so two moderators deciding at once get exactly one decision and a clear "already
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ from .models import (
 )
 from .permissions import active_block, check_can_write
 from .serializers import comment_payload
-from .services import _clean_body, _tally_add
+from .services import _clean_body, _lock_comment, _tally_add
 
 MAX_NOTE = 1000
 
@@ -77,11 +78,7 @@ def _log(
 
 def _locked(comment: Comment, *expected: str) -> Comment:
     """The comment, locked; refused when someone else decided on it meanwhile."""
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("draft", "paragraph", "author")
-        .get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     if comment.status not in expected:
         if comment.status == CommentStatus.DELETED:
             raise ActionRefused("invalid", _("The author has deleted this comment."))
@@ -255,11 +252,7 @@ def comment_restore(*, moderator, comment: Comment) -> Comment:
 def reports_dismiss(*, moderator, comment: Comment) -> Comment:
     """Close the open reports of a comment as unfounded; a report-hidden comment reappears."""
     _check_moderator(moderator)
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("draft", "paragraph", "author")
-        .get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     if not comment.flags.filter(resolved_at__isnull=True).exists():
         raise ActionRefused("invalid", _("There are no open reports on this comment (any more)."))
     _resolve_flags(comment)
@@ -273,7 +266,12 @@ def reports_dismiss(*, moderator, comment: Comment) -> Comment:
 
 @transaction.atomic
 def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
-    """Report a comment. In post-moderated drafts, enough reports hide it until a moderator decides."""
+    """Report a comment. In post-moderated drafts, enough reports hide it until a moderator decides.
+
+    The comment's row is locked before anything is checked or counted: concurrent reports queue
+    there, so each counts the reports committed before it and exactly one crosses the threshold.
+    """
+    comment = _lock_comment(comment)
     check_can_write(user=user, draft=comment.draft)
     ratelimit_hit(action="flag", ident=str(user.pk))
     reason, note = _reason(reason, note)
@@ -290,11 +288,6 @@ def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
         ) from None
     open_reports = (
         comment.flags.filter(resolved_at__isnull=True).values("reporter").distinct().count()
-    )
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("draft", "paragraph", "author")
-        .get(pk=comment.pk)
     )
     if (
         comment.draft.moderation == ModerationMode.POST
@@ -327,11 +320,7 @@ def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
 @transaction.atomic
 def comment_resubmit(*, user, comment: Comment, body: str) -> Comment:
     """The author revises a rejected comment; it goes back to the queue with its history."""
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("draft", "paragraph", "author")
-        .get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     if comment.author_id != user.pk:
         raise ActionRefused("forbidden", _("You can change only your own comments."))
     if comment.status != CommentStatus.REJECTED:
@@ -372,15 +361,21 @@ def user_block(*, moderator, user, justification: str, until: datetime | None = 
         )
     if until is not None and until <= timezone.now():
         raise ActionRefused("invalid", _("The end of the block must lie in the future."))
+    # Lock the person's row before asking for an active block: two moderators blocking at once
+    # queue here, and the second sees the first one's block.
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     if active_block(user=user):
         raise ActionRefused("invalid", _("This user is blocked already."))
     block = UserBlock.objects.create(
         user=user, blocked_by=moderator, justification=justification, until=until
     )
     _log(actor=moderator, action=ModerationActionKind.BLOCK, user=user, note=justification)
-    for comment in Comment.objects.filter(author=user, status=CommentStatus.PENDING).select_related(
-        "draft", "paragraph", "author"
-    ):
+    # Locked like any other decision, so that a moderator releasing one of them meanwhile
+    # either wins before (it is no longer pending here) or waits and is told it was decided.
+    waiting = Comment.objects.select_for_update(of=("self",)).filter(
+        author=user, status=CommentStatus.PENDING
+    )
+    for comment in waiting.select_related("draft", "paragraph", "author"):
         _mark(comment, CommentStatus.REJECTED, moderator, "other", justification)
         _log(
             actor=moderator,

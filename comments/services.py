@@ -51,6 +51,20 @@ def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
     return rows.get()
 
 
+def _lock_comment(comment: Comment) -> Comment:
+    """The comment re-read under its row lock, with its draft, paragraph and author.
+
+    Every check after this sees the comment as it is now, and concurrent writers on it (a
+    moderator's decision, a report, a support) queue here: a check made before taking the lock
+    may act on a state that another transaction is changing.
+    """
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("draft", "paragraph", "author")
+        .get(pk=comment.pk)
+    )
+
+
 def _announce(comment: Comment, tally: ParagraphTally | None = None) -> None:
     """Tell the public about a published comment, and the moderators about a pending one."""
     if comment.status == CommentStatus.PUBLISHED:
@@ -226,6 +240,7 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
 @transaction.atomic
 def comment_support(*, user, comment: Comment, on: bool) -> int:
     """Support a comment of someone else, or take the support back; returns the new count."""
+    comment = _lock_comment(comment)
     check_can_write(user=user, draft=comment.draft)
     ratelimit_hit(action="support", ident=str(user.pk))
     if comment.author_id == user.pk:

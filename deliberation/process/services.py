@@ -165,6 +165,12 @@ def _apply_milestone_fields(
     _full_clean(milestone, exclude=["process"])
 
 
+def _lock_timeline(process: Process) -> Process:
+    """The process re-read under its row lock: timeline writes queue here, so that the one
+    "current step" rule is checked against what the others committed, not a stale read."""
+    return Process.objects.select_for_update(no_key=True).get(pk=process.pk)
+
+
 def _one_current_step(milestone: Milestone) -> None:
     """Only one step is current: earlier ones become done, later ones planned."""
     if milestone.state != MilestoneState.CURRENT:
@@ -189,7 +195,7 @@ def milestone_create(
     state: str = MilestoneState.PLANNED,
     position: int = 0,
 ) -> Milestone:
-    milestone = Milestone(process=process)
+    milestone = Milestone(process=_lock_timeline(process))
     _apply_milestone_fields(
         milestone,
         title=title,
@@ -215,6 +221,7 @@ def milestone_update(
     state: str = MilestoneState.PLANNED,
     position: int = 0,
 ) -> Milestone:
+    milestone.process = _lock_timeline(milestone.process)
     _apply_milestone_fields(
         milestone,
         title=title,
