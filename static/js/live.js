@@ -134,6 +134,8 @@ function apply(event) {
           : event.reason === "" ? strings.removed : strings.deleted;
         node.querySelector("[data-body]")?.replaceWith(removed);
         node.querySelector(".comment__actions")?.remove();
+        // A removed comment names nobody, on open pages just as after a reload.
+        node.querySelector("[data-author]")?.replaceChildren();
       }
       if (event.paragraph && event.comments != null) setCounts(event.paragraph, { comments: event.comments });
       break;
