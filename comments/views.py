@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,6 +117,9 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         "comment_template": comment_template(draft) if is_current else None,
         "reasons": reasons(),
         "reason_labels_json": json.dumps(dict(reasons()), ensure_ascii=False),
+        # The live script writes dates of inserted comments exactly like _comment.html does.
+        "datetime_format": get_format("SHORT_DATETIME_FORMAT"),
+        "time_zone": timezone.get_current_timezone_name(),
     }
     if is_current and open_key:
         paragraph = next((p for p in paragraphs if p.key == open_key), None)

@@ -1,6 +1,7 @@
 // Live updates for the reading page. The page works fully without this module: every action
 // is a plain form. With it, new comments, votes and supports appear without reloading, and
 // comments and votes go over the websocket. Protocol: docs/protocol.md.
+import { formatDate } from "./dates.js";
 import { Sequence } from "./sequence.js";
 
 const article = document.getElementById("draft");
@@ -37,7 +38,7 @@ function connect() {
     state.socket = null;
     for (const { reject } of state.requests.values()) reject(new Error("closed"));
     state.requests.clear();
-    showStatus(strings.offline);
+    showStatus(strings.offline, true);
     // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
     const base = Math.min(30000, 1000 * 2 ** state.attempt);
     state.attempt += 1;
@@ -62,6 +63,7 @@ function receive(message) {
     case "hello":
       state.attempt = 0;
       state.helloSeq = message.seq;
+      statusLine?.classList.remove("live-status--offline");
       showStatus(viewersText(message.viewers));
       if (message.version > Number(article.dataset.version)) showNewVersion();
       // Ask for what happened since the page was rendered (or since the last event seen).
@@ -111,7 +113,7 @@ function apply(event) {
     case "comment.created":
       insertComment(event.comment);
       if (event.comments != null) setCounts(event.comment.paragraph, { comments: event.comments });
-      announce(1);
+      if (event.comment.author !== article.dataset.user) announce(1); // one's own is said at once
       break;
     case "comment.updated": {
       const node = document.getElementById(`c-${event.comment}`);
@@ -196,9 +198,11 @@ function renderComment(comment) {
     comment.author ?? comment.pseudonym ?? (comment.channel !== "online" ? strings.offlineAuthor : strings.deletedAccount);
   const time = node.querySelector("[data-created]");
   time.dateTime = comment.created;
-  time.textContent = new Date(comment.created).toLocaleString(document.documentElement.lang, {
-    dateStyle: "short",
-    timeStyle: "short",
+  time.textContent = formatDate(comment.created, strings.datetimeFormat, strings.timeZone, {
+    am: strings.am,
+    pm: strings.pm,
+    midnight: strings.midnight,
+    noon: strings.noon,
   });
   // body_html was cleaned by the server's sanitizer; the page's CSP is the second wall.
   node.querySelector("[data-body]").innerHTML = comment.body_html;
@@ -312,8 +316,16 @@ async function onComment(event) {
     textarea.value = "";
     form.querySelector(".live-error")?.remove();
     form.closest("details")?.removeAttribute("open");
-    if (answer.comment.status === "published") insertComment(answer.comment);
-    else await loadThread(form.closest(".thread-slot"), strings.pending);
+    const slot = form.closest(".thread-slot");
+    if (answer.comment.status === "published") {
+      insertComment(answer.comment);
+      // Focus follows the person to what they wrote (not to <body>), and it is said aloud.
+      focusOn(document.getElementById(`c-${answer.comment.id}`));
+      say(strings.published);
+    } else {
+      await loadThread(slot, strings.pending);
+      focusOn(slot.querySelector(".thread > .message"));
+    }
   } catch (error) {
     showError(form, error);
     textarea.focus();
@@ -396,10 +408,31 @@ function loginUrl(form) {
   return `/accounts/login/?next=${encodeURIComponent(back)}`;
 }
 
-function showStatus(text) {
+// The status line sits in the page header; while the connection is lost it stays in view,
+// wherever the reader has scrolled to (live-status--offline is fixed to the viewport).
+function showStatus(text, offline = false) {
   if (!statusLine || !text) return;
   statusLine.hidden = false;
   statusLine.textContent = text;
+  if (offline && !statusLine.classList.contains("live-status--offline")) {
+    statusLine.classList.add("live-status--offline");
+    say(text);
+  }
+}
+
+function focusOn(node) {
+  if (!node) return;
+  node.setAttribute("tabindex", "-1");
+  node.focus();
+}
+
+// Said at once (the person's own action), unlike arrivals, which are batched.
+function say(text) {
+  if (!announcer || !text) return;
+  announcer.textContent = "";
+  setTimeout(() => {
+    announcer.textContent = text;
+  }, 50);
 }
 
 function viewersText(viewers) {
