@@ -34,7 +34,7 @@ from .models import (
 )
 from .permissions import active_block, check_can_write
 from .serializers import comment_payload
-from .services import _clean_body, _lock_comment, _tally_add
+from .services import _clean_body, _lock_comment, _tally_add, events_forget
 
 MAX_NOTE = 1000
 
@@ -140,6 +140,7 @@ def _publish(comment: Comment) -> None:
 
 
 def _unpublish(comment: Comment) -> None:
+    events_forget(comment=comment)
     tally = _tally_add(comment.paragraph_id, comments=-1)
     events.broadcast_on_commit(
         draft=comment.draft,

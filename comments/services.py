@@ -85,6 +85,26 @@ def _announce(comment: Comment, tally: ParagraphTally | None = None) -> None:
         )
 
 
+def events_forget(*, comment: Comment) -> int:
+    """Make the logged events of a comment that was just removed or deleted forget its author
+    and text (`comment.created`, `comment.updated`), so that a client resuming from before the
+    removal is not told what readers may no longer see. Returns how many events changed."""
+
+    def forget(payload: dict) -> None:
+        for data in (payload.get("comment"), payload.get("data")):
+            if isinstance(data, dict) and data.get("id") == comment.pk:
+                data.update(author=None, pseudonym="", body_html="")
+                if "answer" in data:
+                    data["answer"] = None
+
+    return events.events_rewrite(
+        draft=comment.draft,
+        types=("comment.created", "comment.updated"),
+        marker=f'"id":{comment.pk},',
+        change=forget,
+    )
+
+
 @transaction.atomic
 def comment_create(
     *, user, paragraph: Paragraph, body: str, parent: Comment | None = None
@@ -176,6 +196,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     comment.status, comment.body, comment.body_html = CommentStatus.DELETED, "", ""
     comment.save(update_fields=["status", "body", "body_html"])
     if was_public:
+        events_forget(comment=comment)
         tally = _tally_add(comment.paragraph_id, comments=-1)
         events.broadcast_on_commit(
             draft=comment.draft,

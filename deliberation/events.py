@@ -7,6 +7,7 @@ order) and is stored with the exact JSON text that is sent, which `events_since`
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -108,6 +109,24 @@ def events_since(stream: str, since: int) -> list[str] | None:
         .values_list("text", flat=True)
     )
     return texts if len(texts) == latest - since else None
+
+
+def events_rewrite(
+    *, draft: HasPk, types: tuple[str, ...], marker: str, change: Callable[[dict], None]
+) -> int:
+    """Rewrite the logged public events of `draft` whose type is one of `types` and whose text
+    contains `marker`: `change` edits each decoded payload in place, and the new text replaces
+    the old one, so that `resume` never replays what may no longer be shown. Call it inside the
+    writer's transaction. Returns how many events changed."""
+    rows = Event.objects.filter(stream=stream_name(draft), type__in=types, text__contains=marker)
+    changed = 0
+    for pk, text in rows.values_list("pk", "text"):
+        payload = json.loads(text)
+        change(payload)
+        new_text = encode(payload)
+        if new_text != text:
+            changed += Event.objects.filter(pk=pk).update(text=new_text)
+    return changed
 
 
 def events_prune(*, stream: str | None = None, now=None) -> int:

@@ -141,3 +141,15 @@ def test_internal_pages_say_so_and_the_table_for_publication_has_published_answe
     public = client.get(f"/drafts/{draft.slug}/answers/table/?answers=published").content.decode()
     assert "data-internal" not in public and "data-publication" in public
     assert "Öffentlich" in public and "Nur intern" not in public and "In Arbeit" not in public
+
+
+def test_resume_replays_no_author_or_text_of_a_removed_comment(draft, paragraph, mixed):
+    """The event log keeps `comment.created` for a day: a removal scrubs it there too."""
+    from deliberation import events
+
+    texts = events.events_since(events.stream_name(draft), 0)
+    assert texts is not None and any("Bleibt stehen" in text for text in texts)
+    replay = "\n".join(texts)
+    for gone in ("geloescht", "versteckt", "Weg", "Beleidigung"):
+        assert gone not in replay, gone
+    assert '"author":"veroeffentlicht"' in replay
