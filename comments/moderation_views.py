@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
 from deliberation.reasons import reason_label, reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
@@ -273,6 +274,19 @@ def resubmit(request, slug: str, pk: int):
 @require_POST
 def moderation_mode(request, slug: str):
     draft = get_object_or_404(Draft, slug=slug)
+    if not confirmed(request):
+        pre = request.POST.get("mode") == "pre"
+        return confirm_page(
+            request,
+            question=_("New comments will then appear only once the moderation has released them.")
+            if pre
+            else _(
+                "New comments will then appear at once, before anyone from the moderation has read them."
+            ),
+            yes=_("Yes, switch to pre-moderation") if pre else _("Yes, switch to post-moderation"),
+            back=draft.get_absolute_url(),
+            hidden={"mode": request.POST.get("mode", "")},
+        )
     try:
         moderation.draft_set_moderation(
             user=request.user, draft=draft, mode=request.POST.get("mode", "")

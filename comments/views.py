@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import events
+from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
@@ -212,6 +213,13 @@ def comment_edit(request, slug, pk):
 def comment_delete(request, slug, pk):
     draft, comment = _own_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            question=_("Your comment will be deleted for everyone. This cannot be undone."),
+            yes=_("Yes, delete my comment"),
+            back=thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}"),
+        )
     try:
         services.comment_delete(user=request.user, comment=comment)
         messages.success(request, _("Your comment has been deleted."))

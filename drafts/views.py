@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation.confirming import confirm_page, confirmed
 from deliberation.process import selectors as process_selectors
 from deliberation.roles import is_working_group, working_group_required
 
@@ -128,6 +129,13 @@ def draft_open(request, slug):
 @require_POST
 def draft_close(request, slug):
     draft = selectors.draft_get(slug=slug)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            question=_("Nobody can comment or vote on this draft any more once it is closed."),
+            yes=_("Yes, close the consultation now"),
+            back=draft.get_absolute_url(),
+        )
     services.draft_close(draft=draft)
     messages.success(request, _("The consultation is closed."))
     return redirect(draft.get_absolute_url())

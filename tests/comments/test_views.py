@@ -107,7 +107,7 @@ def test_support_edit_delete_forms(client, draft, paragraph, citizen, other_citi
     assert comment.body == "Geändert"
     page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
     assert "bearbeitet" in page
-    client.post(f"/drafts/{draft.slug}/comments/{comment.pk}/delete/")
+    client.post(f"/drafts/{draft.slug}/comments/{comment.pk}/delete/", {"confirm": "yes"})
     comment.refresh_from_db()
     assert comment.status == "deleted"
 
@@ -201,3 +201,37 @@ def test_a_draft_table_scrolls_in_its_own_focusable_labelled_region(client, make
         'aria-label="Tabelle, seitlich scrollbar"><table>' in page
     )
     assert page.count("</table></div>") == 1
+
+
+@pytest.mark.parametrize("what", ["delete", "close", "moderation-mode"])
+def test_one_click_destructive_actions_ask_first_also_without_javascript(
+    client, draft, paragraph, citizen, wg, what
+):
+    """The button opens a confirm step (a disclosure, no script needed); a POST without the
+    confirmation changes nothing and asks the same question as a page."""
+    comment = services.comment_create(user=citizen, paragraph=paragraph, body="Meins")
+    user, url, data = {
+        "delete": (citizen, f"/drafts/{draft.slug}/comments/{comment.pk}/delete/", {}),
+        "close": (wg, f"/drafts/{draft.slug}/close/", {}),
+        "moderation-mode": (wg, f"/drafts/{draft.slug}/moderation-mode/", {"mode": "pre"}),
+    }[what]
+    client.force_login(user)
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    form = page[page.index(f'action="{url}"') :]
+    form = form[: form.index("</form>")]
+    assert '<input type="hidden" name="confirm" value="yes">' in form
+    assert (
+        page[: page.index(f'action="{url}"')].rstrip().endswith('</summary>\n  <form method="post"')
+    )
+
+    def state():
+        comment.refresh_from_db()
+        draft.refresh_from_db()
+        return comment.status, draft.status, draft.moderation
+
+    before = state()
+    response = client.post(url, data)
+    assert response.status_code == 200 and state() == before
+    assert '<input type="hidden" name="confirm" value="yes">' in response.content.decode()
+    assert client.post(url, {**data, "confirm": "yes"}).status_code == 302
+    assert state() != before

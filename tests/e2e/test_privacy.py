@@ -26,7 +26,7 @@ def test_a_removed_comment_loses_its_authors_name_on_open_pages(
     # The author withdraws one, a moderator removes the other (as their forms would send it).
     author = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}")
     url = f"/drafts/{draft.slug}/comments/{deleted.pk}/delete/"
-    assert author.evaluate(POST, [url, {}]) in (200, 302)
+    assert author.evaluate(POST, [url, {"confirm": "yes"}]) in (200, 302)
     mod = open_page(moderator, f"/drafts/{draft.slug}/?thread={key}")
     url = f"/moderation/items/{hidden.pk}/decide/"
     assert mod.evaluate(POST, [url, {"action": "hide", "reason": "spam"}]) in (200, 302)
