@@ -66,10 +66,6 @@ KEYS = [column.key for column in COLUMNS]
 LABELLED = {"status": CommentStatus, "channel": Channel, "disposition": Disposition}
 
 
-def participant_name(number: int) -> str:
-    return _("Participant %(number)s") % {"number": number}
-
-
 def _author(row: dict, pseudonyms: Pseudonyms | None) -> str:
     if not names_author(row["status"]):
         return ""  # removed or deleted: nobody is named for it, not even internally
@@ -91,13 +87,20 @@ def export_rows(*, draft: Draft, anonymous: bool = False) -> Iterator[dict]:
     instead of names, and an answer only once it is published. Otherwise every comment (the
     internal export), the text of a comment its author deleted left out.
     """
+    # Translated now, in the request's language: the rows are read later, while streaming.
+    participant = _("Participant %(number)s")
+    pseudonyms = Pseudonyms(lambda n: participant % {"number": n}) if anonymous else None
+    reasons = {code: str(label) for code, label in reason_choices()}
+    comments = selectors.export_comments(draft=draft, published_only=anonymous)
+    return _rows(draft, comments, anonymous=anonymous, pseudonyms=pseudonyms, reasons=reasons)
+
+
+def _rows(draft, comments, *, anonymous, pseudonyms, reasons) -> Iterator[dict]:
     index = selectors.paragraph_index(draft=draft)
     votes = selectors.vote_split(draft=draft)
     at_version = selectors.paragraphs_by_version(draft=draft)
-    pseudonyms = Pseudonyms(participant_name) if anonymous else None
-    reasons = dict(reason_choices())
     empty_votes = {"agree": 0, "disagree": 0, "neutral": 0}
-    for c in selectors.export_comments(draft=draft, published_only=anonymous):
+    for c in comments:
         ref = index.get(c["paragraph_id"])
         key = ref.key if ref else ""
         written_on = at_version(c["version"]).get(key)
@@ -130,12 +133,12 @@ def export_rows(*, draft: Draft, anonymous: bool = False) -> Iterator[dict]:
 
 
 def _labelled(rows: Iterable[dict]) -> Iterator[dict]:
-    """The rows with labels for people instead of codes (status, channel, disposition)."""
+    """The rows with labels for people instead of codes (status, channel, disposition), in
+    the language of the moment of calling."""
     labels = {
         key: {code: str(label) for code, label in kind.choices} for key, kind in LABELLED.items()
     }
-    for row in rows:
-        yield {**row, **{key: labels[key].get(row[key], row[key]) for key in labels}}
+    return ({**row, **{key: labels[key].get(row[key], row[key]) for key in labels}} for row in rows)
 
 
 def _json_value(value):

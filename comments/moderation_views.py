@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.reasons import reason_label, reasons
+from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
 from deliberation.spreadsheets import Column, csv_response
 from deliberation.urls_safety import safe_next
@@ -206,7 +206,9 @@ LOG_COLUMNS = [
 def log_csv(request):
     """The audit log as CSV, streamed so that a long log never sits in memory."""
     entries = selectors.moderation_log(**_log_filters(request)).iterator(chunk_size=500)
+    # Labels in the request's language now: the rows are read later, while streaming.
     actions = {code: str(label) for code, label in ModerationActionKind.choices}
+    labels = {code: str(label) for code, label in reasons()}
     system = _("system")
     rows = (
         {
@@ -216,7 +218,7 @@ def log_csv(request):
             "draft": e.draft.slug if e.draft else "",
             "comment": e.comment_id,
             "user": e.target_name,
-            "reason": reason_label(e.reason) if e.reason else "",
+            "reason": labels.get(e.reason, e.reason),
             "note": e.note,
         }
         for e in entries

@@ -261,3 +261,18 @@ def test_csv_has_a_comma_and_english_headers_on_english_pages(client, exported, 
     header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert header[:3] == ["Comment no.", "Reply to no.", "Paragraph no."]
     assert ",published," in text
+
+
+def test_under_asgi_the_stream_keeps_the_pages_language(exported, wg):
+    """The rows are read after the view returned: labels are fixed in the request's language."""
+    client = AsyncClient()
+    client.force_login(wg)
+
+    async def fetch(url):
+        response = await client.get(url)
+        return b"".join([chunk async for chunk in response.streaming_content]).decode()
+
+    text = async_to_sync(fetch)("/en/drafts/export/feedback.csv?anonymous=1")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][0] == "Comment no." and rows[1][KEYS.index("author")] == "Participant 1"
+    assert rows[1][KEYS.index("status")] == "published"
