@@ -28,6 +28,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# Errors in the site's layout and the visitor's language (404 and 403: Django's handlers
+# render our templates with the request's context; its 400 and 500 handlers do not).
+handler400 = views.bad_request
+handler500 = views.server_error
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

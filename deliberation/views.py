@@ -1,10 +1,16 @@
-from django.http import Http404
+import logging
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.html import escape
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .reasons import reasons
+
+logger = logging.getLogger(__name__)
 
 # URL slug (German, as people in the city link to it) -> template name.
 FOOTER_PAGES = {
@@ -29,3 +35,34 @@ def page(request, name: str):
     except TemplateDoesNotExist as exc:
         raise Http404(name) from exc
     return render(request, template.template.name, {"page_name": name, "reasons": reasons()})
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form came back without a valid CSRF token: say that nothing was saved and what to do."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request, exception=None):
+    """The 400 page in the site's layout (Django's own renders it without the request)."""
+    return _error_page(request, "400.html", 400, _("Bad request"))
+
+
+def server_error(request):
+    """The 500 page in the site's layout and the visitor's language."""
+    return _error_page(request, "500.html", 500, _("Something went wrong"))
+
+
+def _error_page(request, template_name: str, status: int, title: str):
+    # Rendering the layout may need what just failed (the database, for the header's counter);
+    # then a plain page with the same heading is the answer instead.
+    try:
+        return render(request, template_name, status=status)
+    except Exception:
+        logger.exception("the error page %s could not be rendered", template_name)
+        language, heading = escape(get_language() or "de"), escape(title)
+        advice = escape(_("Go back and try again in a few minutes."))
+        return HttpResponse(
+            f'<!doctype html><html lang="{language}"><title>{heading}</title>'
+            f"<h1>{heading}</h1><p>{advice}</p></html>",
+            status=status,
+        )
