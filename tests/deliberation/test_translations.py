@@ -1,0 +1,112 @@
+"""The German catalogue covers every interface string of the code and the templates.
+
+Source msgids are English, so English pages need no catalogue entries (an empty msgstr in
+locale/en falls back to the msgid, which is the English text). What can go wrong is German:
+a msgid used in code or a template with no German msgstr (or only a fuzzy one) shows English
+on German pages, and a msgstr whose placeholders differ from the msgid's breaks at runtime.
+The msgids are extracted the way `makemessages` does (templates through Django's templatize),
+with Babel's Python extractor instead of GNU xgettext, so this needs no gettext tools and runs
+in well under a second.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
+from babel.messages.pofile import read_po
+from django.utils.translation.template import templatize
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ["deliberation", "drafts", "comments"]
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext_lazy": (1, 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext_lazy": ((1, "c"), 2, 3),
+}
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[sdfr]")
+
+
+def _extract(source: str) -> list[tuple[str | None, str | tuple]]:
+    found = extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
+    return [(context, message) for _line, message, _comments, context in found]
+
+
+def used_msgids() -> dict[tuple[str | None, str], str]:
+    """(context, msgid) -> where it is used, for every translatable string of the project."""
+    used = {}
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        # templatize turns a template into gettext calls (as makemessages does); its lines keep
+        # the template's indentation, which the Python tokenizer would take for blocks.
+        code = "\n".join(line.lstrip() for line in templatize(path.read_text()).splitlines())
+        for context, message in _extract(code):
+            used.setdefault((context, _singular(message)), str(path.relative_to(ROOT)))
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for context, message in _extract(path.read_text()):
+                used.setdefault((context, _singular(message)), str(path.relative_to(ROOT)))
+    return used
+
+
+def _singular(message) -> str:
+    return message[0] if isinstance(message, tuple) else message
+
+
+def _catalogue(language: str):
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as po:
+        return read_po(po)
+
+
+def test_extraction_finds_the_strings_of_templates_and_code():
+    used = used_msgids()
+    assert (None, "Skip to content") in used  # {% translate %} in base.html
+    assert (None, "%(count)d changed") in used  # ngettext in drafts/diffing.py
+    assert len(used) > 500
+
+
+def test_every_msgid_in_use_has_a_german_translation():
+    catalogue = _catalogue("de")
+    missing = []
+    for (context, msgid), where in used_msgids().items():
+        if not msgid:
+            continue
+        entry = catalogue.get(msgid, context=context)
+        strings = (
+            entry.string if entry and isinstance(entry.string, tuple) else [entry and entry.string]
+        )
+        if entry is None or entry.fuzzy or not all(strings):
+            missing.append(f"{where}: {msgid!r}")
+    assert not missing, "no German translation in locale/de (add it at the end):\n" + "\n".join(
+        sorted(missing)
+    )
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_translations_keep_the_placeholders(language):
+    wrong = []
+    for entry in _catalogue(language):
+        if not entry.id:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        expected = sorted(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if string and sorted(PLACEHOLDER.findall(string)) != expected:
+                wrong.append(f"{ids[0]!r} -> {string!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_english_catalogue_translates_nothing_differently():
+    # msgids are the English text: an English msgstr that differs would make the code lie.
+    different = [
+        f"{entry.id!r} -> {entry.string!r}"
+        for entry in _catalogue("en")
+        if entry.id and entry.string and any(entry.string) and entry.string != entry.id
+    ]
+    assert not different, "\n".join(different)
