@@ -23,7 +23,10 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 
 install: $(STAMP) $(MO_FILES)
 
+# What `make run` chose goes to var/local.env, so that `manage.py` in a second shell acts on the
+# same instance with nothing to set (the environment still overrides it).
 run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m deliberation.localenv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	@echo

@@ -8,23 +8,33 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import localenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = localenv.var_dir()
+# What `make run` chose (VAR_DIR/local.env), under the environment: see deliberation/localenv.py.
+LOCAL_ENV = localenv.read(VAR_DIR / localenv.FILE_NAME)
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """A setting's variable: the environment, else what `make run` recorded, else `default`."""
+    value = os.environ.get(name)
+    return value if value is not None else LOCAL_ENV.get(name, default)
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = env(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return [item.strip() for item in env(name, "").split(",") if item.strip()]
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
+    value = env(name)
     return int(value) if value else default
 
 
@@ -39,7 +49,7 @@ def _refuse(variable: str) -> None:
 
 
 def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
+    key = os.environ.get("SECRET_KEY", "")  # never from local.env: secrets only come from outside
     if key:
         return key
     if not DEBUG:
@@ -115,7 +125,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -143,7 +153,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis for several.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -182,14 +192,14 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Documents of a process (PDF, Markdown, .docx): the largest upload accepted.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 10) * 1024 * 1024
@@ -205,23 +215,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: printed to the console in debug, SMTP when EMAIL_HOST is set.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
 
 # What the footer pages name; an operator sets these (see README).
-SITE_NAME = os.environ.get("SITE_NAME", "Beteiligung")
-SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "Stadtverwaltung Musterstadt")
-SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "beteiligung@example.org")
+SITE_NAME = env("SITE_NAME", "Beteiligung")
+SITE_OPERATOR = env("SITE_OPERATOR", "Stadtverwaltung Musterstadt")
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", "beteiligung@example.org")
 # The public address (https://beteiligung.example.org), for links in e-mails.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL = env("SITE_URL", "").rstrip("/")
 
 # Moderation: in post-moderated drafts, a comment reported by this many people is hidden
 # until a moderator decides. MODERATION_REASONS may replace the reason catalogue.
@@ -248,6 +258,6 @@ LOGGING = {
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"}
     },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
