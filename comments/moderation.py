@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from deliberation import events
@@ -120,11 +119,35 @@ def _comment_url(comment: Comment) -> str:
     return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
 
 
-def _tell_author(comment: Comment, text: str) -> None:
+def _reason_said(params: dict) -> dict:
+    return {"reason": reason_label(params.get("reason", ""))}
+
+
+def _comment_rejected(params: dict) -> str:
+    parts = [_("Your comment was not released. Reason: %(reason)s.") % _reason_said(params)]
+    if params.get("note"):
+        parts.append(_("Note from the moderation: %(note)s") % {"note": params["note"]})
+    parts.append(_("You can revise it and submit it again."))
+    return " ".join(parts)
+
+
+# What authors are told, said in the language of the page they read it on (apps.py registers).
+NOTIFICATION_TEXTS = {
+    "comment_released": lambda p: _("Your comment has been released and is now public."),
+    "comment_rejected": _comment_rejected,
+    "comment_removed": lambda p: (
+        _("Your comment was removed by the moderation. Reason: %(reason)s.") % _reason_said(p)
+    ),
+    "comment_restored": lambda p: _("Your comment is public again."),
+}
+
+
+def _tell_author(comment: Comment, kind: str, **params) -> None:
     if comment.author is not None:
         notification_send(
             user=comment.author,
-            text=text,
+            kind=kind,
+            params=params,
             url=_comment_url(comment),
             email_subject=_("Your comment on “%(title)s”") % {"title": comment.draft.title},
         )
@@ -167,7 +190,7 @@ def comment_release(*, moderator, comment: Comment) -> Comment:
     _publish(comment)
     _log(actor=moderator, action=ModerationActionKind.RELEASE, comment=comment)
     _decided(comment, ModerationActionKind.RELEASE, moderator)
-    _tell_author(comment, _("Your comment has been released and is now public."))
+    _tell_author(comment, "comment_released")
     return comment
 
 
@@ -198,12 +221,7 @@ def comment_reject(*, moderator, comment: Comment, reason: str, note: str = "") 
         note=note,
     )
     _decided(comment, ModerationActionKind.REJECT, moderator)
-    text = _("Your comment was not released. Reason: %(reason)s.") % {
-        "reason": reason_label(reason)
-    }
-    if note:
-        text += " " + _("Note from the moderation: %(note)s") % {"note": note}
-    _tell_author(comment, text + " " + _("You can revise it and submit it again."))
+    _tell_author(comment, "comment_rejected", reason=reason, note=note)
     return comment
 
 
@@ -227,11 +245,7 @@ def comment_hide(*, moderator, comment: Comment, reason: str, note: str = "") ->
         actor=moderator, action=ModerationActionKind.HIDE, comment=comment, reason=reason, note=note
     )
     _decided(comment, ModerationActionKind.HIDE, moderator)
-    _tell_author(
-        comment,
-        _("Your comment was removed by the moderation. Reason: %(reason)s.")
-        % {"reason": reason_label(reason)},
-    )
+    _tell_author(comment, "comment_removed", reason=reason)
     return comment
 
 
@@ -245,7 +259,7 @@ def comment_restore(*, moderator, comment: Comment) -> Comment:
     _resolve_flags(comment)
     _log(actor=moderator, action=ModerationActionKind.RESTORE, comment=comment)
     _decided(comment, ModerationActionKind.RESTORE, moderator)
-    _tell_author(comment, _("Your comment is public again."))
+    _tell_author(comment, "comment_restored")
     return comment
 
 
@@ -386,14 +400,11 @@ def user_block(*, moderator, user, justification: str, until: datetime | None = 
             note=justification,
         )
         _decided(comment, ModerationActionKind.REJECT, moderator)
-    ending = (
-        date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else _("further notice")
-    )
     notification_send(
         user=user,
         url=reverse("profile"),
-        text=_("Your account is blocked from writing until %(end)s. Justification: %(text)s")
-        % {"end": ending, "text": justification},
+        kind="account_blocked",
+        params={"until": until.isoformat() if until else None, "justification": justification},
         email_subject=_("Your account has been blocked"),
     )
     return block
@@ -408,7 +419,7 @@ def user_unblock(*, moderator, block: UserBlock) -> UserBlock:
     block.lifted_at, block.lifted_by = timezone.now(), moderator
     block.save(update_fields=["lifted_at", "lifted_by"])
     _log(actor=moderator, action=ModerationActionKind.UNBLOCK, user=block.user)
-    notification_send(user=block.user, text=_("Your account can write again."), url=reverse("home"))
+    notification_send(user=block.user, kind="account_unblocked", url=reverse("home"))
     return block
 
 

@@ -1,5 +1,6 @@
 """The moderators' pages: the queue, decisions, blocking, and the audit log (with CSV)."""
 
+import json
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -44,6 +45,8 @@ def queue(request):
             "reason_filter": reason,
             "blocks": selectors.active_blocks(),
             "here": request.get_full_path(),
+            # For the script's announcements of other moderators' decisions.
+            "action_labels": json.dumps({k: str(v) for k, v in ModerationActionKind.choices}),
         },
     )
 
@@ -71,12 +74,13 @@ DECISIONS = {
     "restore": lambda user, c, reason, note: moderation.comment_restore(moderator=user, comment=c),
     "dismiss": lambda user, c, reason, note: moderation.reports_dismiss(moderator=user, comment=c),
 }
+# Lazy: said in the language of the request that made the decision, not of the import.
 DONE = {
-    "release": _("Released."),
-    "reject": _("Rejected."),
-    "hide": _("Removed."),
-    "restore": _("Published again."),
-    "dismiss": _("Reports dismissed."),
+    "release": gettext_lazy("Released."),
+    "reject": gettext_lazy("Rejected."),
+    "hide": gettext_lazy("Removed."),
+    "restore": gettext_lazy("Published again."),
+    "dismiss": gettext_lazy("Reports dismissed."),
 }
 
 

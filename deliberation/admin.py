@@ -87,6 +87,6 @@ class FollowAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "text", "created_at", "read_at"]
+    list_display = ["user", "display_text", "created_at", "read_at"]
     raw_id_fields = ["user"]
-    search_fields = ["text"]
+    search_fields = ["kind", "text", "user__username"]

@@ -224,7 +224,11 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    text = models.CharField(_("text"), max_length=500)
+    # What happened (a key of deliberation.notifications.TEXTS) and its details, said in the
+    # reader's language when shown; `text` only holds notifications from before kinds existed.
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    text = models.CharField(_("text"), max_length=500, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -236,14 +240,24 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return self.display_text[:60]
+
+    @property
+    def display_text(self) -> str:
+        """The notification in the active language."""
+        from deliberation.notifications import notification_text  # it imports this module
+
+        return notification_text(kind=self.kind, params=self.params, fallback=self.text)
 
     @property
     def safe_url(self) -> str:
-        """The link if it stays on a site path or is http(s); never javascript: and the like."""
+        """The link if it stays on a site path (in the active language) or is http(s); never
+        javascript: and the like."""
+        from deliberation.languages import default_path_in_language
+
         url = self.url.strip()
         if url.startswith("/") and not url.startswith("//"):
-            return url
+            return default_path_in_language(url)
         if url.lower().startswith(("https://", "http://")):
             return url
         return ""

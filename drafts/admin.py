@@ -46,7 +46,7 @@ class DraftAdmin(VersionAdmin):
 
 @admin.register(DraftVersion)
 class DraftVersionAdmin(admin.ModelAdmin):
-    list_display = ("draft", "number", "message", "author", "created_at", "summary")
+    list_display = ("draft", "number", "description", "author", "created_at", "summary")
     list_filter = ("draft",)
     readonly_fields = (
         "revision",
@@ -57,6 +57,7 @@ class DraftVersionAdmin(admin.ModelAdmin):
         "created_at",
         "source",
         "source_format",
+        "changes",
         "summary",
     )
 

@@ -59,30 +59,54 @@ class DraftDiff:
     removed: int
     moved: int  # moved ones count here even if their text changed too
 
+    def counts(self) -> dict[str, int]:
+        """The figures of `summary`, to store: {"changed", "added", "removed", "moved"}."""
+        return {
+            "changed": self.changed,
+            "added": self.added,
+            "removed": self.removed,
+            "moved": self.moved,
+        }
+
     def summary(self) -> str:
         """Return a line such as "3 changed, 1 new, 1 removed, 2 moved"."""
-        parts = []
-        if self.changed:
-            parts.append(
-                ngettext("%(count)d changed", "%(count)d changed", self.changed)
-                % {"count": self.changed}
-            )
-        if self.added:
-            parts.append(
-                ngettext("%(count)d new", "%(count)d new", self.added) % {"count": self.added}
-            )
-        if self.removed:
-            parts.append(
-                ngettext("%(count)d removed", "%(count)d removed", self.removed)
-                % {"count": self.removed}
-            )
-        if self.moved:
-            parts.append(
-                ngettext("%(count)d moved", "%(count)d moved", self.moved) % {"count": self.moved}
-            )
-        if not parts:
-            return gettext("No changes")
-        return gettext(", ").join(parts)
+        return changes_summary(self.counts())
+
+
+CHANGE_FIGURES = ("changed", "added", "removed", "moved")
+
+
+def version_description(
+    *, number: int, reverted_to: int | None = None, imported_from: str = "", **figures
+) -> str:
+    """The platform's own description of a version that has no message of its publisher, in
+    the active language: a revert, an import, the first version; else ""."""
+    if reverted_to:
+        return gettext("Back to the text of version %(number)s") % {"number": reverted_to}
+    if imported_from:
+        return gettext("Import of %(file)s") % {"file": imported_from}
+    return gettext("First version") if number == 1 else ""
+
+
+def changes_summary(counts: dict[str, int]) -> str:
+    """Say `counts` ({"changed", "added", "removed", "moved"}: numbers, missing ones 0) in the
+    active language, e.g. "3 changed, 1 new, 2 moved", or "No changes"."""
+    parts = []
+    if changed := counts.get("changed", 0):
+        parts.append(
+            ngettext("%(count)d changed", "%(count)d changed", changed) % {"count": changed}
+        )
+    if added := counts.get("added", 0):
+        parts.append(ngettext("%(count)d new", "%(count)d new", added) % {"count": added})
+    if removed := counts.get("removed", 0):
+        parts.append(
+            ngettext("%(count)d removed", "%(count)d removed", removed) % {"count": removed}
+        )
+    if moved := counts.get("moved", 0):
+        parts.append(ngettext("%(count)d moved", "%(count)d moved", moved) % {"count": moved})
+    if not parts:
+        return gettext("No changes")
+    return gettext(", ").join(parts)
 
 
 def _increasing_subsequence(values: Sequence[int]) -> set[int]:

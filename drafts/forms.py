@@ -1,9 +1,19 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .importing import MAX_UPLOAD_BYTES, DraftFileError, text_from_upload
 from .models import ModerationMode
 from .splitting import MAX_SOURCE_CHARS
+
+
+def _upload_help() -> str:
+    # Filled in when shown, in the page's language (a `%` on a lazy string is done at import).
+    return gettext(
+        "Markdown (.md), plain text (.txt) or Word (.docx), up to %(mb)s MB. "
+        "It replaces the text above."
+    ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
 class DraftTextForm(forms.Form):
@@ -15,7 +25,7 @@ class DraftTextForm(forms.Form):
         max_length=MAX_SOURCE_CHARS,
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
         help_text=_(
-            "Markdown: “## 2. Grundsätze” for a heading, a blank line between paragraphs, "
+            "Markdown: “## 2. Principles” for a heading, a blank line between paragraphs, "
             "“- ” for list items."
         ),
     )
@@ -27,11 +37,7 @@ class DraftTextForm(forms.Form):
     upload = forms.FileField(
         label=_("…or upload a file"),
         required=False,
-        help_text=_(
-            "Markdown (.md), plain text (.txt) or Word (.docx), up to %(mb)s MB. "
-            "It replaces the text above."
-        )
-        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        help_text=lazy(_upload_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,.docx"}),
     )
     message = forms.CharField(

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision
 
+from .diffing import CHANGE_FIGURES, changes_summary, version_description
+
 
 class DraftStatus(models.TextChoices):
     PREPARATION = "preparation", _("in preparation")
@@ -177,7 +179,9 @@ class DraftVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     source = models.TextField(help_text="the whole text as published (Markdown)")
     source_format = models.CharField(max_length=10, default="markdown")
-    summary = models.CharField(max_length=200, blank=True)
+    # What the version changed, as figures ({"changed", "added", "removed", "moved"}; empty for
+    # the first version) and, for a revert, {"reverted_to": N}: said in the reader's language.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["draft", "number"]
@@ -187,6 +191,19 @@ class DraftVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft.slug} v{self.number}"
+
+    @property
+    def summary(self) -> str:
+        """What changed, in the active language ("" for the first version)."""
+        figures = {k: v for k, v in self.changes.items() if k in CHANGE_FIGURES}
+        return changes_summary(figures) if figures else ""
+
+    @property
+    def description(self) -> str:
+        """The publisher's message; the platform's own ones in the active language."""
+        if self.message:
+            return self.message
+        return version_description(number=self.number, **self.changes)
 
 
 # Versions: each published version is one revision holding the draft and all its live paragraphs.

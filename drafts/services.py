@@ -14,7 +14,7 @@ from deliberation import events
 from deliberation.process.services import process_notify_followers
 from deliberation.sanitizing import clean_plain
 
-from .diffing import Side, diff_versions
+from .diffing import Side, diff_versions, version_description
 from .matching import (
     CHANGED,
     FATES,
@@ -36,6 +36,23 @@ from .signals import version_published
 from .splitting import Block, SplitError, split_markdown, split_plain_text
 
 CONSULTATION_LENGTH = timedelta(weeks=3)
+
+
+def _version_new(params: dict) -> str:
+    message = params.get("message") or version_description(
+        number=params["number"],
+        reverted_to=params.get("reverted_to"),
+        imported_from=params.get("imported_from") or "",
+    )
+    return _("New version %(number)s of “%(title)s”: %(message)s") % {
+        "number": params["number"],
+        "title": params["title"],
+        "message": message,
+    }
+
+
+# What followers of the process are told, in the language of their page (apps.py registers).
+NOTIFICATION_TEXTS = {"version_new": _version_new}
 SOURCE_FORMATS = ("markdown", "text")
 
 
@@ -188,8 +205,13 @@ def _publish(
     user,
     source: str,
     source_format: str,
+    facts: dict | None = None,
 ) -> DraftVersion:
-    """Write `plan` as the draft's next version (the draft row is locked by the caller)."""
+    """Write `plan` as the draft's next version (the draft row is locked by the caller).
+
+    `facts` ({"reverted_to": N} or {"imported_from": NAME}) describe a version without a
+    `message`, in each reader's language (DraftVersion.description)."""
+    facts = facts or {}
     live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
     before = [_side(p) for p in live.values()]
     number = draft.version + 1
@@ -233,7 +255,7 @@ def _publish(
             author=user,
             source=source,
             source_format=source_format,
-            summary=diff.summary() if before else "",
+            changes={**(diff.counts() if before else {}), **facts},
         )
     # Paragraphs that lost their key are archived outside the revision (a version holds only
     # live ones), each with its fate; their comments move on with the successor.
@@ -262,15 +284,15 @@ def _publish(
             process_notify_followers(
                 process=draft.process,
                 url=draft.get_absolute_url(),
-                text=_("New version %(number)s of “%(title)s”: %(message)s")
-                % {"number": number, "title": draft.title, "message": message},
+                kind="version_new",
+                params={"number": number, "title": draft.title, "message": message, **facts},
             )
     return draft.versions.get(number=number)
 
 
-def _message(message: str) -> str:
+def _message(message: str, *, required: bool) -> str:
     message = clean_plain(message or "").strip()
-    if not message:
+    if not message and required:
         raise ValidationError(_("Say in a few words what changed in this version."), code="message")
     return message
 
@@ -284,16 +306,19 @@ def draft_publish_version(
     user,
     source_format: str = "markdown",
     overrides: dict[str, int | None] | None = None,
+    imported_from: str = "",
 ) -> DraftVersion:
     """Publish `text` as the draft's next version, keeping the keys of surviving paragraphs,
     bringing back archived ones it contains again, and recording the fate of the others.
 
-    `overrides` as for `draft_preview`. Raises ValidationError (empty message, a text that
-    cannot be split, overrides that do not fit the text).
+    `overrides` as for `draft_preview`. `message` (what changed) may be empty only for the
+    first version and for an import of the file `imported_from`: the platform describes those
+    in each reader's language. Raises ValidationError (empty message, a text that cannot be
+    split, overrides that do not fit the text).
     """
-    message = _message(message)
     # Lock the draft so two publishers cannot both take the same version number.
     caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
+    message = _message(message, required=bool(draft.version) and not imported_from)
     plan = _plan(draft, _split(text, source_format), overrides=overrides)
     version = _publish(
         draft=draft,
@@ -302,6 +327,7 @@ def draft_publish_version(
         user=user,
         source=text,
         source_format=source_format,
+        facts={"imported_from": imported_from} if imported_from and not message else None,
     )
     caller_draft.version = version.number
     return version
@@ -357,7 +383,7 @@ def draft_create(
         text=text,
         user=user,
         source_format=source_format,
-        message=message or _("First version"),
+        message=message,
     )
     draft.refresh_from_db()
     return draft
@@ -392,10 +418,11 @@ def draft_revert(*, draft: Draft, number: int, user) -> DraftVersion:
     version = _publish(
         draft=draft,
         plan=_plan(draft, blocks, keys=[str(row["key"]) for row in rows]),
-        message=_("Back to the text of version %(number)s") % {"number": number},
+        message="",
         user=user,
         source=old.source,
         source_format=old.source_format,
+        facts={"reverted_to": number},
     )
     caller_draft.version = version.number
     return version

@@ -61,6 +61,18 @@ def _isolated(settings):
 
 
 @pytest.fixture
+def shell(monkeypatch):
+    """The operator's shell asks for `language` (operator commands speak it)."""
+
+    def set_language(language: str):
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("LANG", {"de": "de_DE.UTF-8", "en": "en_US.UTF-8"}[language])
+
+    return set_language
+
+
+@pytest.fixture
 def make_user(db):
     def make(username: str, role: str | None = None, **extra):
         user = get_user_model().objects.create_user(

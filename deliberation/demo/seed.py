@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from deliberation.roles import role_grant
 
@@ -78,7 +79,7 @@ def seed(stdout=None) -> None:
     _process()
     _contributions(users)
     if stdout:
-        stdout.write("Demo data ready.")
+        stdout.write(gettext("Demo data ready."))
 
 
 def _users() -> dict:

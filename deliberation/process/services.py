@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
@@ -30,6 +30,7 @@ from deliberation.models import (
     Process,
     PublicSession,
 )
+from deliberation.notifications import notification_text, stored_url
 from deliberation.sanitizing import clean_draft_html, clean_plain, normalize_text
 
 from . import files
@@ -67,10 +68,6 @@ def _absolute(url: str, site_url: str) -> str:
     if url.startswith(("http://", "https://")) or not site_url:
         return url
     return site_url.rstrip("/") + url
-
-
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 # --- process ----------------------------------------------------------------------------------
@@ -322,8 +319,12 @@ def session_create(
     if session.ends_at >= timezone.now():
         process_notify_followers(
             process=process,
-            text=_("New session in “%(process)s”: %(title)s, %(when)s")
-            % {"process": process.title, "title": session.title, "when": _when(starts_at)},
+            kind="session_new",
+            params={
+                "process": process.title,
+                "title": session.title,
+                "when": starts_at.isoformat(),
+            },
             url=f"{process.get_absolute_url()}#{session.anchor}",
             site_url=site_url,
         )
@@ -420,8 +421,8 @@ def _notify_protocol(document: Document, site_url: str) -> None:
     process = document.process
     process_notify_followers(
         process=process,
-        text=_("New protocol in “%(process)s”: %(title)s")
-        % {"process": process.title, "title": document.title},
+        kind="protocol_new",
+        params={"process": process.title, "title": document.title},
         url=document.get_absolute_url(),
         site_url=site_url,
     )
@@ -506,15 +507,19 @@ def process_unfollow(*, user, process: Process) -> None:
     Follow.objects.filter(user=user, process=process).delete()
 
 
-def process_notify_followers(*, process: Process, text: str, url: str, site_url: str = "") -> int:
+def process_notify_followers(
+    *, process: Process, kind: str, params: dict, url: str, site_url: str = ""
+) -> int:
     """Notify every follower on the site; e-mail only those who asked for it.
 
-    ``url`` is best a site path (``/processes/…``); ``site_url`` (``https://host``, default:
-    settings.SITE_URL) makes the link in e-mails absolute. E-mails go out after the surrounding
-    transaction commits.
+    ``kind`` and ``params`` as for ``notification_send`` (each follower reads it in the
+    language of their page; e-mails go out in the active one). ``url`` is best a site path
+    (``/processes/…``); ``site_url`` (``https://host``, default: settings.SITE_URL) makes the
+    link in e-mails absolute. E-mails go out after the surrounding transaction commits.
     Returns the number of notifications created.
     """
-    text = clean_plain(text)[:500]
+    text = notification_text(kind=kind, params=params)
+    url = stored_url(url)
     rows = list(
         Follow.objects.filter(process=process, user__is_active=True).values_list(
             "user_id", "email", "user__email"
@@ -523,7 +528,7 @@ def process_notify_followers(*, process: Process, text: str, url: str, site_url:
     now = timezone.now()
     Notification.objects.bulk_create(
         [
-            Notification(user_id=user_id, text=text, url=url[:500], created_at=now)
+            Notification(user_id=user_id, kind=kind, params=params, url=url[:500], created_at=now)
             for user_id, _wants, _address in rows
         ]
     )

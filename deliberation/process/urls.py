@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -47,6 +48,7 @@ urlpatterns = [
         views.document_delete,
         name="document_delete",
     ),
-    path("benachrichtigungen/", views.notifications, name="notifications"),
-    path("benachrichtigungen/gelesen/", views.notifications_read, name="notifications_read"),
+    # Addresses in the page's language: /benachrichtigungen/ and /en/notifications/.
+    path(_("notifications/"), views.notifications, name="notifications"),
+    path(_("notifications/read/"), views.notifications_read, name="notifications_read"),
 ]

@@ -3,6 +3,8 @@ import math
 from django import template
 from django.utils import timezone
 
+from drafts.models import ParagraphKind
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def timeuntil_days(moment) -> int:
     if not moment:
         return 0
     return max(0, math.ceil((moment - timezone.now()).total_seconds() / 86400))
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A paragraph kind ("heading", "text", …) as a word in the active language."""
+    return ParagraphKind(kind).label if kind in ParagraphKind.values else kind

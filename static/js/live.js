@@ -405,7 +405,7 @@ function showError(form, error) {
 function loginUrl(form) {
   const key = form.closest("[data-paragraph]")?.dataset.paragraph;
   const back = `${location.pathname}?thread=${key}#p-${key}`;
-  return `/accounts/login/?next=${encodeURIComponent(back)}`;
+  return `${article.dataset.loginUrl}?next=${encodeURIComponent(back)}`;
 }
 
 // The status line sits in the page header; while the connection is lost it stays in view,

@@ -1,7 +1,9 @@
 // The moderation queue, live: new pending and reported comments appear, a decision by any
 // moderator removes the item everywhere, and decisions are sent without leaving the page.
 
+// Addresses and words come from the page (data-*), in its language: /en/… stays English.
 const live = document.getElementById("moderation-live");
+const actionLabels = JSON.parse(live.dataset.actions || "{}");
 const announcer = document.getElementById("live-announcer");
 const queues = Object.fromEntries([...document.querySelectorAll("[data-queue]")].map((q) => [q.dataset.queue, q]));
 
@@ -10,11 +12,11 @@ connect(0);
 
 function connect(attempt) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/moderation/`);
+  const socket = new WebSocket(`${scheme}://${location.host}${live.dataset.socket}`);
   socket.addEventListener("open", () => {
     attempt = 0;
     live.hidden = false;
-    live.textContent = "● live";
+    live.textContent = live.dataset.label;
   });
   socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
   socket.addEventListener("close", () => {
@@ -27,7 +29,7 @@ function receive(event) {
   if (event.type === "moderation.decided") {
     const item = document.getElementById(`m-${event.comment}`);
     if (item && !item.dataset.mine) {
-      say(`#${event.comment}: ${event.action} (${event.by})`);
+      say(`#${event.comment}: ${actionLabels[event.action] ?? event.action} (${event.by})`);
       remove(item);
     }
   } else if (event.type === "comment.pending") {
@@ -40,7 +42,8 @@ function receive(event) {
 async function insert(queueName, id, draft) {
   const queue = queues[queueName];
   if (!queue || (queue.dataset.draftFilter && queue.dataset.draftFilter !== draft)) return;
-  const response = await fetch(`/moderation/items/${id}/`, { credentials: "same-origin" });
+  const url = live.dataset.itemUrl.replace("999999999", id);
+  const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) return;
   const holder = document.createElement("ol");
   holder.innerHTML = await response.text();

@@ -61,7 +61,8 @@ def test_release_makes_it_public_tells_the_author_and_logs(
     ]
     assert ParagraphTally.objects.get(paragraph=pending.paragraph).comments == 1
     assert Event.objects.filter(type="comment.created").count() == 1
-    assert Notification.objects.filter(user=citizen, text__icontains="freigegeben").exists()
+    notification = Notification.objects.get(user=citizen, kind="comment_released")
+    assert "freigegeben" in notification.display_text
     entry = ModerationAction.objects.get()
     assert (entry.actor, entry.action, entry.comment) == (moderator, "release", pending)
 
@@ -102,7 +103,8 @@ def test_reject_needs_a_reason_and_the_author_sees_it(
         f"{pending.draft.get_absolute_url()}?thread={pending.paragraph.key}"
     ).content.decode()
     assert "Nicht zum Thema" in page and "Bitte beim Thema bleiben" in page
-    assert Notification.objects.filter(user=citizen, text__contains="Nicht zum Thema").exists()
+    notification = Notification.objects.get(user=citizen, kind="comment_rejected")
+    assert "Nicht zum Thema" in notification.display_text
 
 
 def test_rejected_comment_can_be_revised_and_resubmitted(pending, citizen, moderator):

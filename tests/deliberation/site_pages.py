@@ -44,13 +44,14 @@ class Site:
     pages: dict  # page kind -> (path without language prefix, the role that works there or None)
 
 
-def build_site(make_user) -> Site:
-    """Create the site as its people would; return its users and its pages (German paths)."""
+def build_site(make_user, language: str = "de") -> Site:
+    """Create the site as its people would, working on pages in `language`; return its users
+    and its pages (German paths)."""
     citizen = make_user("ada")
     other = make_user("bob")
     moderator = make_user("mona", role="moderator")
     wg = make_user("walt", role="working_group")
-    with translation.override("de"):
+    with translation.override(language):
         process = process_services.process_create(
             title="Guidelines process", slug="guidelines-process", description="How we decide."
         )

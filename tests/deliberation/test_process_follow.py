@@ -81,7 +81,8 @@ def test_notify_followers_emails_only_those_who_consented(
     with django_capture_on_commit_callbacks(execute=True):
         count = services.process_notify_followers(
             process=process,
-            text="Neue Fassung des Entwurfs",
+            kind="version_new",
+            params={"number": 2, "title": "Leitlinien", "message": "Neue Fassung des Entwurfs"},
             url="/drafts/leitlinien/",
             site_url="https://beteiligung.example.org",
         )
@@ -101,7 +102,9 @@ def test_notify_followers_emails_only_those_who_consented(
 def test_no_email_without_consent(citizen, process, mailoutbox, django_capture_on_commit_callbacks):
     services.process_follow(user=citizen, process=process, email=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_notify_followers(process=process, text="Neu", url="/")
+        services.process_notify_followers(
+            process=process, kind="protocol_new", params={"process": "P", "title": "T"}, url="/"
+        )
     assert Notification.objects.count() == 1
     assert mailoutbox == []
 
@@ -119,7 +122,7 @@ def test_new_session_and_protocol_notify_followers(
         )
     assert response.status_code == 302
     note = Notification.objects.get(user=citizen)
-    assert "Neuer Termin" in note.text and "Zwischenstand" in note.text
+    assert "Neuer Termin" in note.display_text and "Zwischenstand" in note.display_text
     assert note.url.startswith(process.get_absolute_url() + "#session-")
     assert len(mailoutbox) == 1 and "http://testserver/processes/" in mailoutbox[0].body
 
@@ -143,7 +146,7 @@ def test_new_session_and_protocol_notify_followers(
                 "file": upload("folien.pdf", PDF),
             },
         )
-    texts = list(Notification.objects.filter(user=citizen).values_list("text", flat=True))
+    texts = [n.display_text for n in Notification.objects.filter(user=citizen)]
     assert len(texts) == 2 and "Neues Protokoll" in texts[0] and "Ergebnisprotokoll" in texts[0]
     assert len(mailoutbox) == 2
 
@@ -200,5 +203,10 @@ def test_email_link_falls_back_to_site_url(
     settings.SITE_URL = "https://beteiligung.example.org"
     services.process_follow(user=make_user("mailed"), process=process, email=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_notify_followers(process=process, text="Neu", url="/drafts/x/")
+        services.process_notify_followers(
+            process=process,
+            kind="protocol_new",
+            params={"process": "P", "title": "T"},
+            url="/drafts/x/",
+        )
     assert "https://beteiligung.example.org/drafts/x/" in mailoutbox[0].body

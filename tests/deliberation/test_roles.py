@@ -22,12 +22,14 @@ def test_grant_role(citizen, role, check, capsys):
     assert role in capsys.readouterr().out
 
 
-def test_grant_role_unknown_user():
+def test_grant_role_unknown_user(shell):
+    shell("en")
     with pytest.raises(CommandError, match="No user named"):
         call_command("grant_role", "niemand", "moderator")
 
 
-def test_grant_role_unknown_role(citizen):
+def test_grant_role_unknown_role(citizen, shell):
+    shell("en")
     with pytest.raises(CommandError, match="Unknown role"):
         call_command("grant_role", "anna", "admin")
 

@@ -57,6 +57,38 @@ def test_import_errors_are_clear_and_write_nothing(tmp_path, name, content):
     assert not Draft.objects.exists()
 
 
-def test_import_missing_file():
+def test_import_missing_file(shell):
+    shell("en")
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_draft", "/nicht/da.md", "--title", "X")
+
+
+@pytest.mark.parametrize(
+    ("language", "own", "service"),
+    [
+        ("de", "Fassung 1 von „Leitlinien“", "Die Datei ist leer"),
+        ("en", "Version 1 of “Leitlinien”", "The file is empty"),
+    ],
+)
+def test_commands_speak_the_shells_language_throughout(
+    tmp_path, capsys, shell, language, own, service
+):
+    # The command's own lines and the services' messages alike (no German among English).
+    shell(language)
+    path = tmp_path / "entwurf.md"
+    path.write_text("# Leitlinien\n\nEin Absatz.\n")
+    call_command("import_draft", str(path), "--title", "Leitlinien")
+    assert own in capsys.readouterr().out
+    empty = tmp_path / "leer.md"
+    empty.write_text("")
+    with pytest.raises(CommandError, match=service):
+        call_command("import_draft", str(empty), "--title", "Leer")
+
+
+def test_an_imported_version_is_described_in_the_readers_language(tmp_path, draft, client):
+    path = tmp_path / "neu.md"
+    path.write_text(DRAFT_TEXT + "\nNoch ein Absatz.\n")
+    call_command("import_draft", str(path), "--title", "x", "--slug", draft.slug)
+    assert "Import von neu.md" in client.get(f"/drafts/{draft.slug}/versions/").content.decode()
+    html = client.get(f"/en/drafts/{draft.slug}/versions/").content.decode()
+    assert "Import of neu.md" in html

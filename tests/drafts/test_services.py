@@ -201,4 +201,6 @@ def test_followers_of_the_process_hear_of_a_new_version(
         draft=draft, text=DRAFT_TEXT + "\nNeu.\n", message="Runde zwei", user=wg
     )
     notification = Notification.objects.get(user=citizen)
-    assert "Runde zwei" in notification.text and notification.url == draft.get_absolute_url()
+    assert (
+        "Runde zwei" in notification.display_text and notification.url == draft.get_absolute_url()
+    )

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from deliberation.demo.seed import seed
+from deliberation.management.operator import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Create demo users (one per role) and an open demo draft with feedback. Safe to run twice."
     )

@@ -2,15 +2,17 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from deliberation.management.operator import OperatorCommand
 from drafts import services
 from drafts.importing import DraftFileError, text_from_upload
 from drafts.models import Draft, ModerationMode
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Import a draft from Markdown, plain text or .docx. With --slug of an existing draft, "
         "publish the file as its next version (paragraph keys are kept). Prints the slug last."
@@ -31,12 +33,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, title, slug, open, moderation, message, user, **options):
         if not file.is_file():
-            raise CommandError(f"No such file: {file}")
+            raise CommandError(_("No such file: %(file)s") % {"file": file})
         author = None
         if user:
             author = get_user_model().objects.filter(username=user).first()
             if author is None:
-                raise CommandError(f"No user named “{user}”.")
+                raise CommandError(_("No user named “%(name)s”.") % {"name": user})
         try:
             text, source_format = text_from_upload(file.name, file.read_bytes())
             with transaction.atomic():
@@ -57,7 +59,8 @@ class Command(BaseCommand):
                         text=text,
                         source_format=source_format,
                         user=author,
-                        message=message or f"Import of {file.name}",
+                        message=message,
+                        imported_from=file.name,
                     )
                 if open:
                     services.draft_open(draft=draft)
@@ -66,6 +69,12 @@ class Command(BaseCommand):
             raise CommandError(" ".join(messages)) from exc
         draft.refresh_from_db()
         self.stdout.write(
-            f"Version {draft.version} of “{draft.title}”, {draft.paragraphs.filter(archived=False).count()} paragraphs, status {draft.status}."
+            _("Version %(number)s of “%(title)s”, %(count)s paragraphs, status: %(status)s.")
+            % {
+                "number": draft.version,
+                "title": draft.title,
+                "count": draft.paragraphs.filter(archived=False).count(),
+                "status": draft.get_status_display(),
+            }
         )
         self.stdout.write(draft.slug)
