@@ -31,7 +31,8 @@ def test_a_write_never_prunes_the_log(draft, old_log):
     assert Event.objects.filter(stream=old_log).count() == 1000
 
 
-def test_the_command_prunes_what_is_old_and_not_among_the_newest(draft, old_log, capsys):
+def test_the_command_prunes_what_is_old_and_not_among_the_newest(draft, old_log, capsys, shell):
+    shell("en")
     events.broadcast_on_commit(draft=draft, type="test", data={})
     call_command("prune_events")
     assert list(

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from deliberation.events import KEEP_AT_LEAST, KEEP_AT_LEAST_COUNT, events_prune
+from deliberation.management.operator import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Delete old live events that clients can no longer need for `resume`: per stream, "
         "events older than a day, keeping the newest ones. Run it periodically (docs/deploy.md)."
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         deleted = events_prune()
         hours = int(KEEP_AT_LEAST.total_seconds() // 3600)
         self.stdout.write(
-            f"{deleted} events deleted (kept per stream: the last {hours} hours and at least "
-            f"the newest {KEEP_AT_LEAST_COUNT})."
+            _(
+                "%(deleted)s events deleted (kept per stream: the last %(hours)s hours and at "
+                "least the newest %(count)s)."
+            )
+            % {"deleted": deleted, "hours": hours, "count": KEEP_AT_LEAST_COUNT}
         )
