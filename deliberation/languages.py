@@ -30,8 +30,9 @@ def default_path_in_language(path: str, language: str | None = None) -> str:
     """Return `path`, an address in the default language (as stored, e.g. in a notification),
     as the same page's address in `language` (default: the active one): "/drafts/x/" ->
     "/en/drafts/x/". A path that resolves to no page is returned unchanged. Raises nothing."""
+    language = language or get_language()
     with override(settings.LANGUAGE_CODE):
-        return translate_url(path, language or get_language())
+        return translate_url(path, language)
 
 
 def shell_language(environ=None) -> str:

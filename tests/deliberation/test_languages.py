@@ -215,6 +215,9 @@ def test_stored_texts_follow_the_readers_language_not_the_writers(client, make_u
     # ... read on German ones: notifications, their links, and the version history.
     html = client.get("/benachrichtigungen/").content.decode()
     assert "Ihr Kommentar wurde freigegeben" in html and "Neue Fassung 2" in html
-    assert 'href="/drafts/' in html and 'href="/en/' not in html
+    assert 'href="/drafts/guidelines/?thread=' in html
+    assert (
+        'href="/en/drafts/guidelines/?thread=' in client.get("/en/notifications/").content.decode()
+    )
     html = client.get("/drafts/guidelines/versions/").content.decode()
     assert "1 geändert, 1 neu" in html and "Erste Fassung" in html

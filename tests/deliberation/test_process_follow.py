@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from deliberation.models import Follow, Notification
 from deliberation.process import services
@@ -210,3 +210,20 @@ def test_email_link_falls_back_to_site_url(
             url="/drafts/x/",
         )
     assert "https://beteiligung.example.org/drafts/x/" in mailoutbox[0].body
+
+
+def test_notifications_api_says_each_in_the_readers_language(client, citizen, moderator, draft):
+    from comments.moderation import comment_hide
+    from comments.services import comment_create
+
+    paragraph = draft.paragraphs.filter(kind="text").first()
+    comment = comment_create(user=citizen, paragraph=paragraph, body="Etwas Grobes.")
+    with translation.override("en"):  # the moderator works on English pages
+        comment_hide(moderator=moderator, comment=comment, reason="insult")
+    assert client.get("/api/me/notifications/").status_code == 401
+    client.force_login(citizen)
+    [german] = client.get("/api/me/notifications/").json()
+    assert german["kind"] == "comment_removed" and german["read"] is False
+    assert "Beleidigung" in german["text"] and german["url"].startswith("/drafts/")
+    [english] = client.get("/api/me/notifications/?lang=en").json()
+    assert "Insult" in english["text"] and english["url"].startswith("/en/drafts/")
