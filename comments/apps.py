@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ class CommentsConfig(AppConfig):
         from deliberation.notifications import notification_kinds_register
 
         from .moderation import NOTIFICATION_TEXTS
+        from .pending_votes import vote_carry_out
         from .selectors import personal_data
 
         personal_data_register(name="participation", exporter=personal_data)
@@ -21,6 +23,8 @@ class CommentsConfig(AppConfig):
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"
         )
+        # A vote given before logging in counts right after it (comments/pending_votes.py).
+        user_logged_in.connect(vote_carry_out, dispatch_uid="pending_vote")
 
 
 def _withdraw_participation(sender, instance, **kwargs):

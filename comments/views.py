@@ -21,7 +21,7 @@ from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, Paragraph
 
-from . import selectors, services
+from . import pending_votes, selectors, services
 from .forms import CommentForm
 from .models import Comment
 
@@ -233,10 +233,17 @@ def vote_post(request, slug, key):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
     back = f"{draft.get_absolute_url()}#p-{paragraph.key}"
-    try:
-        services.vote_cast(
-            user=request.user, paragraph=paragraph, choice=request.POST.get("choice", "")
+    choice = request.POST.get("choice", "")
+    if not request.user.is_authenticated and choice in ("agree", "disagree", "neutral"):
+        # Kept for after the login (or sign-up), which then brings the person back here.
+        pending_votes.vote_remember(request=request, paragraph=paragraph, choice=choice)
+        messages.info(
+            request,
+            _("Please log in or sign up to vote. Your vote will be counted right after that."),
         )
+        return redirect_to_login(back)
+    try:
+        services.vote_cast(user=request.user, paragraph=paragraph, choice=choice)
     except ActionRefused as exc:
         return _refused(request, draft, key, exc, back)
     return redirect(back)

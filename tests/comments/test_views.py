@@ -81,6 +81,74 @@ def test_anonymous_vote_goes_to_login(client, draft, paragraph):
     assert response["Location"].startswith("/accounts/login/")
 
 
+def _vote_logged_out(client, draft, paragraph):
+    """Vote without an account: the login page says why and that the vote is kept."""
+    response = client.post(url(draft, paragraph, "vote"), {"choice": "disagree"}, follow=True)
+    login_page = response.content.decode()
+    assert "Ihre Stimme wird gleich danach gezählt" in login_page
+    back = f"/drafts/{draft.slug}/#p-{paragraph.key}"
+    assert response.context["next"] == back
+    return back, login_page
+
+
+def test_a_vote_given_logged_out_counts_after_login_back_at_the_paragraph(
+    client, draft, paragraph, citizen
+):
+    from tests.conftest import PASSWORD
+
+    back, _ = _vote_logged_out(client, draft, paragraph)
+    assert not ParagraphVote.objects.exists()
+    response = client.post(
+        "/accounts/login/", {"username": "anna", "password": PASSWORD, "next": back}
+    )
+    assert response["Location"] == back
+    assert ParagraphVote.objects.get().choice == "disagree"
+    assert "Ihre Stimme wurde gezählt." in client.get(back).content.decode()
+
+
+def test_sign_up_from_a_vote_returns_to_the_paragraph_with_the_vote(client, draft, paragraph):
+    from urllib.parse import quote
+
+    back, login_page = _vote_logged_out(client, draft, paragraph)
+    assert f'href="/accounts/signup/?next={quote(back, safe="/")}"' in login_page
+    response = client.post(
+        f"/accounts/signup/?next={quote(back, safe='/')}",
+        {
+            "username": "clara",
+            "email": "clara@example.org",
+            "password1": "ein-sicheres-Passwort-42",
+            "password2": "ein-sicheres-Passwort-42",
+            "consent": "on",
+            "next": back,
+        },
+    )
+    assert response["Location"] == back
+    assert ParagraphVote.objects.get().user.username == "clara"
+
+
+def test_every_page_links_sign_up_with_the_way_back(client, draft, paragraph):
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    assert f'href="/accounts/signup/?next=/drafts/{draft.slug}/%3Fthread%3D{paragraph.key}"' in page
+
+
+def test_on_a_pre_moderated_draft_the_buttons_say_that_comments_are_reviewed_first(
+    client, pre_draft, citizen, other_citizen
+):
+    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
+    from comments import moderation
+
+    comment = services.comment_create(user=other_citizen, paragraph=paragraph, body="Frei")
+    moderator = type(citizen).objects.create_user("mod-x")
+    from deliberation.roles import role_grant
+
+    role_grant(user=moderator, role="moderator")
+    moderation.comment_release(moderator=moderator, comment=comment)
+    client.force_login(citizen)
+    page = client.get(f"/drafts/{pre_draft.slug}/?thread={paragraph.key}").content.decode()
+    assert "Kommentar zur Prüfung senden" in page and "Antwort zur Prüfung senden" in page
+    assert "Kommentar veröffentlichen" not in page
+
+
 def test_closed_draft_vote_shows_a_message(client, draft, paragraph, citizen):
     from drafts.services import draft_close
 
