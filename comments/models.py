@@ -255,11 +255,37 @@ class ModerationActionKind(models.TextChoices):
 
 
 class AppendOnlyError(Exception):
-    pass
+    """Raised on an attempt to change or delete an entry of the moderation log."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Reads and inserts only: bulk changes and deletes are refused before they reach the
+    database (which refuses them too, by trigger: comments/migrations/0006)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The moderation log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The moderation log is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("The moderation log is append-only.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        raise AppendOnlyError("The moderation log is append-only.")
 
 
 class ModerationAction(models.Model):
-    """The audit log: who did what to which comment or user, when and why. Append-only."""
+    """The audit log: who did what to which comment or user, when and why. Append-only.
+
+    Refused: save() of a stored entry, delete(), and update()/delete() on `objects`; the
+    database refuses every UPDATE and DELETE itself (triggers on PostgreSQL and SQLite), so
+    another manager, raw SQL or the admin cannot change the record either. The one change it
+    accepts: links to rows that are deleted become NULL (on_delete=SET_NULL), and when the link
+    to an account goes, the name kept beside it may be replaced in the same UPDATE (so a
+    deleted account can be shown as such: `_base_manager.filter(actor=user).update(actor=None,
+    actor_name=...)` before the account is deleted). `manage.py flush` may empty the log.
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -279,6 +305,8 @@ class ModerationAction(models.Model):
     reason = models.CharField(max_length=40, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
