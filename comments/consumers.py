@@ -280,8 +280,10 @@ class ModerationConsumer(AsyncWebsocketConsumer):
             await self.close(code=4403)
             return
         await self.accept()
-        await self.send(text_data=events.encode({"type": "hello"}))
+        # Join before hello: the page reloads the queue on every hello, so each change is either
+        # in what that reload reads or arrives as an event afterwards; none falls between.
         await get_hub().subscribe(events.MODERATION_STREAM, self)
+        await self.send(text_data=events.encode({"type": "hello"}))
 
     async def disconnect(self, code):
         await get_hub().unsubscribe(events.MODERATION_STREAM, self)

@@ -1,5 +1,7 @@
 // The moderation queue, live: new pending and reported comments appear, a decision by any
 // moderator removes the item everywhere, and decisions are sent without leaving the page.
+// On every hello (the first and each after a reconnect) the queue is read again: the server
+// joins before it says hello, so whatever happened while the page was not listening is in it.
 
 // Addresses and words come from the page (data-*), in its language: /en/… stays English.
 const live = document.getElementById("moderation-live");
@@ -7,7 +9,7 @@ const actionLabels = JSON.parse(live.dataset.actions || "{}");
 const announcer = document.getElementById("live-announcer");
 const queues = Object.fromEntries([...document.querySelectorAll("[data-queue]")].map((q) => [q.dataset.queue, q]));
 
-for (const form of document.querySelectorAll("form[data-decide]")) form.addEventListener("submit", decide);
+bind(document);
 connect(0);
 
 function connect(attempt) {
@@ -26,7 +28,9 @@ function connect(attempt) {
 }
 
 function receive(event) {
-  if (event.type === "moderation.decided") {
+  if (event.type === "hello") {
+    refetch();
+  } else if (event.type === "moderation.decided") {
     const item = document.getElementById(`m-${event.comment}`);
     if (item && !item.dataset.mine) {
       say(`#${event.comment}: ${actionLabels[event.action] ?? event.action} (${event.by})`);
@@ -54,9 +58,36 @@ async function insert(queueName, id, draft) {
     queue.querySelector("[data-empty]")?.remove();
     queue.querySelector("[data-items]").append(item);
   }
-  for (const form of item.querySelectorAll("form[data-decide]")) form.addEventListener("submit", decide);
+  bind(item);
   count(queue);
   say(item.querySelector("h3")?.textContent.trim().split("\n")[0] ?? "");
+}
+
+function bind(root) {
+  for (const form of root.querySelectorAll("form[data-decide]")) form.addEventListener("submit", decide);
+}
+
+async function refetch() {
+  const response = await fetch(location.href, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  const focused = document.activeElement;
+  for (const [name, queue] of Object.entries(queues)) {
+    const list = fresh.querySelector(`[data-queue="${name}"] [data-items]`);
+    if (!list) continue;
+    // Items already shown stay as they are (with what the moderator typed); new ones come in,
+    // decided ones go.
+    const items = [...list.children].map((item) => {
+      const shown = item.dataset.item && document.getElementById(item.id);
+      if (shown) return shown;
+      const adopted = document.adoptNode(item);
+      bind(adopted);
+      return adopted;
+    });
+    queue.querySelector("[data-items]").replaceChildren(...items);
+    count(queue);
+  }
+  if (focused?.isConnected && document.activeElement !== focused) focused.focus();
 }
 
 async function decide(event) {

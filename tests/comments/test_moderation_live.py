@@ -1,5 +1,6 @@
 """The moderation queue live between two moderators, and the double-decision race."""
 
+import asyncio
 import json
 import threading
 
@@ -12,6 +13,7 @@ from comments import moderation, services
 from comments.models import Comment, ModerationAction
 from deliberation.asgi import application
 from deliberation.errors import ActionRefused
+from deliberation.hub import get_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,3 +101,26 @@ def test_double_decision_race_exactly_one_wins(pre_draft, citizen, moderator, ma
     assert outcomes.count("won") == 1, outcomes
     assert ModerationAction.objects.count() == 1
     assert Comment.objects.get(pk=comment.pk).status in ("published", "rejected")
+
+
+async def test_queue_socket_joins_before_it_says_hello(pre_draft, citizen, moderator, monkeypatch):
+    """The page reloads the queue on hello: anything after hello must come as an event."""
+    hub, joined = get_hub(), asyncio.Event()
+    join = hub.subscribe
+
+    async def held_join(stream, socket):
+        await joined.wait()
+        await join(stream, socket)
+
+    monkeypatch.setattr(hub, "subscribe", held_join)
+    socket, connected = await queue_socket(moderator)
+    assert connected
+    assert await socket.receive_nothing(timeout=0.3), "no hello while not listening yet"
+    joined.set()
+    await next_of(socket, "hello")
+    paragraph = await sync_to_async(lambda: pre_draft.paragraphs.exclude(kind="heading").first())()
+    comment = await sync_to_async(services.comment_create)(
+        user=citizen, paragraph=paragraph, body="direkt nach hello"
+    )
+    assert (await next_of(socket, "comment.pending"))["comment"]["id"] == comment.pk
+    await socket.disconnect()
