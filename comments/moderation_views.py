@@ -25,6 +25,7 @@ from drafts.models import Draft
 
 from . import moderation, selectors
 from .models import Comment, ModerationActionKind, UserBlock
+from .views import comment_feedback
 
 
 def _wants_json(request) -> bool:
@@ -253,10 +254,16 @@ def flag(request, slug: str, pk: int):
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
-        messages.success(request, _("Thank you. The moderation will look at this comment."))
     except ActionRefused as exc:
-        messages.error(request, exc.message)
-    return redirect(_back(comment))
+        return comment_feedback(
+            request, draft=comment.draft, comment=comment, text=exc.message, error=True
+        )
+    return comment_feedback(
+        request,
+        draft=comment.draft,
+        comment=comment,
+        text=_("Thank you. The moderation will look at this comment."),
+    )
 
 
 @require_POST

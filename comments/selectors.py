@@ -71,6 +71,17 @@ def user_supports(*, user, comment_ids: list[int]) -> set[int]:
     )
 
 
+def user_reported(*, user, comment_ids: list[int]) -> set[int]:
+    """Which of these comments this person has reported (shown as "reported" to them)."""
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        Flag.objects.filter(reporter=user, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
 @dataclass
 class Thread:
     comment: Comment

@@ -57,10 +57,42 @@ def _thread_context(request, draft, paragraph, form=None):
             ("supported", _("most supported first")),
         ],
         "supported": selectors.user_supports(user=request.user, comment_ids=ids),
+        "reported": selectors.user_reported(user=request.user, comment_ids=ids),
+        "feedback": request.session.pop(FEEDBACK_KEY, None),
         "form": form or CommentForm(paragraph_key=str(paragraph.key)),
         "thread_paragraph": paragraph,
         "reasons": reasons(),
     }
+
+
+FEEDBACK_KEY = "comment_feedback"  # the answer to a form about one comment, for the next page
+
+
+def comment_feedback(
+    request, *, draft: Draft, comment: Comment, text: str, error: bool = False, gone: bool = False
+):
+    """Answer a form about one comment (report, edit, delete) next to that comment.
+
+    From the page's script (header `X-Requested-With: fetch`): the comment's new HTML with
+    `text` in it, for the script to swap in where the person is (status 400 when `error`).
+    Without script: back to the comment's anchor (`gone`: to its thread's, as a deleted comment
+    without replies is no longer listed), where the page shows `text` beside it.
+    """
+    feedback = {"comment": None if gone else comment.pk, "text": text, "error": error}
+    if request.headers.get("X-Requested-With") == "fetch":
+        fresh = Comment.objects.select_related("author", "paragraph").get(pk=comment.pk)
+        context = {
+            "c": fresh,
+            "draft": draft,
+            "reasons": reasons(),
+            "supported": selectors.user_supports(user=request.user, comment_ids=[fresh.pk]),
+            "reported": selectors.user_reported(user=request.user, comment_ids=[fresh.pk]),
+            "feedback": {**feedback, "comment": fresh.pk},
+        }
+        return render(request, "comments/_comment.html", context, status=400 if error else 200)
+    request.session[FEEDBACK_KEY] = feedback
+    key = comment.paragraph.key
+    return redirect(thread_url(draft, key, anchor=f"thread-{key}" if gone else f"c-{comment.pk}"))
 
 
 TEMPLATE_PK = 999_999_999  # stands for the comment's id in the page's <template>
@@ -203,10 +235,13 @@ def comment_edit(request, slug, pk):
     back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
     try:
         services.comment_edit(user=request.user, comment=comment, body=request.POST.get("body", ""))
-        messages.success(request, _("Your comment has been changed."))
     except ActionRefused as exc:
-        return _refused(request, draft, comment.paragraph.key, exc, back)
-    return redirect(back)
+        if exc.code == "not_authenticated":
+            return redirect_to_login(back)
+        return comment_feedback(request, draft=draft, comment=comment, text=exc.message, error=True)
+    return comment_feedback(
+        request, draft=draft, comment=comment, text=_("Your comment has been changed.")
+    )
 
 
 @require_POST
@@ -222,10 +257,13 @@ def comment_delete(request, slug, pk):
         )
     try:
         services.comment_delete(user=request.user, comment=comment)
-        messages.success(request, _("Your comment has been deleted."))
     except ActionRefused as exc:
-        return _refused(request, draft, comment.paragraph.key, exc, back)
-    return redirect(back)
+        if exc.code == "not_authenticated":
+            return redirect_to_login(back)
+        return comment_feedback(request, draft=draft, comment=comment, text=exc.message, error=True)
+    return comment_feedback(
+        request, draft=draft, comment=comment, text=_("Your comment has been deleted."), gone=True
+    )
 
 
 @require_POST

@@ -270,6 +270,7 @@ function enhanceForms(root) {
   for (const form of root.querySelectorAll("form[data-votes]")) form.addEventListener("submit", onVote);
   for (const form of root.querySelectorAll("form[data-comment-form]")) form.addEventListener("submit", onComment);
   for (const form of root.querySelectorAll("form[data-support-form]")) form.addEventListener("submit", onSupport);
+  for (const form of root.querySelectorAll("form[data-in-place]")) form.addEventListener("submit", onInPlace);
   for (const link of root.querySelectorAll("a.thread-toggle")) link.addEventListener("click", onToggle);
   for (const link of root.querySelectorAll(".thread__order a[data-order]")) link.addEventListener("click", onOrder);
 }
@@ -346,6 +347,35 @@ async function onSupport(event) {
     await loadThread(form.closest(".thread-slot"));
   } catch (error) {
     showError(form, error);
+  }
+}
+
+// Report, edit, delete: sent with fetch, and the comment's new HTML (with the answer in it) is
+// swapped in where the person is, focus on the answer; no reload, no lost scroll position.
+async function onInPlace(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const node = form.closest("[data-comment]");
+  const button = event.submitter ?? form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    });
+    if (!response.ok && response.status !== 400) throw new Error(response.statusText);
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector("[data-comment]");
+    if (!fresh) throw new Error("no comment in the answer");
+    node.replaceWith(fresh);
+    enhanceForms(fresh);
+    fresh.querySelector("[data-feedback]")?.focus();
+  } catch (error) {
+    button.disabled = false;
+    showError(form, { message: strings.error });
   }
 }
 

@@ -303,3 +303,60 @@ def test_one_click_destructive_actions_ask_first_also_without_javascript(
     assert '<input type="hidden" name="confirm" value="yes">' in response.content.decode()
     assert client.post(url, {**data, "confirm": "yes"}).status_code == 302
     assert state() != before
+
+
+def _article(page: str, pk: int) -> str:
+    start = page.index(f'id="c-{pk}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_report_without_script_returns_to_the_comment_with_thanks_and_reported_state(
+    client, draft, paragraph, citizen, other_citizen
+):
+    comment = services.comment_create(user=other_citizen, paragraph=paragraph, body="Störend")
+    client.force_login(citizen)
+    response = client.post(
+        f"/drafts/{draft.slug}/comments/{comment.pk}/report/", {"reason": "spam"}
+    )
+    assert response["Location"] == f"/drafts/{draft.slug}/?thread={paragraph.key}#c-{comment.pk}"
+    article = _article(client.get(response["Location"]).content.decode(), comment.pk)
+    assert 'role="status"' in article and "Vielen Dank" in article
+    assert "Von Ihnen gemeldet" in article and 'comment__report"' not in article
+    # The thanks is said once; the reported state stays.
+    article = _article(client.get(response["Location"]).content.decode(), comment.pk)
+    assert "Vielen Dank" not in article and "Von Ihnen gemeldet" in article
+
+
+@pytest.mark.parametrize("action", ["report", "edit", "edit-empty", "delete"])
+def test_report_edit_delete_from_the_script_answer_with_the_comment_itself(
+    client, draft, paragraph, citizen, other_citizen, action
+):
+    mine = services.comment_create(user=citizen, paragraph=paragraph, body="Meiner")
+    theirs = services.comment_create(user=other_citizen, paragraph=paragraph, body="Deiner")
+    client.force_login(citizen)
+    comment, path, data, status, expected = {
+        "report": (theirs, "report", {"reason": "spam"}, 200, "Von Ihnen gemeldet"),
+        "edit": (mine, "edit", {"body": "Geänderter Text"}, 200, "Geänderter Text"),
+        "edit-empty": (mine, "edit", {"body": " "}, 400, 'role="alert"'),
+        "delete": (mine, "delete", {"confirm": "yes"}, 200, "Ihr Kommentar wurde gelöscht"),
+    }[action]
+    response = client.post(
+        f"/drafts/{draft.slug}/comments/{comment.pk}/{path}/",
+        data,
+        headers={"X-Requested-With": "fetch"},
+    )
+    html = response.content.decode()
+    assert response.status_code == status
+    assert html.startswith('<article class="comment') and f'id="c-{comment.pk}"' in html
+    assert "data-feedback" in html and expected in html
+    assert "<html" not in html
+
+
+def test_deleting_without_script_says_so_at_the_thread(client, draft, paragraph, citizen):
+    mine = services.comment_create(user=citizen, paragraph=paragraph, body="Weg damit")
+    client.force_login(citizen)
+    response = client.post(f"/drafts/{draft.slug}/comments/{mine.pk}/delete/", {"confirm": "yes"})
+    assert response["Location"].endswith(f"#thread-{paragraph.key}")
+    page = client.get(response["Location"]).content.decode()
+    thread = page[page.index(f'id="thread-{paragraph.key}"') :]
+    assert "data-feedback" in thread[: thread.index("</h3>") + 300]

@@ -60,3 +60,35 @@ def test_the_lost_connection_notice_stays_where_the_reader_is(draft, browser):
     expect(notice).to_contain_text("Verbindung unterbrochen")
     expect(notice).to_be_in_viewport()
     context.close()
+
+
+def test_report_edit_delete_happen_in_place_with_the_answer_beside_the_comment(
+    draft, paragraph, citizen, other_citizen, open_page
+):
+    from comments import services
+
+    key = str(paragraph.key)
+    theirs = services.comment_create(user=other_citizen, paragraph=paragraph, body="Fremd")
+    mine = services.comment_create(user=citizen, paragraph=paragraph, body="Eigen")
+    page = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}#c-{theirs.pk}")
+    wait_live(page)
+    page.evaluate("window.notReloaded = true")
+    report = page.locator(f"#c-{theirs.pk}")
+    report.locator("summary", has_text="Melden").click()
+    report.locator("select").select_option("spam")
+    report.get_by_role("button", name="Meldung senden").click()
+    feedback = page.locator(f"#c-{theirs.pk} [data-feedback]")
+    expect(feedback).to_contain_text("Vielen Dank")
+    expect(feedback).to_be_focused()
+    expect(feedback).to_be_in_viewport()
+    expect(page.locator(f"#c-{theirs.pk} .comment__reported")).to_be_visible()
+    edit = page.locator(f"#c-{mine.pk}")
+    edit.locator("summary", has_text="Bearbeiten").click()
+    edit.locator(f"#edit-{mine.pk}").fill("Eigen und geändert")
+    edit.get_by_role("button", name="Speichern").click()
+    expect(page.locator(f"#c-{mine.pk} [data-feedback]")).to_be_focused()
+    expect(page.locator(f"#c-{mine.pk} [data-body]")).to_have_text("Eigen und geändert")
+    page.locator(f"#c-{mine.pk} summary", has_text="Löschen").click()
+    page.get_by_role("button", name="Ja, meinen Kommentar löschen").click()
+    expect(page.locator(f"#c-{mine.pk} [data-feedback]")).to_contain_text("gelöscht")
+    assert page.evaluate("window.notReloaded") is True
