@@ -20,7 +20,7 @@ from deliberation.sanitizing import clean_plain, render_comment
 from drafts.models import Draft, Paragraph
 
 from .models import Channel, Comment, CommentStatus
-from .services import _announce, _clean_body, _tally_add
+from .services import _announce, _clean_body, _tally_add, check_paragraph_open
 
 OFFLINE_CHANNELS = tuple(value for value in Channel.values if value != Channel.ONLINE)
 MAX_PLACE = 300
@@ -98,10 +98,11 @@ def _row(*, paragraph: Paragraph | None, body: str, pseudonym: str, errors: dict
     text = ""
     if paragraph is None:
         _add(errors, "paragraph", _("Choose the paragraph the contribution is about."))
-    elif paragraph.archived:
-        _add(errors, "paragraph", _("This paragraph is not part of the current version any more."))
-    elif paragraph.kind == "heading":
-        _add(errors, "paragraph", _("Headings cannot be commented on. Choose a paragraph."))
+    else:
+        try:
+            check_paragraph_open(paragraph)
+        except ActionRefused as exc:
+            _add(errors, "paragraph", exc.message)
     try:
         text = _clean_body(body)
     except ActionRefused as exc:

@@ -9,7 +9,7 @@ from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.sanitizing import normalize_text, render_comment
-from drafts.models import Paragraph
+from drafts.models import DraftStatus, Paragraph, ParagraphKind
 
 from .models import (
     MAX_DEPTH,
@@ -39,6 +39,19 @@ def _clean_body(body: str) -> str:
             % {"length": len(text), "max": MAX_COMMENT_CHARS},
         )
     return text
+
+
+def check_paragraph_open(paragraph: Paragraph) -> None:
+    """Refuse a comment or vote on a paragraph no page offers it on: raises ActionRefused."""
+    if paragraph.archived:
+        raise ActionRefused(
+            "invalid", _("This paragraph is not part of the current version any more.")
+        )
+    if paragraph.kind == ParagraphKind.HEADING:
+        raise ActionRefused(
+            "invalid",
+            _("Headings cannot be commented on or voted on. Choose a paragraph below it."),
+        )
 
 
 def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
@@ -114,10 +127,7 @@ def comment_create(
     check_can_write(user=user, draft=draft)
     ratelimit_hit(action="comment", ident=str(user.pk))
     text = _clean_body(body)
-    if paragraph.archived:
-        raise ActionRefused(
-            "invalid", _("This paragraph is not part of the current version any more.")
-        )
+    check_paragraph_open(paragraph)
     if parent is not None:
         if parent.paragraph_id != paragraph.pk:
             raise ActionRefused(
@@ -184,13 +194,25 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
 
 @transaction.atomic
 def comment_delete(*, user, comment: Comment) -> Comment:
-    """Withdraw one's own comment: its text goes, replies to it stay."""
+    """Withdraw one's own comment while the consultation runs: its text goes, replies stay.
+
+    Raises ActionRefused: `forbidden` for someone else's comment, `closed` once the consultation
+    is closed or final (its record is frozen then).
+    """
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("draft").get(pk=comment.pk)
     )
     _own(user, comment)
     if comment.status == CommentStatus.DELETED:
         return comment
+    if comment.draft.status in (DraftStatus.CLOSED, DraftStatus.FINAL):
+        raise ActionRefused(
+            "closed",
+            _(
+                "The consultation is closed and its record is frozen: comments can no longer "
+                "be deleted. Please write to the working group if something must be corrected."
+            ),
+        )
     was_public = comment.status == CommentStatus.PUBLISHED
     comment.edits.all().delete()
     comment.status, comment.body, comment.body_html = CommentStatus.DELETED, "", ""
@@ -217,10 +239,7 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
         raise ActionRefused("invalid", _("A vote is “agree”, “disagree”, “neutral” or “none”."))
     check_can_write(user=user, draft=paragraph.draft)
     ratelimit_hit(action="vote", ident=str(user.pk))
-    if paragraph.archived:
-        raise ActionRefused(
-            "invalid", _("This paragraph is not part of the current version any more.")
-        )
+    check_paragraph_open(paragraph)
     previous = (
         ParagraphVote.objects.select_for_update().filter(paragraph=paragraph, user=user).first()
     )
