@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.hub import get_hub
+from deliberation.idempotency import write_once
 from deliberation.ratelimit import limit_for
 from drafts.models import Draft, Paragraph
 from drafts.selectors import draft_visible_to
@@ -154,7 +155,9 @@ class DraftConsumer(AsyncWebsocketConsumer):
             raise ActionRefused(
                 "bad_message", _("A comment needs “paragraph”, “body” and “parent”.")
             )
-        return await self._call(self._do_comment, str(message.get("paragraph", "")), body, parent)
+        return await self._write(
+            message, self._do_comment, str(message.get("paragraph", "")), body, parent
+        )
 
     def _do_comment(self, key: str, body: str, parent_id: int | None) -> dict:
         paragraph = self._paragraph(key)
@@ -171,8 +174,11 @@ class DraftConsumer(AsyncWebsocketConsumer):
         return {"comment": comment_payload(comment)}
 
     async def _vote(self, message: dict[str, Any]) -> dict:
-        return await self._call(
-            self._do_vote, str(message.get("paragraph", "")), str(message.get("choice", ""))
+        return await self._write(
+            message,
+            self._do_vote,
+            str(message.get("paragraph", "")),
+            str(message.get("choice", "")),
         )
 
     def _do_vote(self, key: str, choice: str) -> dict:
@@ -185,7 +191,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
             raise ActionRefused(
                 "bad_message", _("Support needs “comment” (a number) and “on” (true or false).")
             )
-        return await self._call(self._do_support, comment_id, on)
+        return await self._write(message, self._do_support, comment_id, on)
 
     def _do_support(self, comment_id: int, on: bool) -> dict:
         comment = self._comment_row(comment_id)
@@ -220,7 +226,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
             raise ActionRefused(
                 "bad_message", _("A report needs “comment”, “reason” and optionally “note”.")
             )
-        return await self._call(self._do_flag, comment_id, reason, note)
+        return await self._write(message, self._do_flag, comment_id, reason, note)
 
     def _do_flag(self, comment_id: int, reason: str, note: str) -> dict:
         moderation.flag_create(
@@ -238,13 +244,16 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     # Helpers ---------------------------------------------------------------------------------
 
-    async def _call(self, function, *args):
-        """Run a service call in a worker thread, in the socket's language."""
-        language = self.language
+    async def _write(self, message: dict[str, Any], function, *args) -> dict:
+        """Run a write in a worker thread, in the socket's language, once per request id: a
+        repeat of the frame's `request_id` by the same person gets the first answer again."""
+        language, request_id = self.language, message.get("request_id")
 
         def run():
             with translation.override(language):
-                return function(*args)
+                return write_once(
+                    user=self.user, request_id=request_id, write=lambda: function(*args)
+                )
 
         return await database_sync_to_async(run)()
 

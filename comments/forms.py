@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.idempotency import OnceFormMixin
+
 from .services import MAX_COMMENT_CHARS
 
 
-class CommentForm(forms.Form):
+class CommentForm(OnceFormMixin, forms.Form):
     """A comment on one paragraph. Several threads can be open on one page, so the fields' ids
     carry the paragraph's key (`comment-<key>-body`): each label then reaches its own field."""
 

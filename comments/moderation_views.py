@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
+from deliberation.idempotency import TOKEN_FIELD, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
 from deliberation.spreadsheets import Column, csv_response
@@ -247,13 +248,18 @@ def flag(request, slug: str, pk: int):
     )
     if not request.user.is_authenticated:
         return redirect_to_login(_back(comment))
-    try:
+
+    def write() -> dict:
         moderation.flag_create(
             user=request.user,
             comment=comment,
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
+        return {"comment": comment.pk}
+
+    try:
+        write_once(user=request.user, request_id=request.POST.get(TOKEN_FIELD), write=write)
     except ActionRefused as exc:
         return comment_feedback(
             request, draft=comment.draft, comment=comment, text=exc.message, error=True
@@ -273,10 +279,15 @@ def resubmit(request, slug: str, pk: int):
     )
     if not request.user.is_authenticated:
         return redirect_to_login(_back(comment))
-    try:
+
+    def write() -> dict:
         moderation.comment_resubmit(
             user=request.user, comment=comment, body=request.POST.get("body", "")
         )
+        return {"comment": comment.pk}
+
+    try:
+        write_once(user=request.user, request_id=request.POST.get(TOKEN_FIELD), write=write)
         messages.success(request, _("Your revised comment is waiting for release again."))
     except ActionRefused as exc:
         messages.error(request, exc.message)

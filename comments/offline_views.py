@@ -25,6 +25,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathImage
 
 from deliberation import events
+from deliberation.idempotency import OnceFormMixin, once_per_form
 from deliberation.models import PublicSession
 from deliberation.roles import staff_role_required
 from drafts import selectors as draft_selectors
@@ -68,7 +69,7 @@ MARKERS = {
 # Entering contributions -------------------------------------------------------------------------
 
 
-class SharedForm(forms.Form):
+class SharedForm(OnceFormMixin, forms.Form):
     """What all contributions of one entry share: how, when and where they were collected."""
 
     channel = forms.ChoiceField(label=gettext_lazy("How was it collected?"))
@@ -154,6 +155,7 @@ def _shared_initial(data) -> dict:
 
 
 @staff_role_required
+@once_per_form
 def contributions_new(request, slug: str):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     choices = _paragraph_choices(draft)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from deliberation import events
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
+from deliberation.idempotency import TOKEN_FIELD, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
@@ -24,6 +25,7 @@ from drafts.models import Draft, Paragraph
 from . import pending_votes, selectors, services
 from .forms import CommentForm
 from .models import Comment
+from .serializers import comment_payload
 
 
 def _paragraph(draft: Draft, key) -> Paragraph:
@@ -197,26 +199,40 @@ def comment_post(request, slug, key):
                 )
         if not form.errors:
             try:
-                comment = services.comment_create(
+                # The same answer as the websocket's: a double submit of this form writes once.
+                answer = write_once(
                     user=request.user,
-                    paragraph=paragraph,
-                    body=form.cleaned_data["body"],
-                    parent=parent,
+                    request_id=form.cleaned_data["request_id"],
+                    write=lambda: {
+                        "comment": comment_payload(
+                            services.comment_create(
+                                user=request.user,
+                                paragraph=paragraph,
+                                body=form.cleaned_data["body"],
+                                parent=parent,
+                            )
+                        )
+                    },
                 )
             except ActionRefused as exc:
-                if exc.code == "invalid":
+                # Next to the text when the page shows the paragraph's form (not for a heading
+                # or a removed paragraph: then as a message above the page).
+                if exc.code == "invalid" and not (
+                    paragraph.archived or paragraph.kind == "heading"
+                ):
                     form.add_error("body", exc.message)
                 else:
                     return _refused(request, draft, key, exc, back)
             else:
-                if comment.status == "pending":
+                comment = answer["comment"]
+                if comment["status"] == "pending":
                     messages.info(
                         request,
                         _(
                             "Thank you! Your comment will appear once the moderation has released it."
                         ),
                     )
-                return redirect(thread_url(draft, paragraph.key, anchor=f"c-{comment.pk}"))
+                return redirect(thread_url(draft, paragraph.key, anchor=f"c-{comment['id']}"))
     # Show the form again with the text kept and the error next to it.
     return draft_detail(request, slug, form=form, form_key=str(paragraph.key), status=400)
 
@@ -281,7 +297,14 @@ def vote_post(request, slug, key):
         )
         return redirect_to_login(back)
     try:
-        services.vote_cast(user=request.user, paragraph=paragraph, choice=choice)
+        write_once(
+            user=request.user,
+            request_id=request.POST.get(TOKEN_FIELD),
+            write=lambda: {
+                "paragraph": str(paragraph.key),
+                **services.vote_cast(user=request.user, paragraph=paragraph, choice=choice),
+            },
+        )
     except ActionRefused as exc:
         return _refused(request, draft, key, exc, back)
     return redirect(back)
@@ -292,8 +315,15 @@ def support_post(request, slug, pk):
     draft, comment = _own_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
     try:
-        services.comment_support(
-            user=request.user, comment=comment, on=request.POST.get("on") == "1"
+        write_once(
+            user=request.user,
+            request_id=request.POST.get(TOKEN_FIELD),
+            write=lambda: {
+                "comment": comment.pk,
+                "supports": services.comment_support(
+                    user=request.user, comment=comment, on=request.POST.get("on") == "1"
+                ),
+            },
         )
     except ActionRefused as exc:
         return _refused(request, draft, comment.paragraph.key, exc, back)

@@ -33,6 +33,27 @@ class Event(models.Model):
         return f"{self.stream}#{self.seq} {self.type}"
 
 
+class WriteReceipt(models.Model):
+    """The answer to a write sent with a request id: a repeat within ten minutes gets it again.
+
+    Keyed by person and request id (the websocket's `request_id`, a form's one-time token); the
+    unique constraint makes two concurrent repeats wait for each other (deliberation/idempotency.py).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, help_text="sha256 of the request id's JSON text")
+    answer = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_receipt_per_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key[:8]}"
+
+
 # The participation process around the drafts ---------------------------------------------------
 # Drafts point here (Draft.process); nothing in this module imports the drafts app.
 

@@ -3,6 +3,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.idempotency import OnceFormMixin
+
 from .importing import MAX_UPLOAD_BYTES, DraftFileError, text_from_upload
 from .models import ModerationMode
 from .splitting import MAX_SOURCE_CHARS
@@ -16,7 +18,7 @@ def _upload_help() -> str:
     ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
-class DraftTextForm(forms.Form):
+class DraftTextForm(OnceFormMixin, forms.Form):
     """The text of a version: typed or pasted Markdown, or an uploaded .md, .txt or .docx file."""
 
     text = forms.CharField(

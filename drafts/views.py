@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.confirming import confirm_page, confirmed
+from deliberation.idempotency import once_per_form
 from deliberation.process import selectors as process_selectors
 from deliberation.roles import is_working_group, working_group_required
 
@@ -70,6 +71,7 @@ def _preview_or_publish(request, form, draft, publish):
 
 
 @working_group_required
+@once_per_form
 def draft_create(request):
     form = DraftCreateForm(request.POST or None, request.FILES or None)
 
@@ -89,6 +91,7 @@ def draft_create(request):
 
 
 @working_group_required
+@once_per_form
 def draft_edit(request, slug):
     draft = selectors.draft_get(slug=slug)
     latest = draft.versions.order_by("-number").first()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.idempotency import OnceFormMixin
 from deliberation.models import DocumentKind, Milestone, Process, PublicSession
 
 from . import files, services
@@ -29,7 +30,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = 
         form.add_error(None, exc.messages)
 
 
-class ProcessForm(forms.ModelForm):
+class ProcessForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Process
         fields = [
@@ -54,7 +55,7 @@ class ProcessForm(forms.ModelForm):
         return slug
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "description", "starts_on", "ends_on", "state", "position"]
@@ -73,7 +74,7 @@ class MilestoneForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.Form):
+class SessionForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
@@ -163,7 +164,7 @@ class SessionChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({formats.date_format(timezone.localtime(obj.starts_at))})"
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)

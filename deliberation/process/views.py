@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation.idempotency import once_per_form
 from deliberation.models import Process
 from deliberation.roles import working_group_required
 
@@ -217,6 +218,7 @@ PROCESS_FIELDS = (
 
 
 @working_group_required
+@once_per_form
 def process_create(request):
     form = ProcessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -253,6 +255,7 @@ MILESTONE_FIELDS = ("title", "description", "starts_on", "ends_on", "state", "po
 
 
 @working_group_required
+@once_per_form
 def milestone_create(request, slug):
     process = selectors.process_get(slug=slug)
     initial = {"position": (process.milestones.count() + 1) * 10}
@@ -316,6 +319,7 @@ def milestone_delete(request, slug, pk: int):
 
 
 @working_group_required
+@once_per_form
 def session_create(request, slug):
     process = selectors.process_get(slug=slug)
     form = SessionForm(request.POST or None)
@@ -365,6 +369,7 @@ DOCUMENT_FIELDS = ("title", "kind", "date", "session")
 
 
 @working_group_required
+@once_per_form
 def document_create(request, slug):
     process = selectors.process_get(slug=slug)
     initial = {"date": timezone.localdate()}

@@ -1,0 +1,270 @@
+"""A write repeated with the same request id is carried out once and answered with the first result."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+
+from comments.models import Comment, Flag, ParagraphVote
+from deliberation.idempotency import write_once
+from deliberation.models import WriteReceipt
+from tests.comments.test_concurrency import run_threads
+from tests.comments.test_consumers import connect, receive_type
+from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
+from tests.servers import daphne
+
+
+def comment_frame(paragraph, body="Nur einmal, bitte.", request_id="c-1"):
+    return json.dumps(
+        {
+            "action": "comment",
+            "paragraph": str(paragraph.key),
+            "body": body,
+            "parent": None,
+            "request_id": request_id,
+        }
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_two_identical_frames_store_one_comment_and_get_the_same_answer(
+    draft, paragraph, citizen
+):
+    socket, *_ = await connect(draft.slug, citizen)
+    await receive_type(socket, "hello")
+    await socket.send_to(text_data=comment_frame(paragraph))
+    await socket.send_to(text_data=comment_frame(paragraph))
+    first, second = await receive_type(socket, "ack"), await receive_type(socket, "ack")
+    assert first == second and first["request_id"] == "c-1"
+    assert await sync_to_async(Comment.objects.filter(draft=draft).count)() == 1
+    # Another request id is another write.
+    await socket.send_to(text_data=comment_frame(paragraph, request_id="c-2"))
+    third = await receive_type(socket, "ack")
+    assert third["comment"]["id"] != first["comment"]["id"]
+    await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_every_write_action_is_carried_out_once_per_request_id(
+    draft, paragraph, citizen, other_citizen
+):
+    theirs = await sync_to_async(Comment.objects.create)(
+        draft=draft,
+        paragraph=paragraph,
+        author=other_citizen,
+        body="x",
+        body_html="<p>x</p>",
+        version=draft.version,
+    )
+    socket, *_ = await connect(draft.slug, citizen)
+    await receive_type(socket, "hello")
+    frames = [
+        {"action": "vote", "paragraph": str(paragraph.key), "choice": "agree", "request_id": "v"},
+        {"action": "support", "comment": theirs.pk, "on": True, "request_id": "s"},
+        {"action": "flag", "comment": theirs.pk, "reason": "spam", "note": "", "request_id": "f"},
+    ]
+    for frame in frames:
+        await socket.send_to(text_data=json.dumps(frame))
+        first = await receive_type(socket, "ack")
+        await socket.send_to(text_data=json.dumps(frame))
+        # The report would be refused the second time ("reported already"): the repeat is not.
+        assert await receive_type(socket, "ack") == first
+    # A vote repeated after a change of mind stays what it answered first, and changes nothing.
+    await socket.send_to(text_data=json.dumps({**frames[0], "choice": "none", "request_id": "w"}))
+    await receive_type(socket, "ack")
+    await socket.send_to(text_data=json.dumps(frames[0]))
+    assert (await receive_type(socket, "ack"))["choice"] == "agree"
+    assert not await sync_to_async(ParagraphVote.objects.exists)()
+    assert await sync_to_async(Flag.objects.count)() == 1
+    await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_request_ids_are_per_person_and_a_refusal_is_not_remembered(
+    draft, paragraph, citizen, other_citizen
+):
+    anna, *_ = await connect(draft.slug, citizen)
+    bernd, *_ = await connect(draft.slug, other_citizen)
+    await receive_type(anna, "hello"), await receive_type(bernd, "hello")
+    await anna.send_to(text_data=comment_frame(paragraph, body="Annas", request_id=1))
+    await bernd.send_to(text_data=comment_frame(paragraph, body="Bernds", request_id=1))
+    assert (await receive_type(anna, "ack"))["comment"]["author"] == "anna"
+    assert (await receive_type(bernd, "ack"))["comment"]["author"] == "bernd"
+    await anna.send_to(text_data=comment_frame(paragraph, body="   ", request_id=2))
+    assert (await receive_type(anna, "error"))["code"] == "invalid"
+    await anna.send_to(text_data=comment_frame(paragraph, body="Jetzt mit Text", request_id=2))
+    assert (await receive_type(anna, "ack"))["comment"]["body_html"] == "<p>Jetzt mit Text</p>"
+    await anna.disconnect(), await bernd.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_receipt_expires_after_ten_minutes(citizen):
+    calls = []
+
+    def write():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert write_once(user=citizen, request_id="r", write=write) == {"n": 1}
+    assert write_once(user=citizen, request_id="r", write=write) == {"n": 1}
+    WriteReceipt.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    assert write_once(user=citizen, request_id="r", write=write) == {"n": 2}
+    assert WriteReceipt.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_repeats_store_one_comment(draft, paragraph, citizen):
+    """Ten parallel copies of one request (two tabs, a re-send racing the original)."""
+    from comments import services
+
+    answers = []
+
+    def send(_):
+        answers.append(
+            write_once(
+                user=citizen,
+                request_id="parallel",
+                write=lambda: {
+                    "comment": services.comment_create(
+                        user=citizen, paragraph=paragraph, body="Einmal"
+                    ).pk
+                },
+            )
+        )
+
+    run_threads(send, count=10)
+    assert Comment.objects.count() == 1
+    assert answers == [{"comment": Comment.objects.get().pk}] * 10
+
+
+def token_of(html: str, action: str) -> str:
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', html, re.S).group(0)
+    return re.search(r'name="request_id" value="([^"]+)"', form).group(1)
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_comment_form_stores_one_comment(draft, paragraph, citizen, login):
+    client = login(citizen)
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    action = f"/drafts/{draft.slug}/p/{paragraph.key}/comment/"
+    data = {"body": "Doppelt geklickt", "parent": "", "request_id": token_of(page, action)}
+    first, second = client.post(action, data), client.post(action, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Comment.objects.count() == 1
+    # The next rendering of the form has a new token: the next comment is a new write.
+    page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    assert token_of(page, action) != data["request_id"]
+
+
+@pytest.mark.django_db
+def test_every_form_on_the_page_has_its_own_token(draft, paragraph, citizen, other_citizen, login):
+    Comment.objects.create(
+        draft=draft,
+        paragraph=paragraph,
+        author=other_citizen,
+        body="x",
+        body_html="<p>x</p>",
+        version=draft.version,
+    )
+    page = login(citizen).get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
+    tokens = re.findall(r'name="request_id" value="([^"]+)"', page)
+    # Votes on each paragraph, the comment form, and support, report and reply per comment.
+    assert len(tokens) >= 6 and len(set(tokens)) == len(tokens)
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_report_is_thanked_twice(
+    draft, paragraph, citizen, other_citizen, login
+):
+    theirs = Comment.objects.create(
+        draft=draft,
+        paragraph=paragraph,
+        author=other_citizen,
+        body="x",
+        body_html="<p>x</p>",
+        version=draft.version,
+    )
+    client = login(citizen)
+    url = f"/drafts/{draft.slug}/comments/{theirs.pk}/report/"
+    data = {"reason": "spam", "note": "", "request_id": "einmal"}
+    for _ in range(2):
+        page = client.post(url, data, follow=True).content.decode()
+        assert "Vielen Dank" in page and "bereits gemeldet" not in page
+    assert Flag.objects.count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_resent_on_a_new_connection_to_another_process_is_answered_once(
+    draft, paragraph, citizen
+):
+    """The page re-sends an unanswered request after a reconnect; the server may be another."""
+    cookie = await sync_to_async(session_cookie)(citizen)
+    with daphne(count=2) as (first_server, second_server):
+        socket = await open_socket(first_server, draft.slug, cookie)
+        await next_of(socket, "hello")
+        await socket.send(comment_frame(paragraph, request_id="nach-reconnect"))
+        first = await next_of(socket, "ack")
+        await socket.close()
+        again = await open_socket(second_server, draft.slug, cookie)
+        await next_of(again, "hello")
+        await again.send(comment_frame(paragraph, request_id="nach-reconnect"))
+        assert await next_of(again, "ack") == first
+        await again.close()
+    assert await sync_to_async(Comment.objects.count)() == 1
+
+
+@pytest.mark.django_db
+def test_double_submitted_staff_forms_create_once(client, wg, draft, settings, tmp_path):
+    """The working group's "new …" forms: a second click must not make a second row."""
+    from deliberation.models import Process, PublicSession
+    from drafts.models import Draft
+    from tests.deliberation.process_helpers import make_process
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(wg)
+    process = make_process()
+    day = (timezone.localdate() + timedelta(days=7)).isoformat()
+    posts = [
+        (
+            f"/processes/{process.slug}/events/new/",
+            PublicSession,
+            {
+                "title": "Sitzung",
+                "date": day,
+                "start_time": "18:00",
+                "end_time": "20:00",
+            },
+        ),
+        ("/processes/new/", Process, {"title": "Zweiter Prozess", "slug": "zweiter"}),
+        (
+            "/drafts/new/",
+            Draft,
+            {
+                "title": "Neu",
+                "text": "# Neu\n\nText.",
+                "source_format": "markdown",
+                "moderation": "pre",
+                "publish": "1",
+            },
+        ),
+    ]
+    for url, model, data in posts:
+        before = model.objects.count()
+        page = client.get(url).content.decode()
+        data = {**data, "request_id": re.search(r'name="request_id" value="([^"]+)"', page)[1]}
+        first, second = client.post(url, data), client.post(url, data)
+        assert first.status_code == second.status_code == 302, (url, first.status_code)
+        assert first["Location"] == second["Location"]
+        assert model.objects.count() == before + 1, url
+    # A form sent back with an error is not remembered: corrected, the same token writes.
+    page = client.get(f"/processes/{process.slug}/events/new/").content.decode()
+    data = {**posts[0][2], "end_time": "17:00"}
+    data["request_id"] = re.search(r'name="request_id" value="([^"]+)"', page)[1]
+    assert client.post(posts[0][0], data).status_code == 400
+    assert client.post(posts[0][0], {**data, "end_time": "21:00"}).status_code == 302
+    assert PublicSession.objects.count() == 2
