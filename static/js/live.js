@@ -14,8 +14,7 @@ const TEMPLATE_PK = "999999999";
 const state = {
   socket: null,
   attempt: 0,
-  requests: new Map(), // request_id -> {resolve, reject}
-  nextRequest: 1,
+  requests: new Map(), // request_id -> {resolve, reject, frame, write}
   announcements: [],
   announceTimer: null,
 };
@@ -24,6 +23,7 @@ const sequence = new Sequence(Number(article?.dataset.seq ?? 0), apply, resume);
 if (article?.dataset.live) {
   connect();
   enhanceForms(document);
+  watchClosingTime();
 }
 
 // Connection ---------------------------------------------------------------------------------
@@ -36,8 +36,13 @@ function connect() {
   socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
   socket.addEventListener("close", () => {
     state.socket = null;
-    for (const { reject } of state.requests.values()) reject(new Error("closed"));
-    state.requests.clear();
+    // A write may have been carried out without its answer arriving: it is sent again with the
+    // same request id after the reconnect, and the server answers a repeat once (protocol §3).
+    for (const [id, request] of state.requests) {
+      if (request.write) continue;
+      request.reject(new Error("closed"));
+      state.requests.delete(id);
+    }
     showStatus(strings.offline, true);
     // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
     const base = Math.min(30000, 1000 * 2 ** state.attempt);
@@ -50,12 +55,25 @@ function connected() {
   return state.socket?.readyState === WebSocket.OPEN;
 }
 
+const WRITES = new Set(["comment", "vote", "support", "flag"]);
+
 function send(message) {
-  const request_id = `r${state.nextRequest++}`;
+  const request_id = newRequestId();
+  const frame = JSON.stringify({ ...message, request_id });
   return new Promise((resolve, reject) => {
-    state.requests.set(request_id, { resolve, reject });
-    state.socket.send(JSON.stringify({ ...message, request_id }));
+    state.requests.set(request_id, { resolve, reject, frame, write: WRITES.has(message.action) });
+    state.socket.send(frame);
   });
+}
+
+// Unique across tabs and page loads: the server remembers a person's request ids for ten minutes.
+function newRequestId() {
+  if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
+  return Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join("-");
+}
+
+function resendUnanswered() {
+  for (const { frame } of state.requests.values()) state.socket.send(frame);
 }
 
 function receive(message) {
@@ -66,6 +84,7 @@ function receive(message) {
       statusLine?.classList.remove("live-status--offline");
       showStatus(viewersText(message.viewers));
       if (message.version > Number(article.dataset.version)) showNewVersion();
+      resendUnanswered();
       // Ask for what happened since the page was rendered (or since the last event seen).
       if (message.seq > sequence.last) resume();
       else if (message.seq < sequence.last) location.reload();
@@ -111,9 +130,13 @@ async function resync() {
 function apply(event) {
   switch (event.type) {
     case "comment.created":
-      insertComment(event.comment);
+      if (markReleased(event.comment)) {
+        announcer.textContent = strings.released;
+      } else {
+        insertComment(event.comment);
+        if (event.comment.author !== article.dataset.user) announce(1); // one's own is said at once
+      }
       if (event.comments != null) setCounts(event.comment.paragraph, { comments: event.comments });
-      if (event.comment.author !== article.dataset.user) announce(1); // one's own is said at once
       break;
     case "comment.updated": {
       const node = document.getElementById(`c-${event.comment}`);
@@ -153,6 +176,9 @@ function apply(event) {
     case "draft.updated":
       showNewVersion();
       break;
+    case "draft.status":
+      showStatusChange(event.status);
+      break;
     default:
       document.dispatchEvent(new CustomEvent("deliberation:event", { detail: event }));
   }
@@ -185,6 +211,17 @@ function insertComment(comment) {
   enhanceForms(node);
 }
 
+// The author's own pending comment is on the page already: once released it turns published.
+function markReleased(comment) {
+  const node = document.getElementById(`c-${comment.id}`);
+  if (!node?.classList.contains("comment--pending")) return false;
+  node.classList.replace("comment--pending", "comment--published");
+  node.querySelector(".badge--pending")?.remove();
+  const body = node.querySelector("[data-body]");
+  if (body) body.innerHTML = comment.body_html; // sanitized by the server, like every body_html
+  return true;
+}
+
 function renderComment(comment) {
   const html = template.innerHTML
     .replaceAll(TEMPLATE_PK, String(comment.id))
@@ -210,6 +247,9 @@ function renderComment(comment) {
   if (!me || comment.author === me) node.querySelector("[data-support-form]")?.remove();
   if (!me) node.querySelector(".comment__reply")?.remove();
   for (const input of node.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = csrfToken();
+  // The template's one-time tokens are the same for every copy: each form gets its own.
+  for (const input of node.querySelectorAll("input[name=request_id]")) input.value = newRequestId();
+  if (article.dataset.status !== "consultation") removeCommentControls(node);
   return node;
 }
 
@@ -467,6 +507,61 @@ function say(text) {
 
 function viewersText(viewers) {
   return (strings.viewers ?? "%s").replace("%s", viewers);
+}
+
+// The consultation closed (or opened) while the page is open: no controls on a closed draft.
+function showStatusChange(status) {
+  if (status === article.dataset.status) return;
+  article.dataset.status = status;
+  const banner = document.getElementById("status-banner");
+  if (status === "consultation") {
+    banner.querySelector("[data-opened]").hidden = false;
+    banner.querySelector("[data-closed]").hidden = true;
+  } else {
+    removeControls();
+    // The results page exists once the draft is closed (here, not before: it would be a 404).
+    banner.querySelector("[data-results]").href = `${location.pathname}results/`;
+    banner.querySelector("[data-closed]").hidden = false;
+    banner.querySelector("[data-opened]").hidden = true;
+  }
+  banner.hidden = false;
+}
+
+function removeControls() {
+  for (const form of document.querySelectorAll("form[data-votes]")) {
+    // The counts stay, as results; the buttons go.
+    const results = document.createElement("p");
+    results.className = "votes votes--results";
+    for (const button of form.querySelectorAll("button[data-choice]")) {
+      const item = document.createElement("span");
+      item.className = `vote vote--${button.dataset.choice}`;
+      item.append(button.querySelector(".vote__label"), " ", button.querySelector(".vote__count"));
+      results.append(item, " ");
+    }
+    form.replaceWith(results);
+  }
+  removeCommentControls(document);
+  // What is left is each open thread's own form (or its login hint): a note instead.
+  for (const form of document.querySelectorAll(".thread form[data-comment-form], .thread .login-hint")) {
+    const note = document.createElement("p");
+    note.className = "meta";
+    note.textContent = strings.notOpen;
+    form.replaceWith(note);
+  }
+}
+
+function removeCommentControls(root) {
+  const controls = ".comment__actions form, .comment__actions details, .comment__rejection details";
+  for (const node of root.querySelectorAll(controls)) node.remove();
+}
+
+// The status also changes by the clock, without an event: at the closing time, close the page.
+function watchClosingTime() {
+  const closes = Date.parse(article.dataset.closesAt ?? "");
+  const wait = closes - Date.now();
+  if (article.dataset.status === "consultation" && wait > 0 && wait < 2 ** 31) {
+    setTimeout(() => showStatusChange("closed"), wait);
+  }
 }
 
 function showNewVersion() {
