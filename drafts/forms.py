@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.idempotency import OnceFormMixin
+from deliberation.localtime import LocalDateTimeField
 
 from .importing import MAX_UPLOAD_BYTES, DraftFileError, text_from_upload
 from .models import ModerationMode
@@ -102,7 +103,7 @@ class DraftCreateForm(DraftTextForm):
 
 
 class DraftOpenForm(forms.Form):
-    closes_at = forms.DateTimeField(
+    closes_at = LocalDateTimeField(
         label=_("Consultation closes"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

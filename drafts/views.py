@@ -121,10 +121,15 @@ def draft_open(request, slug):
         try:
             services.draft_open(draft=draft, closes_at=form.cleaned_data["closes_at"])
             messages.success(request, _("The consultation is open."))
+            if form.fields["closes_at"].note:
+                messages.info(request, form.fields["closes_at"].note)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Please enter a valid closing date."))
+        messages.error(
+            request,
+            " ".join(form.errors.get("closes_at", [])) or _("Please enter a valid closing date."),
+        )
     return redirect(draft.get_absolute_url())
 
 

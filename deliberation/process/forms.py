@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.idempotency import OnceFormMixin
+from deliberation.localtime import local_moment
 from deliberation.models import DocumentKind, Milestone, Process, PublicSession
 
 from . import files, services
@@ -107,6 +106,10 @@ class SessionForm(OnceFormMixin, forms.Form):
 
     FIELD_FOR = {"starts_at": "date", "ends_at": "end_time"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_notes: list[str] = []  # for the person: which of a doubled time was taken
+
     @classmethod
     def initial_for(cls, session: PublicSession) -> dict:
         starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
@@ -128,9 +131,18 @@ class SessionForm(OnceFormMixin, forms.Form):
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day is None or start is None or end is None:
             return data
-        zone = timezone.get_default_timezone()
-        data["starts_at"] = timezone.make_aware(datetime.combine(day, start), zone)
-        data["ends_at"] = timezone.make_aware(datetime.combine(day, end), zone)
+        # The night the clocks change: a skipped time is refused, a doubled one made explicit.
+        for name, clock, target in (
+            ("start_time", start, "starts_at"),
+            ("end_time", end, "ends_at"),
+        ):
+            try:
+                data[target], note = local_moment(day, clock)
+            except ValidationError as exc:
+                self.add_error(name, exc)
+                return data
+            if note:
+                self.time_notes.append(note)
         try:
             services.session_validate_times(
                 starts_at=data["starts_at"],

@@ -332,6 +332,8 @@ def session_create(request, slug):
             apply_errors(form, exc, SessionForm.FIELD_FOR)
         else:
             messages.success(request, _("The session has been added."))
+            for note in form.time_notes:
+                messages.info(request, note)
             return redirect(f"{process.get_absolute_url()}#{session.anchor}")
     return _form_page(request, form, heading=_("New public session"), process=process)
 
@@ -348,6 +350,8 @@ def session_edit(request, slug, pk: int):
             apply_errors(form, exc, SessionForm.FIELD_FOR)
         else:
             messages.success(request, _("The session has been saved."))
+            for note in form.time_notes:
+                messages.info(request, note)
             return redirect(f"{process.get_absolute_url()}#{session.anchor}")
     return _form_page(request, form, heading=_("Edit the session"), process=process)
 
