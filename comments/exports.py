@@ -49,6 +49,7 @@ COLUMNS = [
     Column("channel", gettext_lazy("Channel"), 14),
     Column("contributed_on", gettext_lazy("Collected on"), 12),
     Column("place", gettext_lazy("Place"), 20),
+    Column("late_entry", gettext_lazy("Late entry"), 10),
     Column("text", gettext_lazy("Comment"), 60),
     Column("supports", gettext_lazy("Supports"), 10),
     Column("paragraph_agree", gettext_lazy("Paragraph: agree"), 10),
@@ -118,6 +119,7 @@ def _rows(draft, comments, *, anonymous, pseudonyms, reasons) -> Iterator[dict]:
             "channel": c["channel"],
             "contributed_on": c["contributed_on"],
             "place": c["place"] if names_author(c["status"]) else "",
+            "late_entry": c["late_entry"],
             "text": c["body"] if c["status"] != CommentStatus.DELETED else "",
             "supports": c["support_count"],
             "paragraph_agree": split["agree"],
@@ -133,12 +135,20 @@ def _rows(draft, comments, *, anonymous, pseudonyms, reasons) -> Iterator[dict]:
 
 
 def _labelled(rows: Iterable[dict]) -> Iterator[dict]:
-    """The rows with labels for people instead of codes (status, channel, disposition), in
-    the language of the moment of calling."""
+    """The rows with labels for people instead of codes (status, channel, disposition, late
+    entry), in the language of the moment of calling."""
     labels = {
         key: {code: str(label) for code, label in kind.choices} for key, kind in LABELLED.items()
     }
-    return ({**row, **{key: labels[key].get(row[key], row[key]) for key in labels}} for row in rows)
+    late = _("late entry")
+    return (
+        {
+            **row,
+            **{key: labels[key].get(row[key], row[key]) for key in labels},
+            "late_entry": late if row["late_entry"] else "",
+        }
+        for row in rows
+    )
 
 
 def _json_value(value):

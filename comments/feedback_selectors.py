@@ -392,6 +392,7 @@ EXPORT_FIELDS = (
     "channel",
     "contributed_on",
     "place",
+    "late_entry",
     "body",
     "support_count",
     "status",

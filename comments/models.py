@@ -80,6 +80,8 @@ class Comment(models.Model):
         related_name="contributions",
     )
     pseudonym = models.CharField(max_length=100, blank=True)
+    # Entered after the consultation closed (collected in time, typed in late): marked so.
+    late_entry = models.BooleanField(default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

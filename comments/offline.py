@@ -17,7 +17,7 @@ from deliberation.errors import ActionRefused
 from deliberation.models import PublicSession
 from deliberation.roles import is_moderator, is_working_group
 from deliberation.sanitizing import clean_plain, render_comment
-from drafts.models import Draft, Paragraph
+from drafts.models import Draft, DraftStatus, Paragraph
 
 from .models import Channel, Comment, CommentStatus
 from .services import _announce, _clean_body, _tally_add, check_paragraph_open
@@ -27,7 +27,7 @@ MAX_PLACE = 300
 MAX_PSEUDONYM = 100
 
 # Where a refusal belongs, so that a form can show it next to the field (None: the whole form).
-SHARED_FIELDS = ("channel", "contributed_on", "place", "session")
+SHARED_FIELDS = ("channel", "contributed_on", "place", "session", "late_entry")
 ROW_FIELDS = ("paragraph", "body", "pseudonym")
 
 
@@ -66,9 +66,30 @@ def _add(errors: dict, field, message: str) -> None:
 
 
 def _shared(
-    *, draft: Draft, channel: str, contributed_on, place: str, session, errors: dict
-) -> tuple[date | None, str]:
-    """Check the fields all contributions of one entry share; return the date and the place."""
+    *,
+    draft: Draft,
+    channel: str,
+    contributed_on,
+    place: str,
+    session,
+    late_entry: bool,
+    errors: dict,
+) -> tuple[date | None, str, bool]:
+    """Check the fields all contributions of one entry share; return date, place and late mark.
+
+    Once the consultation is closed, the record is frozen: a contribution is entered only with
+    the explicit "late entry" mark, which stays on it (pages, room view, exports).
+    """
+    closed = draft.status in (DraftStatus.CLOSED, DraftStatus.FINAL)
+    if closed and not late_entry:
+        _add(
+            errors,
+            "late_entry",
+            _(
+                "The consultation is closed. Tick “late entry” to add the contribution anyway: "
+                "it will be shown as entered late."
+            ),
+        )
     if channel not in OFFLINE_CHANNELS:
         _add(errors, "channel", _("Choose how the contribution was collected."))
     if isinstance(contributed_on, datetime):
@@ -90,7 +111,7 @@ def _shared(
             _add(errors, "session", _("Choose a session of this draft's participation process."))
         elif not place:
             place = session.title[:MAX_PLACE]
-    return contributed_on, place
+    return contributed_on, place, closed and late_entry
 
 
 def _row(*, paragraph: Paragraph | None, body: str, pseudonym: str, errors: dict) -> tuple:
@@ -147,16 +168,21 @@ def offline_contribution_create(
     place: str = "",
     pseudonym: str = "",
     session: PublicSession | None = None,
+    late_entry: bool = False,
 ) -> Comment:
-    """Enter one contribution collected offline on a paragraph, published at once."""
+    """Enter one contribution collected offline on a paragraph, published at once.
+
+    On a closed draft only with `late_entry` (raises ContributionRefused otherwise).
+    """
     _check_staff(user)
     fields: dict = {}
-    day, place = _shared(
+    day, place, late_entry = _shared(
         draft=paragraph.draft,
         channel=channel,
         contributed_on=contributed_on,
         place=place,
         session=session,
+        late_entry=late_entry,
         errors=fields,
     )
     row: dict = {}
@@ -172,6 +198,7 @@ def offline_contribution_create(
         contributed_on=day,
         place=place,
         session=session,
+        late_entry=late_entry,
     )
 
 
@@ -189,21 +216,24 @@ def offline_contributions_create_bulk(
     place: str,
     session: PublicSession | None,
     rows: Iterable[tuple[str, str, str]],
+    late_entry: bool = False,
 ) -> list[Comment]:
     """Enter many contributions of one workshop (or letter bag) at once: all of them or none.
 
     `rows` are (paragraph key, text, pseudonym); empty rows are skipped. Every bad row is
     reported with its number (counting from 1, empty rows included) and nothing is stored.
+    On a closed draft only with `late_entry`.
     """
     _check_staff(user)
     rows = list(rows)
     fields: dict = {}
-    day, place = _shared(
+    day, place, late_entry = _shared(
         draft=draft,
         channel=channel,
         contributed_on=contributed_on,
         place=place,
         session=session,
+        late_entry=late_entry,
         errors=fields,
     )
     paragraphs = {str(p.key): p for p in draft.paragraphs.all()}
@@ -236,6 +266,7 @@ def offline_contributions_create_bulk(
             contributed_on=day,
             place=place,
             session=session,
+            late_entry=late_entry,
         )
         for paragraph, text, pseudonym in checked
     ]

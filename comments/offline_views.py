@@ -29,7 +29,7 @@ from deliberation.idempotency import OnceFormMixin, once_per_form
 from deliberation.models import PublicSession
 from deliberation.roles import staff_role_required
 from drafts import selectors as draft_selectors
-from drafts.models import Draft
+from drafts.models import Draft, DraftStatus
 
 from .models import Channel, Comment, CommentStatus
 from .offline import (
@@ -91,8 +91,19 @@ class SharedForm(OnceFormMixin, forms.Form):
         help_text=gettext_lazy("Free text, e.g. “Information stand at the weekly market”."),
     )
 
+    late_entry = forms.BooleanField(
+        label=gettext_lazy("Late entry"),
+        required=False,
+        help_text=gettext_lazy(
+            "The consultation is closed. Tick this to add contributions that were collected in "
+            "time but are entered only now; they are marked as late entries everywhere."
+        ),
+    )
+
     def __init__(self, *args, draft: Draft, **kwargs):
         super().__init__(*args, **kwargs)
+        if draft.status not in (DraftStatus.CLOSED, DraftStatus.FINAL):
+            del self.fields["late_entry"]  # only a closed draft's record needs the mark
         self.fields["channel"].choices = [("", _("choose…"))] + [
             (value, label) for value, label in Channel.choices if value in OFFLINE_CHANNELS
         ]
@@ -151,7 +162,8 @@ def _row_count(value, default: int = ROWS_DEFAULT) -> int:
 
 
 def _shared_initial(data) -> dict:
-    return {name: data.get(name, "") for name in ("channel", "contributed_on", "session", "place")}
+    names = ("channel", "contributed_on", "session", "place", "late_entry")
+    return {name: data.get(name, "") for name in names}
 
 
 @staff_role_required
@@ -220,6 +232,7 @@ def _save(request, draft: Draft, shared: SharedForm, rows: list[RowForm]):
             contributed_on=data["contributed_on"],
             place=data["place"],
             session=data.get("session"),
+            late_entry=data.get("late_entry", False),
             rows=[
                 (r.cleaned_data["paragraph"], r.cleaned_data["body"], r.cleaned_data["pseudonym"])
                 for r in rows
@@ -244,6 +257,7 @@ def _save(request, draft: Draft, shared: SharedForm, rows: list[RowForm]):
         "contributed_on": data["contributed_on"].isoformat(),
         "session": data["session"].pk if data.get("session") else "",
         "place": data["place"],
+        "late_entry": "1" if data.get("late_entry") else "",
     }
     url = reverse("offline_contributions_new", kwargs={"slug": draft.slug})
     return redirect(f"{url}?{urlencode({k: v for k, v in keep.items() if v})}")
@@ -289,6 +303,7 @@ def _strings() -> dict:
         "markers": {key: str(marker) for key, marker in MARKERS.items()},
         "paragraph": _("Paragraph %(n)s"),
         "deleted": _("deleted account"),
+        "late": _("late entry"),
     }
 
 

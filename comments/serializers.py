@@ -52,6 +52,7 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
         "pseudonym": comment.pseudonym if named else "",
         "contributed_on": comment.contributed_on.isoformat() if comment.contributed_on else None,
         "place": comment.place,
+        "late_entry": comment.late_entry,
         "reason": comment.moderation_reason
         if comment.status in (CommentStatus.HIDDEN, CommentStatus.REJECTED)
         else "",

@@ -124,7 +124,8 @@ function authorName(comment) {
 function marker(comment) {
   if (!offline(comment)) return "";
   const text = (strings.markers?.[comment.channel] ?? "").replace("%(date)s", formatDate(comment.contributed_on));
-  return comment.place ? `${text} · ${comment.place}` : text;
+  const parts = [text, comment.place, comment.late_entry ? strings.late : ""];
+  return parts.filter(Boolean).join(" · ");
 }
 
 function formatDate(iso) {
