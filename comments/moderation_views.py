@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.idempotency import TOKEN_FIELD, write_once
+from deliberation.idempotency import TOKEN_FIELD, once_per_form, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
 from deliberation.spreadsheets import Column, csv_response
@@ -125,6 +125,7 @@ def release_bulk(request):
 
 
 @moderator_required
+@once_per_form
 def block(request, user_id: int):
     target = get_object_or_404(get_user_model(), pk=user_id)
     error = None

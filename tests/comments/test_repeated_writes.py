@@ -268,3 +268,20 @@ def test_double_submitted_staff_forms_create_once(client, wg, draft, settings, t
     assert client.post(posts[0][0], data).status_code == 400
     assert client.post(posts[0][0], {**data, "end_time": "21:00"}).status_code == 302
     assert PublicSession.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_block_is_one_block(client, moderator, citizen):
+    from comments.models import UserBlock
+
+    client.force_login(moderator)
+    url = f"/moderation/users/{citizen.pk}/block/"
+    page = client.get(url).content.decode()
+    data = {
+        "duration": "permanent",
+        "justification": "Wiederholte Beleidigungen",
+        "request_id": re.search(r'name="request_id" value="([^"]+)"', page)[1],
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert UserBlock.objects.count() == 1
