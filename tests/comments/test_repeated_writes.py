@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from comments.models import Comment, Flag, ParagraphVote
-from deliberation.idempotency import write_once
+from deliberation.idempotency import request_key, write_once
 from deliberation.models import WriteReceipt
 from tests.comments.test_concurrency import run_threads
 from tests.comments.test_consumers import connect, receive_type
@@ -285,3 +285,17 @@ def test_a_double_submitted_block_is_one_block(client, moderator, citizen):
     first, second = client.post(url, data), client.post(url, data)
     assert first.status_code == second.status_code == 302
     assert UserBlock.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_periodic_command_deletes_expired_receipts(citizen, capsys):
+    from django.core.management import call_command
+
+    write_once(user=citizen, request_id="alt", write=dict)
+    write_once(user=citizen, request_id="neu", write=dict)
+    WriteReceipt.objects.filter(key=request_key("alt")).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+    call_command("prune_events")
+    assert "1 expired write receipts deleted" in capsys.readouterr().out
+    assert list(WriteReceipt.objects.values_list("key", flat=True)) == [request_key("neu")]
