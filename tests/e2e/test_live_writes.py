@@ -89,3 +89,20 @@ def test_the_authors_pending_comment_turns_published_when_released(
     expect(mine.locator(".badge--pending")).to_have_count(0, timeout=5000)
     expect(mine).to_have_class(re.compile(r"comment--published"))
     expect(author.locator("#live-announcer")).to_contain_text("freigegeben")
+
+
+def test_an_open_page_closes_itself_at_the_closing_time(make_draft, citizen, open_page):
+    """No event is sent when the clock closes a consultation: the page knows the time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from drafts.services import draft_open
+
+    draft = make_draft(open=False, slug="gleich-zu")
+    draft_open(draft=draft, closes_at=timezone.now() + timedelta(seconds=8))
+    reader = open_page(citizen, f"/drafts/{draft.slug}/")
+    wait_live(reader)
+    expect(reader.locator("form[data-votes]").first).to_be_visible()
+    expect(reader.locator("#status-banner")).to_be_visible(timeout=20_000)
+    expect(reader.locator("form[data-votes]")).to_have_count(0)
