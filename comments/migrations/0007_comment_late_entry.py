@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0005_answers'),
+        ('comments', '0006_moderation_log_append_only'),
     ]
 
     operations = [

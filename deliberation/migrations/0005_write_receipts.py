@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliberation', '0003_process'),
+        ('deliberation', '0004_notification_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
