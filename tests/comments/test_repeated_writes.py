@@ -297,5 +297,6 @@ def test_the_periodic_command_deletes_expired_receipts(citizen, capsys):
         created_at=timezone.now() - timedelta(minutes=10)
     )
     call_command("prune_events")
-    assert "1 expired write receipts deleted" in capsys.readouterr().out
+    # In the operator shell's language (English or German): one receipt went.
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 ")
     assert list(WriteReceipt.objects.values_list("key", flat=True)) == [request_key("neu")]

@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 
 from comments import services
 from comments.models import Comment, ParagraphVote
+from deliberation.confirming import CONFIRM_FIELD
 from deliberation.errors import ActionRefused
 from drafts.services import draft_close
 from tests.comments.test_consumers import connect, receive_type
@@ -71,7 +72,9 @@ def test_own_comment_cannot_be_deleted_once_the_consultation_closed(
     page = client.get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
     assert "eingefroren" in page and f"/comments/{comment.pk}/delete/" not in page
     page = client.post(
-        f"/drafts/{draft.slug}/comments/{comment.pk}/delete/", follow=True
+        f"/drafts/{draft.slug}/comments/{comment.pk}/delete/",
+        {CONFIRM_FIELD: "yes"},
+        follow=True,
     ).content.decode()
     assert "eingefroren" in page
     comment.refresh_from_db()

@@ -56,7 +56,8 @@ def test_closing_the_consultation_takes_the_controls_off_open_pages(
     wait_live(reader)
     expect(reader.locator(f"#thread-{key} textarea")).to_have_count(1)
     staff = open_page(wg, f"/drafts/{draft.slug}/")
-    staff.get_by_role("button", name="Beteiligung jetzt beenden").click()
+    staff.locator("summary", has_text="Beteiligung jetzt beenden").click()
+    staff.get_by_role("button", name="Ja, Beteiligung jetzt beenden").click()
     expect(reader.locator("#status-banner")).to_be_visible(timeout=5000)
     expect(reader.locator("#status-banner")).to_contain_text("Die Beteiligung ist beendet")
     expect(reader.locator("#status-banner a[data-results]")).to_have_attribute(
