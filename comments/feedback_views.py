@@ -4,7 +4,6 @@ public results. Every form is a plain POST form; the summary's live banner is an
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -61,9 +60,13 @@ def _triage_filters(params) -> dict:
     }
 
 
+ANSWER_FEEDBACK_KEY = "answer_feedback"  # what a saved answer says, shown beside its comment
+
+
 def _triage(request, draft: Draft, *, here: str, error: dict | None = None, status: int = 200):
     """The triage list for the address `here` (the list with its filters and page)."""
     params = QueryDict(urlsplit(here).query)
+    feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
     filters = _triage_filters(params)
     page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
     index = selectors.paragraph_index(draft=draft)
@@ -79,6 +82,8 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
             "reply": answer.reply if answer else "",
             "version": str(answer.version_taken_up or "") if answer else "",
         }
+        if feedback and feedback["comment"] == comment.pk:
+            comment.feedback = feedback["text"]
         if error and error["comment"] == comment.pk:
             comment.error = error["message"]
             comment.answer_form = {
@@ -131,7 +136,7 @@ def answer_post(request, slug: str, pk: int):
             if answer is None:
                 raise ActionRefused("invalid", _("This comment has no answer yet."))
             answers.answer_unpublish(user=request.user, answer=answer)
-            messages.success(request, _("The answer is internal again."))
+            done = _("The answer is internal again.")
         else:
             answers.answer_save(
                 user=request.user,
@@ -141,16 +146,17 @@ def answer_post(request, slug: str, pk: int):
                 version=request.POST.get("version") or None,
                 publish=action == "publish",
             )
-            if action == "publish":
-                messages.success(request, _("The answer is published."))
-            else:
-                messages.success(request, _("The answer is saved."))
+            done = (
+                _("The answer is published.") if action == "publish" else _("The answer is saved.")
+            )
     except ActionRefused as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc
         # The list again, with the typed text kept and the error next to its form.
         error = {"comment": comment.pk, "message": exc.message, "posted": request.POST}
         return _triage(request, draft, here=here, error=error, status=400)
+    # Back at the comment, with what happened beside it (not at the top, out of sight).
+    request.session[ANSWER_FEEDBACK_KEY] = {"comment": comment.pk, "text": str(done)}
     return HttpResponseRedirect(f"{here}#a-{comment.pk}")
 
 

@@ -415,3 +415,22 @@ def test_results_of_a_draft_in_preparation_do_not_exist_for_citizens(client, mak
     draft = make_draft(slug="vorbereitung", open=False)
     client.force_login(citizen)
     assert client.get(f"/drafts/{draft.slug}/results/").status_code == 404
+
+
+def test_the_answer_forms_outcome_is_shown_beside_its_comment_and_opens_there(client, feedback, wg):
+    """Without script: the form posts to the item's anchor (so an error page opens at the item)
+    and a saved answer says so inside the item, not at the top of a long list."""
+    draft, comment = feedback["draft"], feedback["c"]["a2"]
+    client.force_login(wg)
+    page = client.get(f"/drafts/{draft.slug}/answers/").content.decode()
+    assert f'action="/drafts/{draft.slug}/answers/{comment.pk}/#a-{comment.pk}"' in page
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/{comment.pk}/",
+        {"disposition": "noted", "reply": "", "action": "save"},
+        follow=True,
+    )
+    html = response.content.decode()
+    item = html[html.index(f'id="a-{comment.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert 'role="status"' in item and "Die Antwort ist gespeichert." in item
+    assert "Die Antwort ist gespeichert." not in html[: html.index(f'id="a-{comment.pk}"')]
