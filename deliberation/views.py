@@ -1,7 +1,7 @@
 import logging
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.html import escape
@@ -20,13 +20,33 @@ FOOTER_PAGES = {
     "leichte-sprache": "easy",
     "spielregeln": "rules",
 }
+# The same pages' slugs under /en/ (an English address for an English page).
+ENGLISH_SLUGS = {
+    "impressum": "legal-notice",
+    "datenschutz": "privacy",
+    "barrierefreiheit": "accessibility",
+    "leichte-sprache": "easy-language",
+    "spielregeln": "rules",
+}
+_GERMAN_SLUGS = {english: german for german, english in ENGLISH_SLUGS.items()}
+
+
+def footer_slug(german: str, language: str | None = None) -> str:
+    """The slug of the footer page `german` (its German slug) in `language` (default: the
+    active one): footer_slug("spielregeln", "en") == "rules"."""
+    english = (language or get_language() or "de").startswith("en")
+    return ENGLISH_SLUGS.get(german, german) if english else german
 
 
 def page(request, name: str):
-    """Render a footer page in the visitor's language (German where no translation exists)."""
-    template_name = FOOTER_PAGES.get(name)
-    if template_name is None:
+    """Render a footer page in the visitor's language (German where no translation exists);
+    a slug of the other language redirects to this language's (/en/spielregeln/ -> /en/rules/)."""
+    german = name if name in FOOTER_PAGES else _GERMAN_SLUGS.get(name)
+    if german is None:
         raise Http404(name)
+    if name != footer_slug(german):
+        return redirect("page", name=footer_slug(german), permanent=True)
+    template_name = FOOTER_PAGES[german]
     language = (get_language() or "de")[:2]
     try:
         template = select_template(
@@ -34,7 +54,7 @@ def page(request, name: str):
         )
     except TemplateDoesNotExist as exc:
         raise Http404(name) from exc
-    return render(request, template.template.name, {"page_name": name, "reasons": reasons()})
+    return render(request, template.template.name, {"page_name": german, "reasons": reasons()})
 
 
 def csrf_failure(request, reason: str = ""):

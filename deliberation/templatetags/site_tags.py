@@ -1,6 +1,8 @@
 from django import template
+from django.urls import reverse
 
 from deliberation.languages import path_in_default_language
+from deliberation.views import footer_slug
 
 register = template.Library()
 
@@ -10,3 +12,9 @@ def language_switch_next(context) -> str:
     """The `next` for the language switch: this page's address in the default language."""
     request = context.get("request")
     return path_in_default_language(request.get_full_path()) if request else "/"
+
+
+@register.simple_tag
+def page_url(german_slug: str) -> str:
+    """The address of a footer page (named by its German slug) in the active language."""
+    return reverse("page", args=[footer_slug(german_slug)])

@@ -47,6 +47,14 @@ def _switch(client, path: str, to: str) -> str:
     return response["Location"]
 
 
+def _final(client, path: str):
+    """Open `path` following redirects (e.g. a footer page's slug of the other language);
+    return the response and the address it ends on."""
+    response = client.get(path, follow=True)
+    query = response.request.get("QUERY_STRING")
+    return response, response.request["PATH_INFO"] + (f"?{query}" if query else "")
+
+
 @pytest.mark.parametrize(("start", "to"), [("de", "en"), ("en", "de")])
 def test_the_language_switch_keeps_every_page(client, make_user, start, to):
     site = build_site(make_user)
@@ -57,13 +65,12 @@ def test_the_language_switch_keeps_every_page(client, make_user, start, to):
         client.logout()
         if role:
             client.force_login(site.users[role])
-        here, there = default_path_in_language(path, start), default_path_in_language(path, to)
-        landed = _switch(client, here, to)
+        _page, here = _final(client, default_path_in_language(path, start))
+        _page, there = _final(client, default_path_in_language(path, to))
+        page, landed = _final(client, _switch(client, here, to))
         if landed != there:
             wrong.append(f"{kind}: {here} -> {landed}, not {there}")
-            continue
-        page = client.get(landed)
-        if page.status_code != 200 or f'<html lang="{to}">' not in page.content.decode():
+        elif page.status_code != 200 or f'<html lang="{to}">' not in page.content.decode():
             wrong.append(f"{kind}: {landed} answers {page.status_code}")
     assert not wrong, "\n".join(wrong)
 
@@ -149,7 +156,7 @@ def test_english_pages_speak_english_to_every_role(client, make_user, english_op
     for kind, (path, _role) in site.pages.items():
         if kind == "footer page" or (role is None and _role):
             continue  # the footer pages' texts are the operator's to write
-        response = client.get(default_path_in_language(path, "en"))
+        response = client.get(default_path_in_language(path, "en"), follow=True)
         if response.status_code != 200:
             continue  # not this role's page (403) or a redirect to log in
         seen += 1
@@ -221,3 +228,18 @@ def test_stored_texts_follow_the_readers_language_not_the_writers(client, make_u
     )
     html = client.get("/drafts/guidelines/versions/").content.decode()
     assert "1 geändert, 1 neu" in html and "Erste Fassung" in html
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("/en/spielregeln/", "/en/rules/"),
+        ("/rules/", "/spielregeln/"),
+        ("/en/impressum/", "/en/legal-notice/"),
+    ],
+)
+def test_footer_pages_have_addresses_in_each_language(client, asked, answer):
+    response = client.get(asked)
+    assert response.status_code == 301 and response["Location"] == answer
+    html = client.get("/en/").content.decode()
+    assert 'href="/en/rules/"' in html and "spielregeln" not in html

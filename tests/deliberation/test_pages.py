@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from deliberation.views import FOOTER_PAGES
+from deliberation.views import FOOTER_PAGES, footer_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,12 @@ def test_home_explains_the_empty_state(client):
 @pytest.mark.parametrize("name", sorted(FOOTER_PAGES))
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_every_footer_page_answers(client, name, prefix):
-    response = client.get(f"{prefix}/{name}/")
+    slug = footer_slug(name, "en" if prefix else "de")
+    response = client.get(f"{prefix}/{slug}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1
-    assert f'href="{prefix}/{name}/"' in html, "the footer links the page"
+    assert f'href="{prefix}/{slug}/"' in html, "the footer links the page"
 
 
 def test_unknown_page_is_404(client):
