@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.reasons import reason_label
-from drafts.models import Draft, Paragraph
+from drafts.models import Draft, ModerationMode, Paragraph
 
 MAX_DEPTH = 2  # threads are shown three levels deep: 0, 1, 2
 EDIT_WINDOW = timedelta(minutes=15)
@@ -326,6 +326,12 @@ class ModerationAction(models.Model):
 
     def get_reason_label(self) -> str:
         return reason_label(self.reason) if self.reason else ""
+
+    def get_note_display(self) -> str:
+        """The note; for a change of moderation mode (stored as its code) the mode's name."""
+        if self.action == ModerationActionKind.MODE and self.note in ModerationMode.values:
+            return str(ModerationMode(self.note).label)
+        return self.note
 
 
 # The working group's answers --------------------------------------------------------------------

@@ -226,7 +226,7 @@ def log_csv(request):
             "comment": e.comment_id,
             "user": e.target_name,
             "reason": labels.get(e.reason, e.reason),
-            "note": e.note,
+            "note": e.get_note_display(),
         }
         for e in entries
     )

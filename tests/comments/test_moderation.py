@@ -424,3 +424,12 @@ def test_log_page_query_count_does_not_grow_with_entries(
     few = queries()
     hide(10)
     assert queries() == few
+
+
+def test_the_log_names_a_moderation_mode_in_the_pages_language(client, moderator, wg, draft):
+    moderation.draft_set_moderation(user=wg, draft=draft, mode="pre")
+    client.force_login(moderator)
+    assert "Vorab-Moderation" in client.get("/moderation/log/").content.decode()
+    html = client.get("/en/moderation/log/").content.decode()
+    assert "pre-moderation: comments appear once released" in html
+    assert "<td>pre</td>" not in html
