@@ -1,6 +1,7 @@
 """The websocket of a draft: thin. Authorize, subscribe, accept, hello; then parse, call, answer."""
 
 import json
+import logging
 import time
 from typing import Any
 
@@ -9,10 +10,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deliberation import events
 from deliberation.errors import ActionRefused
-from deliberation.hub import get_hub
+from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
 from deliberation.ratelimit import limit_for
 from drafts.models import Draft, Paragraph
@@ -23,7 +25,10 @@ from .models import Comment
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
 
+logger = logging.getLogger(__name__)
+
 MAX_FRAME_BYTES = 64 * 1024
+UNAVAILABLE = gettext_lazy("Something went wrong on our side; nothing was saved. Please try again.")
 BURST = 20  # frames at once; after that, RATE_LIMITS["socket"] frames a minute
 
 
@@ -36,7 +41,27 @@ def _language(scope) -> str:
     return "en" if query.get("lang") == "en" else "de"
 
 
-class DraftConsumer(AsyncWebsocketConsumer):
+def _parse(text_data: str | None) -> dict | None:
+    """The frame as a JSON object, or None for anything else.
+
+    Anything else includes nesting too deep for the parser (RecursionError) and a lone
+    surrogate (`\\ud800`), which is no character: no text with one can be stored or sent.
+    """
+    try:
+        message = json.loads(text_data) if text_data is not None else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, dict):
+        return None
+    if "\\u" in text_data:  # only an escape can produce a lone surrogate
+        try:
+            events.encode(message).encode()
+        except (UnicodeEncodeError, RecursionError):
+            return None
+    return message
+
+
+class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     # Sockets never read from the channel layer: the process's hub does, once per draft, and
     # hands each socket the encoded text. An alias with no layer gives the socket no channel.
     channel_layer_alias = "none: the hub receives for every socket"
@@ -75,11 +100,6 @@ class DraftConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=text)
         self.backlog = []
 
-    async def disconnect(self, code):
-        hub = get_hub()
-        for stream in self.streams:
-            await hub.unsubscribe(stream, self)
-
     async def deliver(self, text: str) -> None:
         """Called by the hub with an event's encoded text: the hot path of every fan-out, so the
         frame goes straight to the ASGI send, past the consumer's own send helpers."""
@@ -113,11 +133,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
                     )
                 if not self._take_token():
                     raise ActionRefused("rate_limited", _("Too many messages. Please slow down."))
-                try:
-                    message = json.loads(text_data) if text_data is not None else None
-                except ValueError:
-                    message = None
-                if not isinstance(message, dict):
+                message = _parse(text_data)
+                if message is None:
                     raise ActionRefused("bad_message", _("Messages must be JSON objects."))
                 request_id = message.get("request_id")
                 handler = self.ACTIONS.get(message.get("action"))
@@ -128,16 +145,24 @@ class DraftConsumer(AsyncWebsocketConsumer):
                     text_data=events.encode({"type": "ack", "request_id": request_id, **answer})
                 )
             except ActionRefused as exc:
-                await self.send(
-                    text_data=events.encode(
-                        {
-                            "type": "error",
-                            "request_id": request_id,
-                            "code": exc.code,
-                            "message": exc.message,
-                        }
-                    )
-                )
+                await self._refuse(request_id, exc)
+            except Exception:
+                # The database or Redis failed (or a bug): the write was rolled back, so say so
+                # and keep the socket; raising would close it with 1011.
+                logger.exception("could not handle a frame on draft %s", self.draft_id)
+                await self._refuse(request_id, ActionRefused("unavailable", str(UNAVAILABLE)))
+
+    async def _refuse(self, request_id, exc: ActionRefused) -> None:
+        await self.send(
+            text_data=events.encode(
+                {
+                    "type": "error",
+                    "request_id": request_id,
+                    "code": exc.code,
+                    "message": exc.message,
+                }
+            )
+        )
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -278,7 +303,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
         return comment
 
 
-class ModerationConsumer(AsyncWebsocketConsumer):
+class ModerationConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     """The moderation queue's socket: moderators only; it only listens (decisions go over HTTP)."""
 
     channel_layer_alias = DraftConsumer.channel_layer_alias
@@ -293,9 +318,6 @@ class ModerationConsumer(AsyncWebsocketConsumer):
         # in what that reload reads or arrives as an event afterwards; none falls between.
         await get_hub().subscribe(events.MODERATION_STREAM, self)
         await self.send(text_data=events.encode({"type": "hello"}))
-
-    async def disconnect(self, code):
-        await get_hub().unsubscribe(events.MODERATION_STREAM, self)
 
     async def deliver(self, text: str) -> None:
         await self.send(text_data=text)

@@ -19,7 +19,7 @@ from deliberation.notifications import notification_send
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.reasons import NOTE_REQUIRED, reason_label, reasons
 from deliberation.roles import is_moderator, is_working_group
-from deliberation.sanitizing import render_comment
+from deliberation.sanitizing import normalize_text, render_comment
 from drafts.models import Draft, ModerationMode
 
 from .models import (
@@ -46,7 +46,7 @@ def _check_moderator(user) -> None:
 
 
 def _reason(reason: str, note: str) -> tuple[str, str]:
-    note = (note or "").strip()
+    note = normalize_text(note or "")  # also drops a NUL, which PostgreSQL refuses to store
     if reason not in dict(reasons()):
         raise ActionRefused("invalid", _("Choose a reason from the list."))
     if reason in NOTE_REQUIRED and not note:
@@ -362,7 +362,7 @@ def comment_resubmit(*, user, comment: Comment, body: str) -> Comment:
 def user_block(*, moderator, user, justification: str, until: datetime | None = None) -> UserBlock:
     """Block a user from writing; their pending comments are rejected with the justification."""
     _check_moderator(moderator)
-    justification = (justification or "").strip()
+    justification = normalize_text(justification or "")
     if user.pk == moderator.pk:
         raise ActionRefused("invalid", _("You cannot block yourself."))
     if user.is_superuser:

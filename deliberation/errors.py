@@ -1,7 +1,8 @@
 class ActionRefused(Exception):
     """A write was refused; `code` is one of the websocket protocol's error codes.
 
-    Codes: not_authenticated, forbidden, not_found, invalid, closed, rate_limited.
+    Codes: bad_message, not_authenticated, forbidden, not_found, invalid, closed, rate_limited,
+    unavailable (a server-side fault: nothing was saved).
     `message` is a sentence for people, in the active language.
     """
 

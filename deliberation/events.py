@@ -53,6 +53,12 @@ def latest_seq(stream: str) -> int:
     return EventStream.objects.filter(name=stream).values_list("seq", flat=True).first() or 0
 
 
+def latest_seqs(streams: list[str]) -> dict[str, int]:
+    """{stream: its latest seq} for `streams` in one query (0 for a stream without events)."""
+    found = dict(EventStream.objects.filter(name__in=streams).values_list("name", "seq"))
+    return {stream: found.get(stream, 0) for stream in streams}
+
+
 def _next_seq(stream: str) -> int:
     # An UPDATE takes the row lock, so concurrent writers queue here in commit order. The row
     # exists after a stream's first event, so it is created only when nothing was updated.

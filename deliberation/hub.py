@@ -6,6 +6,12 @@ event's text, encoded once by `events`, goes straight to each local socket.
 
 Presence (how many read a draft now) is counted per process; with Redis each process writes its
 count into a shared hash, so every process can sum them. It is sent at most once a second.
+
+Group memberships live in the channel layer (in Redis, with several processes) and vanish when
+Redis restarts: the hub joins its groups again every few seconds, and at once after the layer
+failed and answers again. A heartbeat with each draft's latest seq goes to the local sockets
+every `LIVE_HEARTBEAT` seconds straight from the database, so a reader that missed an event
+(a broadcast lost while Redis was away) notices within one beat and resumes.
 """
 
 import asyncio
@@ -17,17 +23,19 @@ import uuid
 from collections import defaultdict
 from typing import Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from .events import encode, group_name
+from .events import encode, group_name, latest_seqs
 
 logger = logging.getLogger(__name__)
 
 PRESENCE_INTERVAL = 1.0  # seconds: at most one presence frame per stream and second
 PRESENCE_TTL = 30  # seconds: a process that stopped reporting no longer counts
 YIELD_EVERY = 250  # sockets written before the loop may serve others
-GROUP_REFRESH = 3600  # seconds: re-join groups well before channels_redis lets them expire
+GROUP_RECHECK = 5.0  # seconds: join every group again (a Redis restart forgets them all)
+RETRY = 1.0  # seconds: pause after the channel layer failed
 
 
 class Socket(Protocol):
@@ -44,18 +52,24 @@ class Hub:
         self.sent_viewers: dict[str, int] = {}
         self._tasks: list[asyncio.Task] = []
         self._lock = asyncio.Lock()
+        self._rejoin = asyncio.Event()  # set when the layer failed: join everything again soon
         self._redis = None
         if getattr(settings, "REDIS_URL", ""):
             import redis.asyncio as redis_asyncio
 
-            self._redis = redis_asyncio.from_url(settings.REDIS_URL)
+            self._redis = redis_asyncio.from_url(settings.REDIS_URL, **settings.REDIS_OPTIONS)
 
     async def _start(self) -> None:
         if self.channel_name is None:
             # The default prefix matters: channels_redis serves every process-local channel from
             # one shared list per process, and only channels under that prefix are read from it.
             self.channel_name = await self.layer.new_channel()
-            for coroutine in (self._receive_loop(), self._presence_loop(), self._refresh_loop()):
+            for coroutine in (
+                self._receive_loop(),
+                self._presence_loop(),
+                self._membership_loop(),
+                self._heartbeat_loop(),
+            ):
                 self._tasks.append(asyncio.create_task(coroutine))
 
     async def subscribe(self, stream: str, socket: Socket) -> None:
@@ -78,6 +92,11 @@ class Hub:
                     await self.layer.group_discard(group_name(stream), self.channel_name)
         self.dirty.add(stream)
 
+    async def leave(self, socket: Socket) -> None:
+        """Take `socket` off every stream it is on (nothing happens for one on none)."""
+        for stream in [stream for stream, sockets in self.sockets.items() if socket in sockets]:
+            await self.unsubscribe(stream, socket)
+
     async def _receive_loop(self) -> None:
         while True:
             try:
@@ -86,7 +105,8 @@ class Hub:
                 raise
             except Exception:
                 logger.exception("hub could not receive; retrying")
-                await asyncio.sleep(1)
+                self._rejoin.set()  # the layer may have lost our groups (a restarted Redis)
+                await asyncio.sleep(RETRY)
                 continue
             await self.fan_out(message.get("stream", ""), message.get("text", ""))
 
@@ -133,7 +153,7 @@ class Hub:
                 last_report = time.time()
             dirty, self.dirty = self.dirty, set()
             for stream in dirty:
-                if not stream.startswith("draft.") or stream.count(".") > 1:
+                if not _is_public(stream):
                     continue  # only a draft's public stream carries presence
                 try:
                     viewers = await self.viewers(stream)
@@ -147,12 +167,59 @@ class Hub:
                 except Exception:
                     logger.exception("could not send presence on %s", stream)
 
-    async def _refresh_loop(self) -> None:
+    # Membership and heartbeat ---------------------------------------------------------------
+
+    async def _membership_loop(self) -> None:
+        """Join every stream's group again every few seconds, and soon after a layer failure.
+
+        Joining is idempotent and cheap (one ZADD in Redis); a group a restarted Redis forgot
+        is back within GROUP_RECHECK seconds, or RETRY seconds after Redis answers again.
+        """
         while True:
-            await asyncio.sleep(GROUP_REFRESH)
-            for stream in list(self.sockets):
-                with contextlib.suppress(Exception):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._rejoin.wait(), GROUP_RECHECK)
+            self._rejoin.clear()
+            try:
+                for stream in list(self.sockets):
                     await self.layer.group_add(group_name(stream), self.channel_name)
+            except Exception:
+                logger.warning("hub could not join its groups; retrying", exc_info=True)
+                await asyncio.sleep(RETRY)
+                self._rejoin.set()
+
+    async def _heartbeat_loop(self) -> None:
+        """Every LIVE_HEARTBEAT seconds, tell each local reader its draft's latest seq."""
+        while True:
+            await asyncio.sleep(settings.LIVE_HEARTBEAT)
+            streams = [stream for stream in self.sockets if _is_public(stream)]
+            if not streams:
+                continue
+            try:
+                seqs = await database_sync_to_async(latest_seqs)(streams)
+            except Exception:
+                logger.warning("no heartbeat: could not read the latest seqs", exc_info=True)
+                continue
+            for stream in streams:
+                await self.fan_out(stream, encode({"type": "heartbeat", "seq": seqs[stream]}))
+
+
+def _is_public(stream: str) -> bool:
+    """A draft's public stream ("draft.<id>"), not the moderators' or the moderation queue's."""
+    return stream.startswith("draft.") and stream.count(".") == 1
+
+
+class HubSocketMixin:
+    """For a consumer whose socket the hub serves: it leaves the hub on every way out.
+
+    A consumer that raises (in connect, receive or anywhere) never gets its `disconnect` call,
+    so the unsubscribing happens around the whole ASGI application instance instead.
+    """
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await get_hub().leave(self)
 
 
 _hubs: dict[int, Hub] = {}

@@ -88,8 +88,11 @@ _DROP_CONTENT_HINT = re.compile("<(?:" + "|".join(sorted(_DROP_CONTENT_TAGS)) + 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # C0/C1 controls except tab and newline, zero-width space, word joiner, BOM, and the bidi
 # embeddings/overrides/isolates that can make text read differently from what it says.
-# ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and some scripts need them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and some scripts need them. Lone surrogates (a JSON
+# "\ud800" decodes to one) are no characters: no database or encoder takes them.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _TAG = re.compile(r"(<[^>]*>)")
 # *emphasis*: the asterisks hug non-space text on one line and are not part of a word

@@ -154,11 +154,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis for several.
 REDIS_URL = env("REDIS_URL", "")
+# redis-py gives up on a read after `socket_timeout` (5 s by default), and channels_redis waits
+# for messages with a blocking pop of 5 s: an idle connection then failed every few seconds.
+# A read may now take longer than the pop; a Redis that stopped answering is still noticed.
+REDIS_OPTIONS = {"socket_timeout": 15, "socket_connect_timeout": 5, "socket_keepalive": True}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 60},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, **REDIS_OPTIONS}],
+                "capacity": 1500,
+                "expiry": 60,
+            },
         }
     }
     CACHES = {
@@ -167,6 +175,10 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Seconds between two heartbeats (each draft's latest seq) to every reader; the contract says 30
+# at most. Tests set it shorter.
+LIVE_HEARTBEAT = float(env("LIVE_HEARTBEAT_SECONDS") or 20)
 
 # Writes per user and minute; over the limit the answer is a clear "rate_limited" message.
 RATE_LIMITS = {

@@ -29,8 +29,13 @@ def test_database_url() -> str:
 
 
 @contextlib.contextmanager
-def daphne(count: int = 1, ports: list[int] | None = None, **env_overrides):
-    """Run `count` Daphne processes (on `ports`, or free ones); yield their addresses; stop them."""
+def daphne(
+    count: int = 1, ports: list[int] | None = None, log: Path | None = None, **env_overrides
+):
+    """Run `count` Daphne processes (on `ports`, or free ones); yield their addresses; stop them.
+
+    `log`: a file that receives the processes' output (their log), else only errors are kept.
+    """
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
     processes, urls = [], []
     try:
@@ -50,8 +55,8 @@ def daphne(count: int = 1, ports: list[int] | None = None, **env_overrides):
                     ],
                     cwd=ROOT,
                     env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
+                    stdout=log.open("ab") if log else subprocess.DEVNULL,
+                    stderr=subprocess.STDOUT if log else subprocess.PIPE,
                 )
             )
             urls.append(f"127.0.0.1:{port}")
@@ -73,8 +78,51 @@ def _wait_for(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+            output = process.stderr.read().decode()[-2000:] if process.stderr else ""
+            raise RuntimeError(f"{process.args[0]} exited: {output}")
         with contextlib.suppress(OSError), socket.create_connection((host, int(port)), timeout=0.5):
             return
         time.sleep(0.1)
     raise RuntimeError(f"daphne did not listen on {url}")
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, without persistence."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _wait_for(self.process, f"127.0.0.1:{self.port}")
+
+    def stop(self) -> None:
+        """Stop it the way a crash or a restart does: all keys, groups included, are gone."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextlib.contextmanager
+def redis_server():
+    """Run a private redis-server; yield it (`.url`, `.restart()`); stop it."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,9 +14,10 @@ function connect() {
   const socket = new WebSocket(`${scheme}://${location.host}${page.dataset.live}`);
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
-    if (message.type === "hello") {
-      attempt = 0;
-      // Something happened between rendering the page and connecting.
+    if (message.type === "hello" || message.type === "heartbeat") {
+      if (message.type === "hello") attempt = 0;
+      // Something happened since the page was rendered (a heartbeat tells of an event whose
+      // broadcast was lost).
       if (message.seq > Number(page.dataset.seq ?? 0)) showBanner(socket);
     } else if (RELEVANT.test(message.type ?? "")) {
       showBanner(socket);

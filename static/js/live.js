@@ -99,6 +99,9 @@ function receive(message) {
     case "resync":
       resync();
       return;
+    case "heartbeat": // the draft's latest seq: resume if events were missed
+      sequence.expect(message.seq);
+      return;
     case "presence":
       showStatus(viewersText(message.viewers));
       return;

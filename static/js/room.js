@@ -51,6 +51,9 @@ function receive(message) {
       if (message.seq > sequence.last) resume();
       else if (message.seq < sequence.last) location.reload();
       return;
+    case "heartbeat": // the draft's latest seq: resume if events were missed
+      sequence.expect(message.seq);
+      return;
     case "presence":
       showViewers(message.viewers);
       return;

@@ -8,6 +8,7 @@ export class Sequence {
     this.resume = resume;
     this.gapMs = gapMs;
     this.ahead = new Map(); // seq -> event received ahead of a gap
+    this.known = last; // the newest seq the server said exists (a heartbeat's)
     this.timer = null;
   }
 
@@ -20,8 +21,19 @@ export class Sequence {
       this.last += 1;
       this.apply(next);
     }
+    this.arm();
+  }
+
+  // A heartbeat: the server's latest seq. Events still missing after a moment are asked for
+  // (a broadcast can be lost after COMMIT; only the heartbeat reveals the last one).
+  expect(seq) {
+    this.known = Math.max(this.known, seq);
+    this.arm();
+  }
+
+  arm() {
     clearTimeout(this.timer);
-    if (this.ahead.size) this.timer = setTimeout(this.resume, this.gapMs);
+    if (this.ahead.size || this.known > this.last) this.timer = setTimeout(this.resume, this.gapMs);
   }
 
   // After the state was reloaded over HTTP: it is at least as new as `seq`.

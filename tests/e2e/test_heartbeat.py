@@ -1,0 +1,31 @@
+"""A broadcast lost after COMMIT: the heartbeat's seq makes every page fetch what it missed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments import services
+from tests.e2e.conftest import wait_live
+from tests.e2e.test_scenarios import thread
+from tests.servers import daphne
+
+
+@pytest.fixture
+def server(transactional_db):
+    """Daphne with a heartbeat every second (20 s in production)."""
+    with daphne(LIVE_HEARTBEAT_SECONDS="1") as (address,):
+        yield f"http://{address}"
+
+
+def test_pages_catch_up_on_an_event_whose_broadcast_was_lost(draft, paragraph, citizen, open_page):
+    key = str(paragraph.key)
+    reader = open_page(None, f"/drafts/{draft.slug}/")
+    room = open_page(None, f"/drafts/{draft.slug}/room/")
+    wait_live(reader)
+    thread(reader, key)
+    # Written by this test process: its broadcast goes to this process's in-memory channel
+    # layer, never to Daphne's. Only the event log and the heartbeat tell of it.
+    services.comment_create(user=citizen, paragraph=paragraph, body="Nur im Protokoll")
+    expect(
+        reader.locator(f"#thread-{key} .comment__body", has_text="Nur im Protokoll")
+    ).to_be_visible()
+    expect(room.get_by_text("Nur im Protokoll")).to_be_visible()
