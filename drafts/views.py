@@ -182,6 +182,13 @@ def version_diff(request, slug, a: int, b: int):
 @require_POST
 def version_revert(request, slug, number: int):
     draft = selectors.draft_get(slug=slug)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            question=_("Everyone reading the draft then sees this text as its newest version."),
+            yes=_("Yes, publish this text again"),
+            back=f"{draft.get_absolute_url()}versions/",
+        )
     try:
         services.draft_revert(draft=draft, number=number, user=request.user)
         messages.success(

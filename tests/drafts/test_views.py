@@ -156,7 +156,14 @@ def test_revert_from_the_history_page(client, draft, wg):
         draft=draft, text=DRAFT_TEXT.replace("Engagement", "Einsatz"), message="m", user=wg
     )
     client.force_login(wg)
-    client.post(reverse("draft_revert", args=[draft.slug, 1]))
+    url = reverse("draft_revert", args=[draft.slug, 1])
+    page = client.get(reverse("draft_versions", args=[draft.slug])).content.decode()
+    assert f'</summary>\n  <form method="post" action="{url}"' in page, "asks first"
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.content.decode()
+    draft.refresh_from_db()
+    assert draft.version == 2, "nothing published without the confirmation"
+    client.post(url, {"confirm": "yes"})
     draft.refresh_from_db()
     assert draft.version == 3
     assert draft.paragraphs.filter(archived=False, text__contains="Engagement").exists()
