@@ -18,9 +18,17 @@ from deliberation.process.services import document_markdown_html
 
 
 class MilestoneInline(admin.TabularInline):
+    """Read-only: steps change on the process page (deliberation.process.services), which keeps
+    one step current and checks the dates; a save here would skip both."""
+
     model = Milestone
     extra = 0
     fields = ["position", "title", "starts_on", "ends_on", "state"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Process)
@@ -33,8 +41,19 @@ class ProcessAdmin(admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
+    """For inspection; see MilestoneInline for why changes go through the process page."""
+
     list_display = ["title", "process", "starts_on", "ends_on", "state", "position"]
     list_filter = ["state", "process"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PublicSession)

@@ -1,5 +1,7 @@
 from django.contrib import admin
-from reversion.admin import VersionAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from deliberation.sanitizing import clean_plain
 
@@ -21,7 +23,16 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(Draft)
-class DraftAdmin(VersionAdmin):
+class DraftAdmin(admin.ModelAdmin):
+    """Title, introduction, dates and process; the text and its versions are not edited here.
+
+    A plain ModelAdmin on purpose: django-reversion's VersionAdmin adds history, revision and
+    recover views that write a revision's paragraphs straight back, with no new version, no
+    `draft.updated` event and no archiving. An earlier text comes back through the versions
+    page (drafts.services.draft_revert, linked below), the moderation mode through the draft
+    page's switch (which logs the change).
+    """
+
     list_display = ("title", "slug", "status", "version", "moderation", "opens_at", "closes_at")
     search_fields = ("title", "slug")
     fields = (
@@ -34,9 +45,17 @@ class DraftAdmin(VersionAdmin):
         "moderation",
         "process",
         "version",
+        "versions_page",
     )
-    readonly_fields = ("version",)
+    readonly_fields = ("version", "moderation", "versions_page")
     inlines = [ParagraphInline]
+
+    @admin.display(description=_("versions"))
+    def versions_page(self, obj: Draft) -> str:
+        if obj.pk is None:
+            return ""
+        url = reverse("draft_versions", kwargs={"slug": obj.slug})
+        return format_html('<a href="{}">{}</a>', url, _("History and restoring an earlier text"))
 
     def save_model(self, request, obj, form, change):
         obj.title = clean_plain(obj.title)
