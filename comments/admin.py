@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from deliberation.admin import ReadOnlyAdmin
+
 from .models import Answer, Comment, Flag, ModerationAction, UserBlock
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for inspection; every change goes through the services (counts, events, log)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)

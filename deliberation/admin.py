@@ -17,6 +17,19 @@ from deliberation.process import files
 from deliberation.process.services import document_markdown_html
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for inspection; every change goes through the services (counts, events, log)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MilestoneInline(admin.TabularInline):
     """Read-only: steps change on the process page (deliberation.process.services), which keeps
     one step current and checks the dates; a save here would skip both."""
@@ -40,20 +53,11 @@ class ProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     """For inspection; see MilestoneInline for why changes go through the process page."""
 
     list_display = ["title", "process", "starts_on", "ends_on", "state", "position"]
     list_filter = ["state", "process"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublicSession)

@@ -6,16 +6,15 @@ The races run real threads against PostgreSQL (SQLite serializes writers, so the
 there; CI's second pass runs them).
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from comments import moderation, services
 from comments.models import Comment, CommentSupport, Flag, ModerationAction, UserBlock
 from deliberation.errors import ActionRefused
+from tests.races import at_once, postgresql_only
 
 PREAMBLE = "Die Stadt lebt vom Engagement ihrer Bürgerinnen und Bürger, die sich für ihr Viertel einsetzen."
 
@@ -56,34 +55,6 @@ class TestStaleState:
 
 
 # Races on PostgreSQL -----------------------------------------------------------------------------
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serializes writers: no race to lose"
-)
-
-
-def at_once(*functions) -> list[str]:
-    """Run the functions in threads released together; "ok" or the refusal/exception of each."""
-    outcomes, barrier = [], threading.Barrier(len(functions))
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-            outcomes.append("ok")
-        except ActionRefused as exc:
-            outcomes.append(exc.message)
-        except Exception as exc:  # anything else is a failure, shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
 
 
 @postgresql_only

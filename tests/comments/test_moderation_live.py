@@ -2,18 +2,16 @@
 
 import asyncio
 import json
-import threading
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connection
 
 from comments import moderation, services
 from comments.models import Comment, ModerationAction
 from deliberation.asgi import application
-from deliberation.errors import ActionRefused
 from deliberation.hub import get_hub
+from tests.races import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,37 +66,11 @@ def test_double_decision_race_exactly_one_wins(pre_draft, citizen, moderator, ma
     other = make_user("mod2", role="moderator")
     paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
     comment = services.comment_create(user=citizen, paragraph=paragraph, body="Wer entscheidet?")
-    outcomes, barrier = [], threading.Barrier(2)
-
-    def decide(function):
-        try:
-            barrier.wait()
-            function()
-            outcomes.append("won")
-        except ActionRefused as exc:
-            outcomes.append(exc.message)
-        except Exception as exc:  # anything else is a failure, shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(
-            target=decide,
-            args=(lambda: moderation.comment_release(moderator=moderator, comment=comment),),
-        ),
-        threading.Thread(
-            target=decide,
-            args=(
-                lambda: moderation.comment_reject(moderator=other, comment=comment, reason="spam"),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert outcomes.count("won") == 1, outcomes
+    outcomes = at_once(
+        lambda: moderation.comment_release(moderator=moderator, comment=comment),
+        lambda: moderation.comment_reject(moderator=other, comment=comment, reason="spam"),
+    )
+    assert outcomes.count("ok") == 1, outcomes
     assert ModerationAction.objects.count() == 1
     assert Comment.objects.get(pk=comment.pk).status in ("published", "rejected")
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from deliberation.models import MilestoneState
 from deliberation.process import services
-from tests.comments.test_lock_first import at_once, postgresql_only
 from tests.deliberation.process_helpers import make_process
+from tests.races import at_once, postgresql_only
 
 
 @postgresql_only
