@@ -16,7 +16,8 @@ def answer_payload(answer: Answer | None) -> dict | None:
         "disposition_label": answer.get_disposition_display(),
         "reply_html": answer.reply_html,
         "version": version,
-        # Labels in the language of the moment of publishing, for the live script.
+        # Labels in the language of the moment of publishing, for other clients; the reading
+        # page's script takes them from the page, in its reader's language.
         "heading": _("Answer of the working group"),
         "version_label": _("taken up in version %(number)s") % {"number": version}
         if version

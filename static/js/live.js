@@ -268,17 +268,18 @@ function renderAnswer(node, comment) {
   const title = document.createElement("h4");
   title.className = "comment__answer-title";
   title.id = `answer-${comment.id}-title`;
-  title.textContent = answer.heading;
+  // Labels from the page, in the reader's language (the event's are the publisher's).
+  title.textContent = strings.answerHeading ?? answer.heading;
   const meta = document.createElement("p");
   meta.className = "comment__answer-meta";
   const badge = document.createElement("span");
   badge.className = `badge badge--disposition badge--${answer.disposition}`;
-  badge.textContent = answer.disposition_label;
+  badge.textContent = JSON.parse(strings.dispositions ?? "{}")[answer.disposition] ?? answer.disposition_label;
   meta.append(badge);
   if (answer.version) {
     const link = document.createElement("a");
     link.href = `${location.pathname}versions/${comment.version}/diff/${answer.version}/?paragraph=${comment.paragraph}`;
-    link.textContent = answer.version_label;
+    link.textContent = strings.answerVersion?.replace("%(number)s", answer.version) ?? answer.version_label;
     meta.append(" · ", link);
   }
   section.append(title, meta);
