@@ -32,7 +32,7 @@ def draft_detail(request, slug):
             "position": p.position,
             "kind": p.kind,
             "html": p.html,
-            "counts": counts.get(p.pk, selectors.EMPTY_COUNTS),
+            "counts": counts.get(p.key, selectors.EMPTY_COUNTS),
         }
         for p in paragraphs
     ]

@@ -20,8 +20,8 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from deliberation.reasons import reasons as reason_choices
 from deliberation.spreadsheets import (
@@ -42,6 +42,10 @@ COLUMNS = [
     Column("parent", gettext_lazy("Reply to no."), 10),
     Column("paragraph_number", gettext_lazy("Paragraph no."), 10),
     Column("paragraph_key", gettext_lazy("Paragraph key")),
+    # One numbering (drafts.numbering): "Absatz 7 in Fassung 2, jetzt Absatz 8".
+    Column("paragraph", gettext_lazy("Paragraph"), 24),
+    Column("current_paragraph_number", gettext_lazy("Paragraph no. now"), 10),
+    Column("current_paragraph_key", gettext_lazy("Paragraph key now")),
     Column("paragraph_text", gettext_lazy("Paragraph text (version commented on)"), 60),
     Column("version", gettext_lazy("Version"), 8),
     Column("author", gettext_lazy("Author"), 16),
@@ -93,26 +97,36 @@ def export_rows(*, draft: Draft, anonymous: bool = False) -> Iterator[dict]:
     pseudonyms = Pseudonyms(lambda n: participant % {"number": n}) if anonymous else None
     reasons = {code: str(label) for code, label in reason_choices()}
     comments = selectors.export_comments(draft=draft, published_only=anonymous)
-    return _rows(draft, comments, anonymous=anonymous, pseudonyms=pseudonyms, reasons=reasons)
+    return _rows(
+        draft,
+        comments,
+        anonymous=anonymous,
+        pseudonyms=pseudonyms,
+        reasons=reasons,
+        language=get_language(),
+    )
 
 
-def _rows(draft, comments, *, anonymous, pseudonyms, reasons) -> Iterator[dict]:
+def _rows(draft, comments, *, anonymous, pseudonyms, reasons, language) -> Iterator[dict]:
     index = selectors.paragraph_index(draft=draft)
     votes = selectors.vote_split(draft=draft)
-    at_version = selectors.paragraphs_by_version(draft=draft)
+    place_of = selectors.comment_places(draft=draft, index=index)
     empty_votes = {"agree": 0, "disagree": 0, "neutral": 0}
     for c in comments:
-        ref = index.get(c["paragraph_id"])
-        key = ref.key if ref else ""
-        written_on = at_version(c["version"]).get(key)
+        at = place_of(c["paragraph_id"], c["version"])
+        with override(language):  # the paragraph's label, in the request's language
+            label = at.label if at else ""
         split = votes.get(c["paragraph_id"], empty_votes)
         answered = c["answer__disposition"] and (not anonymous or c["answer__published_at"])
         yield {
             "comment": c["pk"],
             "parent": c["parent_id"],
-            "paragraph_number": written_on.number if written_on else None,
-            "paragraph_key": key,
-            "paragraph_text": written_on.text if written_on else (ref.text if ref else ""),
+            "paragraph_number": at.number if at else None,
+            "paragraph_key": at.key if at else "",
+            "paragraph": label,
+            "current_paragraph_number": at.current_number if at else None,
+            "current_paragraph_key": at.current_key if at else None,
+            "paragraph_text": at.text if at else "",
             "version": c["version"],
             "author": _author(c, pseudonyms),
             "created": c["created_at"],

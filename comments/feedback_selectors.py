@@ -7,12 +7,23 @@ and votes a draft has.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    UUIDField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +31,7 @@ from django.utils import timezone
 from drafts import selectors as draft_selectors
 from drafts.diffing import DraftDiff
 from drafts.models import Draft
+from drafts.numbering import Place
 
 from .models import Answer, Comment, CommentStatus, ParagraphTally, ParagraphVote
 from .summaries import Tally, controversy_ranking, fill_days, tally_sum
@@ -41,6 +53,7 @@ class ParagraphRef:
     kind: str
     text: str
     archived: bool
+    current: str | None = None  # key of the current paragraph that shows its comments
 
     @property
     def anchor(self) -> str:
@@ -50,7 +63,7 @@ class ParagraphRef:
 def paragraph_index(*, draft: Draft) -> dict[int, ParagraphRef]:
     """Every paragraph the draft ever had (removed ones too: comments point at them), by pk."""
     rows = draft.paragraphs.order_by("archived", "position", "pk").values(
-        "pk", "key", "position", "kind", "text", "archived"
+        "pk", "key", "position", "kind", "text", "archived", "current_id"
     )
     index, number = {}, 0
     for row in rows:
@@ -65,6 +78,7 @@ def paragraph_index(*, draft: Draft) -> dict[int, ParagraphRef]:
             kind=row["kind"],
             text=row["text"],
             archived=row["archived"],
+            current=str(row["current_id"]) if row["current_id"] else None,
         )
     return index
 
@@ -82,11 +96,15 @@ def vote_split(*, draft: Draft) -> dict[int, dict[str, int]]:
     return {row.pop("paragraph_id"): row for row in rows}
 
 
-def _comment_counts(draft: Draft) -> dict[int, dict[str, int]]:
+def _comment_counts(draft: Draft) -> dict[str, dict[str, int]]:
+    """Comment counts by the key of the paragraph that shows them: the current paragraph, or
+    for comments on a removed paragraph that paragraph itself."""
     published = Q(status=CommentStatus.PUBLISHED)
+    shown = Coalesce("paragraph__current_id", "paragraph__key", output_field=UUIDField())
     rows = (
         Comment.objects.filter(draft=draft)
-        .values("paragraph_id")
+        .annotate(shown=shown)
+        .values("shown")
         .annotate(
             published=Count("pk", filter=published),
             pending=Count("pk", filter=Q(status=CommentStatus.PENDING)),
@@ -102,7 +120,7 @@ def _comment_counts(draft: Draft) -> dict[int, dict[str, int]]:
         )
         .order_by()
     )
-    return {row.pop("paragraph_id"): row for row in rows}
+    return {str(row.pop("shown")): row for row in rows}
 
 
 def paragraph_tallies(
@@ -118,7 +136,7 @@ def paragraph_tallies(
         comments = {pk: {"published": row["published"]} for pk, row in comments.items()}
     tallies = []
     for ref in sorted(index.values(), key=lambda r: (r.archived, r.position)):
-        counted = {**comments.get(ref.pk, {}), **votes.get(ref.pk, {})}
+        counted = {**comments.get(ref.key, {}), **votes.get(ref.pk, {})}
         if ref.number is None and not any(counted.values()):
             continue  # headings and removed paragraphs nobody reacted to
         tallies.append(
@@ -185,8 +203,9 @@ def feedback_figures(*, draft: Draft, index: dict[int, ParagraphRef], public: bo
         .select_related("author", "answer")
         .order_by("-support_count", "created_at")[:TOP_COMMENTS]
     )
+    place = comment_places(draft=draft, index=index)
     for comment in figures.top_comments:
-        comment.ref = index.get(comment.paragraph_id)
+        comment.place = place(comment.paragraph_id, comment.version)
     tz = timezone.get_current_timezone()
     # Offline contributions count on the day they were made, not on the day they were typed in.
     day = Coalesce("contributed_on", TruncDate("created_at", tzinfo=tz))
@@ -300,6 +319,14 @@ def version_changes(
 
 
 UNANSWERED = "none"
+# The order of the text: by the place that shows a comment now, comments on removed paragraphs
+# last (in their old order).
+TEXT_ORDER = (F("paragraph__current__position").asc(nulls_last=True), "paragraph__position")
+
+
+def shown_at(key: str) -> Q:
+    """Comments shown at paragraph `key`: carried there, or on it if it was removed."""
+    return Q(paragraph__current_id=key) | Q(paragraph__key=key, paragraph__current__isnull=True)
 
 
 def answer_triage(
@@ -316,7 +343,7 @@ def answer_triage(
         "author", "answer", "parent__author"
     )
     if paragraph_key:
-        qs = qs.filter(paragraph__key=paragraph_key)
+        qs = qs.filter(shown_at(paragraph_key))
     if disposition == UNANSWERED:
         qs = qs.filter(answer__isnull=True)
     elif disposition:
@@ -331,7 +358,7 @@ def answer_triage(
         default=Value(2),
         output_field=IntegerField(),
     )
-    qs = qs.annotate(stage=stage).order_by("stage", "paragraph__position", "created_at", "pk")
+    qs = qs.annotate(stage=stage).order_by("stage", *TEXT_ORDER, "created_at", "pk")
     return Paginator(qs, TRIAGE_PER_PAGE).get_page(page)
 
 
@@ -354,8 +381,8 @@ def answer_table(*, draft: Draft, paragraph_key: str = "") -> QuerySet[Comment]:
         "answer"
     )
     if paragraph_key:
-        qs = qs.filter(paragraph__key=paragraph_key)
-    return qs.order_by("paragraph__archived", "paragraph__position", "created_at", "pk")
+        qs = qs.filter(shown_at(paragraph_key))
+    return qs.order_by(*TEXT_ORDER, "created_at", "pk")
 
 
 def published_answers(*, draft: Draft, page: int | str = 1) -> Page:
@@ -368,7 +395,7 @@ def published_answers(*, draft: Draft, page: int | str = 1) -> Page:
         )
         .select_related("comment__author")
         .order_by(
-            "comment__paragraph__archived",
+            F("comment__paragraph__current__position").asc(nulls_last=True),
             "comment__paragraph__position",
             "comment__created_at",
             "pk",
@@ -416,6 +443,36 @@ def export_comments(
     if published_only:
         qs = qs.filter(status=CommentStatus.PUBLISHED)
     return qs.order_by("created_at", "pk").values(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
+
+
+def comment_places(
+    *, draft: Draft, index: dict[int, ParagraphRef]
+) -> Callable[[int, int], Place | None]:
+    """A function (paragraph pk, version written on) -> Place (drafts.numbering), reading each
+    version once; None for a paragraph not in `index`."""
+    at_version = paragraphs_by_version(draft=draft)
+    by_key = {ref.key: ref for ref in index.values()}
+
+    def place(paragraph_id: int, version: int) -> Place | None:
+        ref = index.get(paragraph_id)
+        if ref is None:
+            return None
+        now = by_key.get(ref.current) if ref.current else None
+        if version == draft.version and not ref.archived:
+            number, text = ref.number, ref.text  # written on the current text: no version read
+        else:
+            then = at_version(version).get(ref.key)
+            number, text = (then.number, then.text) if then else (None, ref.text)
+        return Place(
+            key=ref.key,
+            version=version,
+            number=number,
+            current_key=ref.current,
+            current_number=now.number if now else None,
+            text=text,
+        )
+
+    return place
 
 
 def paragraphs_by_version(*, draft: Draft):

@@ -70,8 +70,9 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
     filters = _triage_filters(params)
     page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
     index = selectors.paragraph_index(draft=draft)
+    place = selectors.comment_places(draft=draft, index=index)
     for comment in page.object_list:
-        comment.ref = index.get(comment.paragraph_id)
+        comment.place = place(comment.paragraph_id, comment.version)
         try:
             answer = comment.answer
         except Answer.DoesNotExist:
@@ -244,6 +245,7 @@ def answer_table(request, slug: str):
     index = selectors.paragraph_index(draft=draft)
     key = _paragraph_key(request.GET.get("paragraph", ""))
     only_published = request.GET.get("answers") == "published"
+    place = selectors.comment_places(draft=draft, index=index)
     rows = []
     for comment in selectors.answer_table(draft=draft, paragraph_key=key):
         try:
@@ -252,7 +254,13 @@ def answer_table(request, slug: str):
             answer = None
         if only_published and (answer is None or answer.published_at is None):
             continue
-        rows.append({"comment": comment, "answer": answer, "ref": index.get(comment.paragraph_id)})
+        rows.append(
+            {
+                "comment": comment,
+                "answer": answer,
+                "place": place(comment.paragraph_id, comment.version),
+            }
+        )
     return render(
         request,
         "comments/feedback/table.html",
@@ -277,9 +285,10 @@ def results(request, slug: str):
     index = selectors.paragraph_index(draft=draft)
     figures = selectors.feedback_figures(draft=draft, index=index, public=True)
     page = selectors.published_answers(draft=draft, page=request.GET.get("page", 1))
+    place = selectors.comment_places(draft=draft, index=index)
     for answer in page.object_list:
-        answer.ref = index.get(answer.comment.paragraph_id)
-        answer.paragraph_key = answer.ref.key if answer.ref else ""
+        answer.place = place(answer.comment.paragraph_id, answer.comment.version)
+        answer.paragraph_key = answer.place.key if answer.place else ""
     return render(
         request,
         "comments/feedback/results.html",

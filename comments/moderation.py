@@ -33,7 +33,14 @@ from .models import (
 )
 from .permissions import active_block, check_can_write
 from .serializers import comment_payload
-from .services import _clean_body, _lock_comment, _tally_add, events_forget
+from .services import (
+    _clean_body,
+    _lock_comment,
+    _tally_add,
+    announce_published,
+    announce_removed,
+    events_forget,
+)
 
 MAX_NOTE = 1000
 
@@ -154,27 +161,14 @@ def _tell_author(comment: Comment, kind: str, **params) -> None:
 
 
 def _publish(comment: Comment) -> None:
-    tally = _tally_add(comment.paragraph_id, comments=1)
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.created",
-        data={"comment": comment_payload(comment), "comments": tally.comments},
-    )
+    _tally_add(comment.paragraph_id, comments=1)
+    announce_published(comment)
 
 
 def _unpublish(comment: Comment) -> None:
     events_forget(comment=comment)
-    tally = _tally_add(comment.paragraph_id, comments=-1)
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.removed",
-        data={
-            "comment": comment.pk,
-            "paragraph": str(comment.paragraph.key),
-            "comments": tally.comments,
-            "reason": comment.moderation_reason,
-        },
-    )
+    _tally_add(comment.paragraph_id, comments=-1)
+    announce_removed(comment, reason=comment.moderation_reason)
 
 
 def _resolve_flags(comment: Comment) -> None:

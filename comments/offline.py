@@ -153,7 +153,8 @@ def _store(*, user, paragraph: Paragraph, text: str, pseudonym: str, **shared) -
         **shared,
     )
     # The same path as a published online comment: the tally, then `comment.created`.
-    _announce(comment, _tally_add(paragraph.pk, comments=1))
+    _tally_add(paragraph.pk, comments=1)
+    _announce(comment)
     return comment
 
 

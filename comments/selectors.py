@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from drafts.models import Draft, Paragraph
 
@@ -43,12 +43,37 @@ def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
     return qs.filter(shown)
 
 
-def paragraph_counts(*, draft: Draft) -> dict[int, dict[str, int]]:
-    """Vote and comment counts of every paragraph of the draft, in one query."""
+def paragraph_counts(*, draft: Draft) -> dict[str, dict[str, int]]:
+    """Counts by key of every paragraph of the current version, in one query: its own votes,
+    and the published comments it shows (its own and those its predecessors hand on)."""
     rows = ParagraphTally.objects.filter(paragraph__draft=draft).values(
-        "paragraph_id", "agree", "disagree", "neutral", "comments"
+        "paragraph__key",
+        "paragraph__archived",
+        "paragraph__current_id",
+        "agree",
+        "disagree",
+        "neutral",
+        "comments",
     )
-    return {row.pop("paragraph_id"): row for row in rows}
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if not row["paragraph__archived"]:
+            entry = counts.setdefault(str(row["paragraph__key"]), dict(EMPTY_COUNTS))
+            entry.update(agree=row["agree"], disagree=row["disagree"], neutral=row["neutral"])
+        if row["paragraph__current_id"] is not None:
+            shown = counts.setdefault(str(row["paragraph__current_id"]), dict(EMPTY_COUNTS))
+            shown["comments"] += row["comments"]
+    return counts
+
+
+def shown_comment_count(*, paragraph: Paragraph) -> tuple[str | None, int | None]:
+    """The key of the paragraph that shows `paragraph`'s comments now and how many published
+    comments it shows in all; (None, None) when `paragraph` was removed."""
+    key = paragraph.current_id
+    if key is None:
+        return None, None
+    total = ParagraphTally.objects.filter(paragraph__current_id=key).aggregate(n=Sum("comments"))
+    return str(key), total["n"] or 0
 
 
 def user_votes(*, user, draft: Draft) -> dict[int, str]:
@@ -91,8 +116,13 @@ class Thread:
 def paragraph_threads(
     *, user, paragraph: Paragraph, order: str = "newest", page: int = 1
 ) -> tuple[Page, list[Thread]]:
-    """One page of top-level comments on a paragraph, each with all its replies (3 queries)."""
-    base = visible_comments(user=user).filter(paragraph=paragraph).select_related("author")
+    """One page of top-level comments a paragraph shows (its own and those its predecessors
+    hand on), each with all its replies (3 queries)."""
+    base = (
+        visible_comments(user=user)
+        .filter(paragraph__current_id=paragraph.key)
+        .select_related("author", "paragraph")
+    )
     roots = base.filter(parent__isnull=True).order_by(*ORDERS.get(order, ORDERS["newest"]))
     page_obj = Paginator(roots, THREADS_PER_PAGE).get_page(page)
     threads = [Thread(comment=c) for c in page_obj.object_list]
@@ -108,6 +138,66 @@ def paragraph_threads(
     # always shown with its reason, so that readers see that (and why) something was removed.
     threads = [t for t in threads if t.comment.status != CommentStatus.DELETED or t.replies]
     return page_obj, threads
+
+
+@dataclass
+class RemovedParagraph:
+    """A paragraph that a version removed, with the comments on it, for its former place."""
+
+    paragraph: Paragraph
+    after: str | None  # key of the current paragraph it follows (None: before all)
+    threads: list[Thread] = field(default_factory=list)
+
+
+def _former_place(start: str | None, rows: dict[str, tuple]) -> str | None:
+    """The current paragraph a removed one follows: its neighbour's current paragraph, or,
+    when that neighbour was removed too, that one's place (and so on)."""
+    seen = set()
+    while start is not None and start not in seen:
+        seen.add(start)
+        current, placed_after = rows.get(start, (None, None))
+        if current is not None:
+            return current
+        start = placed_after
+    return None
+
+
+def removed_paragraph_threads(*, user, draft: Draft) -> list[RemovedParagraph]:
+    """The comments this person may see on paragraphs that were removed (not handed on), by
+    paragraph, each with the current paragraph it stood after. Two queries (one if none)."""
+    comments = list(
+        visible_comments(user=user, draft=draft)
+        .filter(paragraph__archived=True, paragraph__current__isnull=True)
+        .select_related("author", "paragraph")
+        .order_by("created_at", "pk")
+    )
+    if not comments:
+        return []
+    rows = {
+        str(key): (current and str(current), placed_after and str(placed_after))
+        for key, current, placed_after in draft.paragraphs.values_list(
+            "key", "current_id", "placed_after_id"
+        )
+    }
+    groups: dict[int, RemovedParagraph] = {}
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        paragraph = comment.paragraph
+        if paragraph.pk not in groups:
+            after = _former_place(
+                paragraph.placed_after_id and str(paragraph.placed_after_id), rows
+            )
+            groups[paragraph.pk] = RemovedParagraph(paragraph=paragraph, after=after)
+        if comment.root_id is None:
+            threads[comment.pk] = Thread(comment=comment)
+            groups[paragraph.pk].threads.append(threads[comment.pk])
+        elif comment.root_id in threads:
+            threads[comment.root_id].replies.append(comment)
+    for group in groups.values():
+        group.threads = [
+            t for t in group.threads if t.comment.status != CommentStatus.DELETED or t.replies
+        ]
+    return [g for g in groups.values() if g.threads]
 
 
 API_PAGE_MAX = 1_000  # comments per page of the read API: the default and the most

@@ -38,6 +38,10 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
     payload = {
         "id": comment.pk,
         "paragraph": str(comment.paragraph.key),
+        # The paragraph of the current version that shows it (None: its paragraph was removed).
+        "current_paragraph": str(comment.paragraph.current_id)
+        if comment.paragraph.current_id
+        else None,
         "parent": comment.parent_id,
         "root": comment.root_id,
         "author": comment.author.get_username() if named and comment.author_id else None,

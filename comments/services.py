@@ -22,6 +22,7 @@ from .models import (
     VoteChoice,
 )
 from .permissions import check_can_write
+from .selectors import shown_comment_count
 from .serializers import comment_payload
 
 MAX_COMMENT_CHARS = 5000
@@ -78,17 +79,37 @@ def _lock_comment(comment: Comment) -> Comment:
     )
 
 
-def _announce(comment: Comment, tally: ParagraphTally | None = None) -> None:
+def announce_published(comment: Comment) -> None:
+    """Tell every reader about a newly published comment, with the number of comments the
+    paragraph that shows it shows now (null when its paragraph was removed)."""
+    _key, shown = shown_comment_count(paragraph=comment.paragraph)
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.created",
+        data={"comment": comment_payload(comment), "comments": shown},
+    )
+
+
+def announce_removed(comment: Comment, **extra) -> None:
+    """Tell every reader that a published comment is no longer public, with the paragraph that
+    showed it and how many comments that one shows now (`extra`: e.g. the moderation reason)."""
+    key, shown = shown_comment_count(paragraph=comment.paragraph)
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.removed",
+        data={
+            "comment": comment.pk,
+            "paragraph": key or str(comment.paragraph.key),
+            "comments": shown,
+            **extra,
+        },
+    )
+
+
+def _announce(comment: Comment) -> None:
     """Tell the public about a published comment, and the moderators about a pending one."""
     if comment.status == CommentStatus.PUBLISHED:
-        events.broadcast_on_commit(
-            draft=comment.draft,
-            type="comment.created",
-            data={
-                "comment": comment_payload(comment),
-                "comments": tally.comments if tally else None,
-            },
-        )
+        announce_published(comment)
     elif comment.status == CommentStatus.PENDING:
         events.broadcast_on_commit(
             draft=comment.draft,
@@ -127,14 +148,24 @@ def comment_create(
     check_can_write(user=user, draft=draft)
     ratelimit_hit(action="comment", ident=str(user.pk))
     text = _clean_body(body)
-    check_paragraph_open(paragraph)
     if parent is not None:
-        if parent.paragraph_id != paragraph.pk:
+        # A reply joins its comment, also one that a rewritten paragraph handed on to this one.
+        shown_at = parent.paragraph.current_id
+        if parent.paragraph_id != paragraph.pk and (
+            shown_at is None or shown_at != paragraph.current_id
+        ):
             raise ActionRefused(
                 "invalid", _("A reply must be on the same paragraph as the comment it answers.")
             )
         if parent.status != CommentStatus.PUBLISHED:
             raise ActionRefused("invalid", _("This comment cannot be answered."))
+        paragraph = parent.paragraph
+        if paragraph.current_id is None:  # removed: its comments are read, not continued
+            raise ActionRefused(
+                "invalid", _("This paragraph is not part of the current version any more.")
+            )
+    else:
+        check_paragraph_open(paragraph)
     status = CommentStatus.PENDING if draft.is_pre_moderated else CommentStatus.PUBLISHED
     comment = Comment.objects.create(
         draft=draft,
@@ -148,8 +179,9 @@ def comment_create(
         version=draft.version,
         status=status,
     )
-    tally = _tally_add(paragraph.pk, comments=1) if status == CommentStatus.PUBLISHED else None
-    _announce(comment, tally)
+    if status == CommentStatus.PUBLISHED:
+        _tally_add(paragraph.pk, comments=1)
+    _announce(comment)
     return comment
 
 
@@ -219,16 +251,8 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     comment.save(update_fields=["status", "body", "body_html"])
     if was_public:
         events_forget(comment=comment)
-        tally = _tally_add(comment.paragraph_id, comments=-1)
-        events.broadcast_on_commit(
-            draft=comment.draft,
-            type="comment.removed",
-            data={
-                "comment": comment.pk,
-                "paragraph": str(comment.paragraph.key),
-                "comments": tally.comments,
-            },
-        )
+        _tally_add(comment.paragraph_id, comments=-1)
+        announce_removed(comment)
     return comment
 
 

@@ -20,6 +20,7 @@ from deliberation.idempotency import TOKEN_FIELD, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
+from drafts.diffing import word_diff_html
 from drafts.models import Draft, Paragraph
 
 from . import pending_votes, selectors, services
@@ -42,11 +43,24 @@ def thread_url(draft: Draft, key, order: str | None = None, anchor: str | None =
     return f"{draft.get_absolute_url()}?{urlencode(query)}#{anchor or f'p-{key}'}"
 
 
+def _mark_carried(draft: Draft, paragraph: Paragraph, comments: list[Comment]) -> None:
+    """Give each comment written on a paragraph this one replaced the diff from the text it
+    was written on (in its version) to this paragraph's text, as `carried_diff`."""
+    carried = [c for c in comments if c.paragraph_id != paragraph.pk]
+    texts = draft_selectors.paragraph_texts(
+        draft=draft, wanted={(str(c.paragraph.key), c.version) for c in carried}
+    )
+    for comment in carried:
+        old = texts.get((str(comment.paragraph.key), comment.version), comment.paragraph.text)
+        comment.carried_diff = word_diff_html(old, paragraph.text)
+
+
 def _thread_context(request, draft, paragraph, form=None):
     order = request.GET.get("order", "newest")
     page_obj, threads = selectors.paragraph_threads(
         user=request.user, paragraph=paragraph, order=order, page=request.GET.get("page", 1)
     )
+    _mark_carried(draft, paragraph, [c for t in threads for c in (t.comment, *t.replies)])
     ids = [t.comment.pk for t in threads] + [r.pk for t in threads for r in t.replies]
     return {
         "thread_key": str(paragraph.key),
@@ -117,7 +131,7 @@ def comment_template(draft: Draft) -> SimpleNamespace:
         body_html="",
         is_editable=False,
         parent_id=None,
-        paragraph=SimpleNamespace(key="__PARAGRAPH__"),
+        paragraph=SimpleNamespace(key="__PARAGRAPH__", current_id="__PARAGRAPH__"),
     )
 
 
@@ -135,13 +149,24 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
     open_key = form_key or request.GET.get("thread")
     counts = selectors.paragraph_counts(draft=draft) if is_current else {}
     my_votes = selectors.user_votes(user=request.user, draft=draft) if is_current else {}
+    # Comments on removed paragraphs show at their former place, after the paragraph before it.
+    removed: dict[str | None, list] = {}
+    if is_current:
+        for group in selectors.removed_paragraph_threads(user=request.user, draft=draft):
+            removed.setdefault(group.after, []).append(group)
     rows = [
-        {"p": p, "counts": counts.get(p.pk, selectors.EMPTY_COUNTS), "my_vote": my_votes.get(p.pk)}
+        {
+            "p": p,
+            "counts": counts.get(p.key, selectors.EMPTY_COUNTS),
+            "my_vote": my_votes.get(p.pk),
+            "removed": removed.get(p.key, []),
+        }
         for p in paragraphs
     ]
     context = {
         "draft": draft,
         "rows": rows,
+        "removed_first": removed.get(None, []),
         "number": number,
         "is_current": is_current,
         "headings": [p for p in paragraphs if p.is_heading],

@@ -130,6 +130,21 @@ def paragraphs_at_version(*, draft: Draft, number: int) -> list[ParagraphView]:
     return _numbered(paragraph_rows_at_version(draft=draft, number=number))
 
 
+def paragraph_texts(*, draft: Draft, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The plain text of paragraph `key` in version `number` for each (key, number) wanted,
+    reading each version once; pairs with no such paragraph (or version) are left out."""
+    texts = {}
+    for number in {number for _key, number in wanted}:
+        try:
+            rows = paragraph_rows_at_version(draft=draft, number=number)
+        except Http404:
+            continue
+        for row in rows:
+            if (str(row["key"]), number) in wanted:
+                texts[str(row["key"]), number] = row["text"]
+    return texts
+
+
 def versions_list(*, draft: Draft) -> QuerySet[DraftVersion]:
     return draft.versions.select_related("author").order_by("-number")
 

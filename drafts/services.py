@@ -20,7 +20,9 @@ from .matching import (
     FATES,
     MOVED,
     NEW,
+    REMOVED,
     RESTORED,
+    REWRITTEN,
     UNCHANGED,
     Assignment,
     Existing,
@@ -113,6 +115,25 @@ def _overridden(fates: list[Fate], overrides: dict[str, int | None] | None, keys
         ) from exc
 
 
+def _handed_back(
+    fates: list[Fate], assignments: list[Assignment], gone: dict[str, Paragraph]
+) -> list[Fate]:
+    """A paragraph that replaced one which now comes back hands its comments back to it
+    (a revert or re-import), unless its words went elsewhere (merged or split)."""
+    keys = [a.key for a in assignments]
+    returning = {
+        str(gone[key].successor_id): j
+        for j, key in enumerate(keys)
+        if key in gone and gone[key].successor_id
+    }
+    back = {
+        fate.key: returning[fate.key]
+        for fate in fates
+        if fate.key in returning and fate.fate in (REMOVED, REWRITTEN)
+    }
+    return override_fates(fates, back, keys) if back else fates
+
+
 def _plan(
     draft: Draft | None,
     blocks: list[Block],
@@ -145,6 +166,7 @@ def _plan(
             for key, text in zip(keys, texts, strict=True)
         ]
         fates = successor_fates(_existing(live), texts, keys)
+    fates = _handed_back(fates, assignments, gone)
     fates = _overridden(fates, overrides, [a.key for a in assignments])
     by_key = {str(p.key): p for p in live}
     return Preview(

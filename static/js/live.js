@@ -139,7 +139,7 @@ function apply(event) {
         insertComment(event.comment);
         if (event.comment.author !== article.dataset.user) announce(1); // one's own is said at once
       }
-      if (event.comments != null) setCounts(event.comment.paragraph, { comments: event.comments });
+      if (event.comments != null) setCounts(shownAt(event.comment), { comments: event.comments });
       break;
     case "comment.updated": {
       const node = document.getElementById(`c-${event.comment}`);
@@ -187,9 +187,15 @@ function apply(event) {
   }
 }
 
+// A comment shows on the paragraph of the current version that carries it (a rewritten
+// paragraph hands its comments on); `paragraph` is the one it was written on.
+function shownAt(comment) {
+  return comment.current_paragraph ?? comment.paragraph;
+}
+
 function insertComment(comment) {
   if (document.getElementById(`c-${comment.id}`)) return; // already shown
-  const thread = document.querySelector(`#slot-${comment.paragraph} .thread`);
+  const thread = document.querySelector(`#slot-${shownAt(comment)} .thread`);
   if (!thread || !template) return; // thread closed: the count is enough
   const node = renderComment(comment);
   if (comment.root) {
