@@ -118,6 +118,8 @@ def paragraph_threads(
 ) -> tuple[Page, list[Thread]]:
     """One page of top-level comments a paragraph shows (its own and those its predecessors
     hand on), each with all its replies (3 queries)."""
+    # With its paragraph (the one it was written on, perhaps one this one replaced): the
+    # template's links, reply forms and diffs read it, a query per comment otherwise.
     base = (
         visible_comments(user=user)
         .filter(paragraph__current_id=paragraph.key)
@@ -129,11 +131,6 @@ def paragraph_threads(
     by_root = {t.comment.pk: t for t in threads}
     for reply in base.filter(root_id__in=list(by_root)).order_by("created_at", "pk"):
         by_root[reply.root_id].replies.append(reply)
-    # Every comment here is on `paragraph`: the template's links and reply forms read it from
-    # the comment, which would otherwise cost a query per comment for logged-in readers.
-    for thread in threads:
-        for comment in (thread.comment, *thread.replies):
-            comment.paragraph = paragraph
     # A comment its author deleted is noise unless replies hang on it; a moderation removal is
     # always shown with its reason, so that readers see that (and why) something was removed.
     threads = [t for t in threads if t.comment.status != CommentStatus.DELETED or t.replies]
