@@ -389,10 +389,16 @@ def successor_fates(
     # What a block added to the old paragraph whose key it keeps (all of it, for a new key):
     # a merged paragraph's words are among the additions.
     old_index = {key: i for i, key in enumerate(old_keys)}
-    added = [
-        bag & ~bags.encode(content(words(existing[old_index[key]].text))) if key in kept else bag
-        for bag, key in zip(new_bag, new_keys, strict=True)
-    ]
+
+    def additions(j: int) -> int:
+        if new_keys[j] not in kept:
+            return new_bag[j]
+        old_text = existing[old_index[new_keys[j]]].text
+        if old_text == new_texts[j]:
+            return 0  # unchanged: it took in nothing
+        return new_bag[j] & ~bags.encode(content(words(old_text)))
+
+    added = [additions(j) for j in range(len(new_texts))]
 
     successor: dict[int, tuple[str, int]] = {}  # old index -> (fate, new index)
     for i in gone:
