@@ -18,11 +18,17 @@ function connect(attempt) {
   socket.addEventListener("open", () => {
     attempt = 0;
     live.hidden = false;
+    live.classList.remove("live-status--offline");
     live.textContent = live.dataset.label;
   });
   socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
   socket.addEventListener("close", () => {
-    live.hidden = true;
+    // Said where the moderator is (fixed in the viewport), not just a badge that disappears:
+    // until the queue is read again on the next hello, others' decisions do not show here.
+    if (!live.classList.contains("live-status--offline")) say(live.dataset.offline);
+    live.hidden = false;
+    live.classList.add("live-status--offline");
+    live.textContent = live.dataset.offline;
     setTimeout(() => connect(attempt + 1), Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random()));
   });
 }

@@ -92,3 +92,23 @@ def test_report_edit_delete_happen_in_place_with_the_answer_beside_the_comment(
     page.get_by_role("button", name="Ja, meinen Kommentar löschen").click()
     expect(page.locator(f"#c-{mine.pk} [data-feedback]")).to_contain_text("gelöscht")
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_moderation_queue_says_where_the_moderator_is_when_the_connection_is_lost(
+    moderator, browser
+):
+    from tests.e2e.conftest import logged_in_context
+
+    port = free_port()
+    context = logged_in_context(
+        browser, f"http://127.0.0.1:{port}", moderator, viewport={"width": 375, "height": 600}
+    )
+    page = context.new_page()
+    with daphne(ports=[port]):
+        page.goto(f"http://127.0.0.1:{port}/moderation/")
+        expect(page.locator("#moderation-live")).to_be_visible()
+        page.locator(".site-footer").scroll_into_view_if_needed()
+    notice = page.locator("#moderation-live")
+    expect(notice).to_contain_text("Verbindung unterbrochen")
+    expect(notice).to_be_in_viewport()
+    context.close()
