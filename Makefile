@@ -35,7 +35,7 @@ run: install
 	@echo "    buergerin  (citizen)    moderation  (moderator)    arbeitskreis  (working group)"
 	@echo "  Stop with Ctrl+C."
 	@echo
-	DEBUG=$${DEBUG:-1} $(BIN)/daphne -b $(HOST) -p $(PORT) deliberation.asgi:application
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m deliberation.fastpath -b $(HOST) -p $(PORT) deliberation.asgi:application
 
 # The whole suite. DEBUG=1 here only relaxes production-only settings (HTTPS redirects, the
 # required SECRET_KEY); pytest-django runs the tests themselves with DEBUG off.

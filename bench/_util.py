@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-DAPHNE = str(VENV_BIN / "daphne")
+DAPHNE = str(VENV_BIN / "daphne")  # plain Daphne, as before the fan-out fast path
+FAST_DAPHNE = [PYTHON, "-m", "deliberation.fastpath"]  # as production runs it
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 PG_ADMIN_DSN = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/postgres"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379

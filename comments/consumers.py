@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deliberation import events
+from deliberation import events, fastpath
 from deliberation.errors import ActionRefused
 from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
@@ -78,6 +78,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         self.draft_id, self.streams, version = found
         self.ready = False
         self.backlog: list[str] = []
+        self.fast = fastpath.sender(self.scope)
         self.tokens, self.refilled = float(BURST), time.monotonic()
         # Join before the snapshot, so that nothing falls between hello and the first event.
         hub = get_hub()
@@ -100,13 +101,14 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             await self.send(text_data=text)
         self.backlog = []
 
-    async def deliver(self, text: str) -> None:
-        """Called by the hub with an event's encoded text: the hot path of every fan-out, so the
-        frame goes straight to the ASGI send, past the consumer's own send helpers."""
-        if self.ready:
-            await self.base_send({"type": "websocket.send", "text": text})
-        else:
-            self.backlog.append(text)
+    async def deliver(self, frame: fastpath.Frame) -> None:
+        """Called by the hub with an event's frame: the hot path of every fan-out. The server's
+        fast path writes it when it can; else it goes straight to the ASGI send, past the
+        consumer's own send helpers."""
+        if not self.ready:
+            self.backlog.append(frame.text)
+        elif self.fast is None or not self.fast.send(frame):
+            await self.base_send({"type": "websocket.send", "text": frame.text})
 
     @database_sync_to_async
     def _find_draft(self, slug: str):
@@ -319,8 +321,8 @@ class ModerationConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         await get_hub().subscribe(events.MODERATION_STREAM, self)
         await self.send(text_data=events.encode({"type": "hello"}))
 
-    async def deliver(self, text: str) -> None:
-        await self.send(text_data=text)
+    async def deliver(self, frame: fastpath.Frame) -> None:
+        await self.send(text_data=frame.text)
 
     async def receive(self, text_data=None, bytes_data=None):
         await self.send(

@@ -28,6 +28,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from .events import encode, group_name, latest_seqs
+from .fastpath import Frame
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ RETRY = 1.0  # seconds: pause after the channel layer failed
 
 
 class Socket(Protocol):
-    async def deliver(self, text: str) -> None: ...
+    async def deliver(self, frame: Frame) -> None: ...
 
 
 class Hub:
@@ -111,9 +112,11 @@ class Hub:
             await self.fan_out(message.get("stream", ""), message.get("text", ""))
 
     async def fan_out(self, stream: str, text: str) -> None:
+        """Hand the event's encoded `text` to every local socket on `stream`, as one `Frame`."""
+        frame = Frame(text)  # its websocket frame is built once, for all sockets
         for count, socket in enumerate(list(self.sockets.get(stream, ())), start=1):
             try:
-                await socket.deliver(text)
+                await socket.deliver(frame)
             except Exception:
                 logger.exception("could not deliver to a socket on %s", stream)
             if count % YIELD_EVERY == 0:

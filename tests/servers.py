@@ -30,11 +30,17 @@ def test_database_url() -> str:
 
 @contextlib.contextmanager
 def daphne(
-    count: int = 1, ports: list[int] | None = None, log: Path | None = None, **env_overrides
+    count: int = 1,
+    ports: list[int] | None = None,
+    log: Path | None = None,
+    module: str = "deliberation.fastpath",
+    **env_overrides,
 ):
     """Run `count` Daphne processes (on `ports`, or free ones); yield their addresses; stop them.
 
     `log`: a file that receives the processes' output (their log), else only errors are kept.
+    `module`: what runs them, `python -m MODULE`: Daphne with the fan-out fast path as in
+    production, or "daphne" for plain Daphne.
     """
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
     processes, urls = [], []
@@ -46,7 +52,7 @@ def daphne(
                     [
                         sys.executable,
                         "-m",
-                        "daphne",
+                        module,
                         "-b",
                         "127.0.0.1",
                         "-p",
