@@ -12,6 +12,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from deliberation.accounts.services import personal_data_register
         from deliberation.notifications import notification_kinds_register
+        from drafts.signals import version_published
 
         from .moderation import NOTIFICATION_TEXTS
         from .pending_votes import vote_carry_out
@@ -25,9 +26,17 @@ class CommentsConfig(AppConfig):
         )
         # A vote given before logging in counts right after it (comments/pending_votes.py).
         user_logged_in.connect(vote_carry_out, dispatch_uid="pending_vote")
+        # Quoted passages are looked up again in every new version of their paragraph.
+        version_published.connect(_reanchor_quotes, dispatch_uid="reanchor_quotes")
 
 
 def _withdraw_participation(sender, instance, **kwargs):
     from .services import participation_withdraw
 
     participation_withdraw(user=instance)
+
+
+def _reanchor_quotes(sender, draft, old_texts, **kwargs):
+    from .services import quotes_reanchor
+
+    quotes_reanchor(draft=draft, old_texts=old_texts)

@@ -17,6 +17,7 @@ from deliberation.errors import ActionRefused
 from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
 from deliberation.ratelimit import limit_for
+from drafts.anchoring import Quote
 from drafts.models import Draft, Paragraph
 from drafts.selectors import draft_visible_to
 
@@ -39,6 +40,23 @@ def _language(scope) -> str:
         if "=" in part
     )
     return "en" if query.get("lang") == "en" else "de"
+
+
+def _quote(value: Any) -> Quote | None:
+    """A comment's `quote`: null, or {"exact", "prefix", "suffix"} (prefix and suffix optional)."""
+    if value is None:
+        return None
+    parts = (
+        (value.get("exact"), value.get("prefix", ""), value.get("suffix", ""))
+        if isinstance(value, dict)
+        else None
+    )
+    if parts is None or not all(isinstance(part, str) for part in parts):
+        raise ActionRefused(
+            "bad_message",
+            _("“quote” is null or an object with the texts “exact”, “prefix” and “suffix”."),
+        )
+    return Quote(*parts)
 
 
 def _parse(text_data: str | None) -> dict | None:
@@ -182,11 +200,14 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             raise ActionRefused(
                 "bad_message", _("A comment needs “paragraph”, “body” and “parent”.")
             )
+        quote = _quote(message.get("quote"))
         return await self._write(
-            message, self._do_comment, str(message.get("paragraph", "")), body, parent
+            message, self._do_comment, str(message.get("paragraph", "")), body, parent, quote
         )
 
-    def _do_comment(self, key: str, body: str, parent_id: int | None) -> dict:
+    def _do_comment(
+        self, key: str, body: str, parent_id: int | None, quote: Quote | None = None
+    ) -> dict:
         paragraph = self._paragraph(key)
         parent = None
         if parent_id is not None:
@@ -196,7 +217,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                     "not_found", _("The comment you wanted to answer does not exist.")
                 )
         comment = services.comment_create(
-            user=self.user, paragraph=paragraph, body=body, parent=parent
+            user=self.user, paragraph=paragraph, body=body, parent=parent, quote=quote
         )
         return {"comment": comment_payload(comment)}
 

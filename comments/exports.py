@@ -48,6 +48,8 @@ COLUMNS = [
     Column("current_paragraph_key", gettext_lazy("Paragraph key now")),
     Column("paragraph_text", gettext_lazy("Paragraph text (version commented on)"), 60),
     Column("version", gettext_lazy("Version"), 8),
+    Column("quote", gettext_lazy("Quoted passage"), 40),
+    Column("quote_anchored", gettext_lazy("Quoted passage still in the text"), 10),
     Column("author", gettext_lazy("Author"), 16),
     Column("created", gettext_lazy("Written"), 17),
     Column("channel", gettext_lazy("Channel"), 14),
@@ -128,6 +130,8 @@ def _rows(draft, comments, *, anonymous, pseudonyms, reasons, language) -> Itera
             "current_paragraph_key": at.current_key if at else None,
             "paragraph_text": at.text if at else "",
             "version": c["version"],
+            "quote": c["quote_exact"],
+            "quote_anchored": c["quote_anchored"] if c["quote_exact"] else None,
             "author": _author(c, pseudonyms),
             "created": c["created_at"],
             "channel": c["channel"],
@@ -155,14 +159,14 @@ def _labelled(rows: Iterable[dict]) -> Iterator[dict]:
         key: {code: str(label) for code, label in kind.choices} for key, kind in LABELLED.items()
     }
     late = _("late entry")
-    return (
-        {
+    yes_no = {True: _("yes"), False: _("no"), None: ""}
+    for row in rows:
+        yield {
             **row,
             **{key: labels[key].get(row[key], row[key]) for key in labels},
             "late_entry": late if row["late_entry"] else "",
+            "quote_anchored": yes_no[row["quote_anchored"]],
         }
-        for row in rows
-    )
 
 
 def _json_value(value):

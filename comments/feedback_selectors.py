@@ -421,6 +421,8 @@ EXPORT_FIELDS = (
     "place",
     "late_entry",
     "body",
+    "quote_exact",
+    "quote_anchored",
     "support_count",
     "status",
     "moderation_reason",

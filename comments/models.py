@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.reasons import reason_label
+from drafts.anchoring import CONTEXT_CHARS, Quote
+from drafts.diffing import word_diff_html
 from drafts.models import Draft, ModerationMode, Paragraph
 
 MAX_DEPTH = 2  # threads are shown three levels deep: 0, 1, 2
@@ -64,6 +66,20 @@ class Comment(models.Model):
     body = models.TextField()
     body_html = models.TextField(help_text="rendered by deliberation.sanitizing.render_comment")
     version = models.PositiveIntegerField(help_text="the draft version the comment was written on")
+    # The passage the comment refers to, if any: a W3C Web Annotation TextQuoteSelector as the
+    # citizen quoted it (drafts/anchoring.py), and where it is in the paragraph's current text
+    # (character offsets; None when the current text no longer contains it).
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    quote_suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    quote_anchored = models.BooleanField(default=True)
+    # The key of the paragraph those offsets are in: the one commented on, later the successor
+    # that shows the comment (Paragraph.current); None once that paragraph was removed.
+    quote_in = models.UUIDField(null=True, blank=True)
+    # The paragraph's text when the passage was last found: readers see what changed since.
+    quote_lost_text = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
     )
@@ -115,6 +131,21 @@ class Comment(models.Model):
     def names_author(self) -> bool:
         """See `names_author`: False once the comment was removed or deleted."""
         return names_author(self.status)
+
+    @property
+    def quote(self) -> Quote | None:
+        """The quoted passage as written (a TextQuoteSelector), or None."""
+        if not self.quote_exact:
+            return None
+        return Quote(self.quote_exact, self.quote_prefix, self.quote_suffix)
+
+    @property
+    def quote_diff_html(self) -> str:
+        """What changed in the paragraph since the quoted passage was last found (escaped)."""
+        if self.quote_anchored or not self.quote_exact:
+            return ""
+        current = self.paragraph.current
+        return word_diff_html(self.quote_lost_text, current.text if current else "")
 
     @property
     def is_editable(self) -> bool:

@@ -25,6 +25,18 @@ def answer_payload(answer: Answer | None) -> dict | None:
     }
 
 
+def quote_payload(comment: Comment) -> dict | None:
+    """`{"exact", "prefix", "suffix", "anchored"}` of the passage a comment quotes, or None."""
+    if not comment.quote_exact:
+        return None
+    return {
+        "exact": comment.quote_exact,
+        "prefix": comment.quote_prefix,
+        "suffix": comment.quote_suffix,
+        "anchored": comment.quote_anchored,
+    }
+
+
 def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool = False) -> dict:
     """`reveal`: show the text of a rejected or hidden comment (to moderators and its author).
 
@@ -42,6 +54,7 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
         "current_paragraph": str(comment.paragraph.current_id)
         if comment.paragraph.current_id
         else None,
+        "quote": quote_payload(comment) if public else None,
         "parent": comment.parent_id,
         "root": comment.root_id,
         "author": comment.author.get_username() if named and comment.author_id else None,

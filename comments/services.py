@@ -9,7 +9,8 @@ from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.sanitizing import normalize_text, render_comment
-from drafts.models import DraftStatus, Paragraph, ParagraphKind
+from drafts.anchoring import MAX_EXACT_CHARS, Quote, locate, quote_from, selector
+from drafts.models import Draft, DraftStatus, Paragraph, ParagraphKind
 
 from .models import (
     MAX_DEPTH,
@@ -27,6 +28,16 @@ from .serializers import comment_payload
 
 MAX_COMMENT_CHARS = 5000
 VOTE_CHOICES = (*VoteChoice.values, "none")
+QUOTE_FIELDS = (
+    "quote_exact",
+    "quote_prefix",
+    "quote_suffix",
+    "quote_start",
+    "quote_end",
+    "quote_anchored",
+    "quote_lost_text",
+    "quote_in",
+)
 
 
 def _clean_body(body: str) -> str:
@@ -139,11 +150,53 @@ def events_forget(*, comment: Comment) -> int:
     )
 
 
+def _quote_fields(paragraph: Paragraph, quote: Quote | None) -> dict:
+    """The comment's quote fields for a passage quoted from `paragraph`; refuse one not in it."""
+    if quote is None or not quote.exact.strip():
+        return {}
+    if len(quote.exact) > MAX_EXACT_CHARS:
+        raise ActionRefused(
+            "invalid",
+            _("The quoted passage is too long: at most %(max)s characters.")
+            % {"max": MAX_EXACT_CHARS},
+            field="quote",
+        )
+    anchor = quote_from(
+        text=paragraph.text, exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix
+    )
+    if anchor is None:
+        raise ActionRefused(
+            "invalid",
+            _(
+                "The paragraph does not contain the quoted passage. Select or copy it from the text."
+            ),
+            field="quote",
+        )
+    found = selector(paragraph.text, anchor)
+    return {
+        "quote_exact": found.exact,
+        "quote_prefix": found.prefix,
+        "quote_suffix": found.suffix,
+        "quote_start": anchor.start,
+        "quote_end": anchor.end,
+        "quote_in": paragraph.key,
+    }
+
+
 @transaction.atomic
 def comment_create(
-    *, user, paragraph: Paragraph, body: str, parent: Comment | None = None
+    *,
+    user,
+    paragraph: Paragraph,
+    body: str,
+    parent: Comment | None = None,
+    quote: Quote | None = None,
 ) -> Comment:
-    """Write a comment (or a reply, with `parent`) on a paragraph of an open draft."""
+    """Write a comment (or a reply, with `parent`) on a paragraph of an open draft.
+
+    `quote`: the passage of the paragraph the comment refers to; ActionRefused("invalid") when
+    the paragraph's text does not contain `quote.exact` (whitespace collapsed).
+    """
     draft = paragraph.draft
     check_can_write(user=user, draft=draft)
     ratelimit_hit(action="comment", ident=str(user.pk))
@@ -166,6 +219,7 @@ def comment_create(
             )
     else:
         check_paragraph_open(paragraph)
+    quote_fields = _quote_fields(paragraph, quote)
     status = CommentStatus.PENDING if draft.is_pre_moderated else CommentStatus.PUBLISHED
     comment = Comment.objects.create(
         draft=draft,
@@ -178,11 +232,53 @@ def comment_create(
         body_html=render_comment(text),
         version=draft.version,
         status=status,
+        **quote_fields,
     )
     if status == CommentStatus.PUBLISHED:
         _tally_add(paragraph.pk, comments=1)
     _announce(comment)
     return comment
+
+
+def quotes_reanchor(*, draft: Draft, old_texts: dict[str, str]) -> int:
+    """Find every quoted passage of the draft again after a new version; returns how many
+    comments changed.
+
+    A quote is looked for in the paragraph of the current version that shows its comment (the
+    same key, or its successor: Paragraph.current). `old_texts`: the plain text of each paragraph
+    (by key) of the version before. A quote whose paragraph is the same, with the same text,
+    stays as it is; the others are located anew from the selector (drafts.anchoring.locate). One
+    not found, or whose paragraph was removed, is marked not anchored and keeps the text it was
+    last found in, for the diff readers see; a later version that brings it back anchors it again.
+    """
+    changed = []
+    rows = (
+        Comment.objects.filter(draft=draft)
+        .exclude(quote_exact="")
+        .select_related("paragraph__current")
+        .only(*QUOTE_FIELDS, "paragraph__current__key", "paragraph__current__text")
+    )
+    for comment in rows.iterator(chunk_size=500):
+        now = comment.paragraph.current
+        where = str(comment.quote_in) if comment.quote_in else None
+        if now is None and where is None:
+            continue  # removed before, and still
+        if now is not None and where == str(now.key) and old_texts.get(where) == now.text:
+            continue  # its paragraph kept its text
+        hint = comment.quote_start if now is not None and where == str(now.key) else None
+        anchor = locate(now.text, comment.quote, hint=hint) if now is not None else None
+        if anchor is not None:
+            comment.quote_start, comment.quote_end = anchor.start, anchor.end
+            comment.quote_anchored, comment.quote_lost_text = True, ""
+        else:
+            if comment.quote_anchored:
+                comment.quote_lost_text = old_texts.get(where, "") if where else ""
+            comment.quote_start = comment.quote_end = None
+            comment.quote_anchored = False
+        comment.quote_in = now.key if now is not None else None
+        changed.append(comment)
+    Comment.objects.bulk_update(changed, QUOTE_FIELDS[3:], batch_size=500)
+    return len(changed)
 
 
 def comment_reply(*, user, parent: Comment, body: str) -> Comment:

@@ -20,6 +20,7 @@ from deliberation.idempotency import TOKEN_FIELD, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
+from drafts.anchoring import sentences
 from drafts.diffing import word_diff_html
 from drafts.models import Draft, Paragraph
 
@@ -76,6 +77,7 @@ def _thread_context(request, draft, paragraph, form=None):
         "reported": selectors.user_reported(user=request.user, comment_ids=ids),
         "feedback": request.session.pop(FEEDBACK_KEY, None),
         "form": form or CommentForm(paragraph_key=str(paragraph.key)),
+        "sentences": sentences(paragraph.text),
         "thread_paragraph": paragraph,
         "reasons": reasons(),
     }
@@ -132,6 +134,13 @@ def comment_template(draft: Draft) -> SimpleNamespace:
         is_editable=False,
         parent_id=None,
         paragraph=SimpleNamespace(key="__PARAGRAPH__", current_id="__PARAGRAPH__"),
+        # The script drops the quote of a comment that has none.
+        quote_exact="__QUOTE__",
+        quote_prefix="",
+        quote_suffix="",
+        quote_start=None,
+        quote_end=None,
+        quote_anchored=True,
     )
 
 
@@ -239,6 +248,7 @@ def comment_post(request, slug, key):
                                 paragraph=paragraph,
                                 body=form.cleaned_data["body"],
                                 parent=parent,
+                                quote=form.cleaned_quote(),
                             )
                         )
                     },
@@ -249,7 +259,7 @@ def comment_post(request, slug, key):
                 if exc.code == "invalid" and not (
                     paragraph.archived or paragraph.kind == "heading"
                 ):
-                    form.add_error("body", exc.message)
+                    form.add_error("quote" if exc.field == "quote" else "body", exc.message)
                 else:
                     return _refused(request, draft, key, exc, back)
             else:

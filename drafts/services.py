@@ -299,6 +299,7 @@ def _publish(
         number=number,
         successors=successors,
         restored=list(plan.restored),
+        old_texts={side.key: side.text for side in before},
     )
     if number > 1:
         events.broadcast_on_commit(draft=draft, type="draft.updated", data={"version": number})

@@ -10,5 +10,7 @@ from django.dispatch import Signal
 #     the key of the paragraph of the new version that continues it (the same key when kept;
 #     the successor when rewritten, merged or split; None when removed)
 #   restored: list[str], keys of archived paragraphs this version brought back
+#   old_texts: dict[str, str], for every paragraph of the previous version its key -> its plain
+#     text then (comments/services.quotes_reanchor compares it with the new text)
 # A receiver that raises aborts the publication (it runs in the same transaction).
 version_published = Signal()

@@ -2,6 +2,7 @@
 // is a plain form. With it, new comments, votes and supports appear without reloading, and
 // comments and votes go over the websocket. Protocol: docs/protocol.md.
 import { formatDate } from "./dates.js";
+import { fillQuote, quoteOf, renderQuote } from "./quotes.js";
 import { Sequence } from "./sequence.js";
 
 const article = document.getElementById("draft");
@@ -252,6 +253,7 @@ function renderComment(comment) {
   });
   // body_html was cleaned by the server's sanitizer; the page's CSP is the second wall.
   node.querySelector("[data-body]").innerHTML = comment.body_html;
+  renderQuote(node, comment);
   const me = article.dataset.user;
   if (!me || comment.author === me) node.querySelector("[data-support-form]")?.remove();
   if (!me) node.querySelector(".comment__reply")?.remove();
@@ -363,8 +365,10 @@ async function onComment(event) {
       paragraph,
       body: textarea.value,
       parent: parent ? Number(parent) : null,
+      quote: quoteOf(form),
     });
     textarea.value = "";
+    for (const input of form.querySelectorAll("[data-quote-input], input[name^=quote_]")) input.value = "";
     form.querySelector(".live-error")?.remove();
     form.closest("details")?.removeAttribute("open");
     const slot = form.closest(".thread-slot");
@@ -459,6 +463,7 @@ async function loadThread(slot, notice = null, order = null) {
   if (!response.ok) return;
   slot.innerHTML = await response.text();
   enhanceForms(slot);
+  fillQuote(slot.querySelector("form[data-comment-form]"));
   if (notice) {
     const message = document.createElement("p");
     message.className = "message";
