@@ -14,6 +14,7 @@ from deliberation.models import (
     PublicSession,
 )
 from deliberation.process import files
+from deliberation.process.forms import ProcessForm
 from deliberation.process.services import document_markdown_html
 
 
@@ -48,7 +49,9 @@ class MilestoneInline(admin.TabularInline):
 class ProcessAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "created_at"]
     search_fields = ["title", "slug", "description"]
-    prepopulated_fields = {"slug": ["title"]}
+    # The slug is made from the title on the server (German letters transliterated), where
+    # the admin's own script would drop them ("Grünflächen" -> "grunflachen").
+    form = ProcessForm
     inlines = [MilestoneInline]
 
 

@@ -7,12 +7,12 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliberation import events
 from deliberation.process.services import process_notify_followers
 from deliberation.sanitizing import clean_plain
+from deliberation.slugs import german_slugify, unique_slug
 
 from .diffing import Side, diff_versions, version_description
 from .matching import (
@@ -357,11 +357,9 @@ def draft_publish_version(
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:70] or "entwurf"
-    slug, n = base, 2
-    while Draft.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(
+        title, taken=lambda slug: Draft.objects.filter(slug=slug).exists(), fallback="entwurf"
+    )
 
 
 @transaction.atomic
@@ -383,7 +381,7 @@ def draft_create(
     if moderation not in ModerationMode.values:
         raise ValidationError(_("Moderation must be “pre” or “post”."), code="moderation")
     if slug:
-        if slug != slugify(slug):
+        if slug != german_slugify(slug):
             raise ValidationError(
                 _("The short name may contain only lower-case letters, digits and hyphens."),
                 code="slug",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.idempotency import OnceFormMixin
 from deliberation.localtime import local_moment
 from deliberation.models import DocumentKind, Milestone, Process, PublicSession
+from deliberation.slugs import unique_slug
 
 from . import files, services
 
@@ -43,12 +44,26 @@ class ProcessForm(OnceFormMixin, forms.ModelForm):
         ]
         widgets = {"contact_address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "slug": _("Letters, digits and hyphens; it becomes part of the address."),
+            "slug": _(
+                "Letters, digits and hyphens; it becomes part of the address. Leave it empty "
+                "to make it from the title."
+            ),
             "description": _("Plain text. An empty line starts a new paragraph."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
+        if not slug:
+            others = Process.objects.exclude(pk=self.instance.pk)
+            slug = unique_slug(
+                self.cleaned_data.get("title") or "",
+                taken=lambda s: s in services.RESERVED_SLUGS or others.filter(slug=s).exists(),
+                fallback="verfahren",
+            )
         if slug in services.RESERVED_SLUGS:
             raise ValidationError(_("This short name is reserved. Please choose another."))
         return slug
