@@ -8,8 +8,10 @@ passes through one of the functions below on its way in:
 * ``clean_plain`` for titles and other single values (returns text, not markup),
 * ``normalize_text`` before any of that, to get rid of invisible and control characters.
 
-bleach's ``Cleaner`` and ``Linker`` hold parser state and are not thread-safe, so each thread
-gets its own (a new one per call would cost about a third more on a long draft).
+bleach's ``Cleaner`` and linkify-it's ``LinkifyIt`` hold parser state and are not thread-safe,
+so each thread gets its own (a new one per call would cost about a third more on a long draft).
+URLs in comments are found by linkify-it (the JavaScript linkify-it's rules: a URL in brackets,
+parentheses or quotes ends before the closing one, trailing punctuation is not part of it).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from bleach import html5lib_shim
-from bleach.linkifier import Linker, build_url_re
 from bleach.sanitizer import Cleaner
 from django.utils.html import escape
+from linkify_it import LinkifyIt
 
 DRAFT_TAGS = frozenset(
     {
@@ -57,6 +59,8 @@ DRAFT_TAGS = frozenset(
 )
 DRAFT_ATTRIBUTES: dict[str, list[str]] = {
     "a": ["href", "title"],
+    # A list continued after a paragraph starts at its number, not at 1 again.
+    "ol": ["start"],
     "th": ["colspan", "rowspan", "scope"],
     "td": ["colspan", "rowspan", "scope"],
 }
@@ -99,6 +103,8 @@ _TAG = re.compile(r"(<[^>]*>)")
 # (2*3*4 stays as it is) or of a run of asterisks.
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 _LINKABLE_TEXT = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+# Closing typographic quotes that linkify-it takes for part of a URL („https://x.org“).
+_CLOSING_QUOTES = "“”‘’»«›‹"
 
 _local = threading.local()
 
@@ -128,16 +134,11 @@ def _plain_cleaner() -> Cleaner:
     return _cleaner("plain", tags=frozenset(), attributes={}, protocols=frozenset())
 
 
-def _linker() -> Linker:
-    linker = getattr(_local, "linker", None)
-    if linker is None:
-        linker = Linker(
-            callbacks=[_comment_link],
-            parse_email=False,
-            url_re=build_url_re(protocols=["http", "https"]),
-        )
-        _local.linker = linker
-    return linker
+def _linkify() -> LinkifyIt:
+    linkify = getattr(_local, "linkify", None)
+    if linkify is None:
+        linkify = _local.linkify = LinkifyIt(options={"fuzzy_email": False})
+    return linkify
 
 
 class _DropContentFilter(html5lib_shim.Filter):
@@ -210,18 +211,25 @@ def clean_plain(text: str) -> str:
     return normalize_text(html.unescape(stripped))
 
 
-def _comment_link(attrs: dict, new: bool = False) -> dict | None:
-    """Linkify only http(s) URLs and www. addresses that a person wrote out, and mark them."""
-    href = attrs.get((None, "href"), "")
-    if not new or not _LINKABLE_TEXT.match(attrs.get("_text", "")):
-        return None
-    try:
-        scheme = urlsplit(href).scheme.lower()
-    except ValueError:  # e.g. a malformed IPv6 host
-        return None
-    if scheme not in COMMENT_PROTOCOLS:
-        return None
-    return {(None, "href"): href, (None, "rel"): COMMENT_LINK_REL, "_text": attrs["_text"]}
+def _linked_line(line: str) -> str:
+    """Escape one line of a comment, making the http(s) and www. addresses in it links."""
+    out, done = [], 0
+    for match in _linkify().match(line) or ():
+        text = match.text.rstrip(_CLOSING_QUOTES)
+        if not text or not _LINKABLE_TEXT.match(text):
+            continue
+        url = match.url[: len(match.url) - (len(match.text) - len(text))]
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:  # e.g. a malformed IPv6 host
+            continue
+        if scheme not in COMMENT_PROTOCOLS:
+            continue
+        out.append(escape(line[done : match.index]))
+        out.append(f'<a href="{escape(url)}" rel="{COMMENT_LINK_REL}">{escape(text)}</a>')
+        done = match.index + len(text)
+    out.append(escape(line[done:]))
+    return "".join(out)
 
 
 def _emphasize(markup: str) -> str:
@@ -245,10 +253,10 @@ def render_comment(text: str) -> str:
     if not text:
         return ""
     paragraphs = [
-        "<p>" + "<br>\n".join(escape(line) for line in block.split("\n")) + "</p>"
+        "<p>" + "<br>\n".join(_linked_line(line) for line in block.split("\n")) + "</p>"
         for block in _BLANK_LINES.split(text)
     ]
-    markup = _emphasize(_linker().linkify("\n".join(paragraphs)))
+    markup = _emphasize("\n".join(paragraphs))
     # The strict allow-list is the last step, so nothing above can emit more than it allows.
     return _comment_cleaner().clean(markup)
 

@@ -289,8 +289,12 @@ def _num_pr(paragraph):
     return None
 
 
-def _numbering(paragraph, document) -> tuple[int, bool] | None:
-    """Return (nesting level, numbered?) for a list paragraph, None for other paragraphs."""
+def _numbering(paragraph, document) -> tuple[int, bool, str] | None:
+    """Return (nesting level, numbered?, list) for a list paragraph, None for other paragraphs.
+
+    `list` names the numbering the paragraph counts in (its w:numId, else its style): Word
+    continues it across the paragraphs between, so "3." may follow a paragraph after "2.".
+    """
     style = _style_name(paragraph)
     try:
         num_pr = _num_pr(paragraph)
@@ -303,12 +307,14 @@ def _numbering(paragraph, document) -> tuple[int, bool] | None:
         # paragraph; other styles named like a list are lists.
         if not _LIST_STYLE.search(style) or _NOT_A_LIST_STYLE.search(style):
             return None
-        return style_level, bool(_NUMBERED_STYLE.search(style))
+        return style_level, bool(_NUMBERED_STYLE.search(style)), f"style:{style}"
     level = num_pr.ilvl.val if num_pr.ilvl is not None else style_level
     numbered = _NUMBERED_STYLE.search(style) is not None
+    sequence = f"style:{style}"
     if num_pr.numId is not None:
         numbered = _number_format(document, num_pr.numId.val, level) not in (None, "bullet")
-    return min(level, 8), numbered
+        sequence = f"num:{num_pr.numId.val}"
+    return min(level, 8), numbered, sequence
 
 
 def _number_format(document, num_id: int, level: int) -> str | None:
@@ -327,10 +333,10 @@ def _number_format(document, num_id: int, level: int) -> str | None:
     return str(formats[0]) if formats else None
 
 
-def _list_item(text: str, level: int, numbered: bool) -> str:
+def _list_item(text: str, level: int, numbered: bool, number: int = 1) -> str:
     # 4 spaces a level nest under both "- " and "1. " without turning into a code block.
     indent = "    " * level
-    marker = "1. " if numbered else "- "
+    marker = f"{number}. " if numbered else "- "
     continuation = "\\\n" + indent + " " * len(marker)
     return indent + marker + continuation.join(text.split("\n"))
 
@@ -360,6 +366,7 @@ def _markdown_blocks(document) -> Iterator[str]:
     from docx.table import Table
 
     items: list[str] = []  # the list being collected: consecutive list paragraphs
+    counters: dict[str, list[int]] = {}  # per numbering: the last number at each level
     for element in document.iter_inner_content():
         numbering = None
         if isinstance(element, Table):
@@ -373,7 +380,11 @@ def _markdown_blocks(document) -> Iterator[str]:
             numbering = _numbering(element, document) if text else None
             block = text.replace("\n", "\\\n")  # line breaks become hard breaks
         if numbering is not None:
-            items.append(_list_item(text, *numbering))
+            level, numbered, sequence = numbering
+            counts = counters.setdefault(sequence, [0] * 9)
+            counts[level] += 1
+            counts[level + 1 :] = [0] * (8 - level)  # a deeper level starts again under it
+            items.append(_list_item(text, level, numbered, counts[level]))
             continue
         if not block:
             continue

@@ -404,3 +404,26 @@ def test_clean_draft_html_output_always_stays_in_the_allow_list(markup):
     cleaned = clean_draft_html(markup)
     assert_allowed(cleaned, DRAFT_TAGS, DRAFT_ATTRIBUTES)
     assert_allowed(clean_draft_html(cleaned), DRAFT_TAGS, DRAFT_ATTRIBUTES)
+
+
+@pytest.mark.parametrize(
+    ("text", "linked", "after"),
+    [
+        ("[https://x.org/a/]", "https://x.org/a/", "]"),
+        ("(https://x.org/a/)", "https://x.org/a/", ")"),
+        ('"https://x.org/a"', "https://x.org/a", "&quot;"),
+        ("'https://x.org/a'", "https://x.org/a", "&#x27;"),
+        ("„https://x.org/a“", "https://x.org/a", "“"),
+        ("«https://x.org/a»", "https://x.org/a", "»"),
+        ("<https://x.org/a>", "https://x.org/a", "&gt;"),
+        ("siehe https://x.org/a/], und", "https://x.org/a/", "], und"),
+        (
+            "(https://de.wikipedia.org/wiki/Foo_(Bar))",
+            "https://de.wikipedia.org/wiki/Foo_(Bar)",
+            ")",
+        ),
+    ],
+)
+def test_a_url_in_brackets_or_quotes_links_without_the_closing_one(text, linked, after):
+    html = render_comment(text)
+    assert f'<a href="{linked}" rel="nofollow ugc noopener">{linked}</a>{after}' in html

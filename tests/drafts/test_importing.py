@@ -90,10 +90,22 @@ def test_docx_lists_are_grouped_and_nested():
         "- Konsultation\n\n"
         "Danach.\n\n"
         "1. Erstens\n"
-        "1. Zweitens"
+        "2. Zweitens"
     )
     kinds = [block.kind for block in split_markdown(source)]
     assert kinds == ["text", "list", "text", "list"]
+
+
+def test_docx_numbering_continued_after_a_paragraph_keeps_its_numbers():
+    document = docx.Document()
+    document.add_paragraph("Erstens", style="List Number")
+    document.add_paragraph("Zweitens", style="List Number")
+    document.add_paragraph("Dazwischen ein Absatz.")
+    document.add_paragraph("Drittens", style="List Number")
+    source = markdown_of(document)
+    assert source == "1. Erstens\n2. Zweitens\n\nDazwischen ein Absatz.\n\n3. Drittens"
+    blocks = split_markdown(source)
+    assert blocks[2].html.startswith('<ol start="3">\n<li>Drittens')
 
 
 def test_docx_numbering_properties_make_a_list_item():
