@@ -35,7 +35,7 @@ from .matching import (
 from .models import Draft, DraftVersion, ModerationMode, Paragraph
 from .selectors import paragraph_rows_at_version
 from .signals import version_published
-from .splitting import Block, SplitError, split_markdown, split_plain_text
+from .splitting import KIND_HEADING, Block, SplitError, split_markdown, split_plain_text
 
 CONSULTATION_LENGTH = timedelta(weeks=3)
 
@@ -178,20 +178,52 @@ def _plan(
     )
 
 
+def _without_title(blocks: list[Block], title: str) -> list[Block]:
+    """Drop a first heading that only repeats the draft's title: the page shows the title."""
+    if len(blocks) > 1 and blocks[0].kind == KIND_HEADING and _same_words(blocks[0].text, title):
+        return blocks[1:]
+    return blocks
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
 def draft_preview(
     *,
     draft: Draft | None,
     text: str,
     source_format: str = "markdown",
     overrides: dict[str, int | None] | None = None,
+    title: str = "",
 ) -> Preview:
     """Split `text` and match it against the draft's paragraphs, writing nothing.
 
     `overrides`: {key of a current paragraph: index of the new block that replaces it, or
-    None for "removed"}, the working group's corrections of the computed fates. Raises
+    None for "removed"}, the working group's corrections of the computed fates. `title`: the
+    draft's title (default: the draft's own); a first heading repeating it is left out. Raises
     ValidationError for a text that cannot be split or an override that does not fit it.
     """
-    return _plan(draft, _split(text, source_format), overrides=overrides)
+    title = title or (draft.title if draft else "")
+    return _plan(draft, _without_title(_split(text, source_format), title), overrides=overrides)
+
+
+def _unchanged(plan: Preview, live: dict[str, Paragraph]) -> bool:
+    """Whether publishing `plan` would repeat the current version, formatting included."""
+    if plan.archived or len(plan.blocks) != len(live):
+        return False
+    for position, (block, assignment) in enumerate(zip(plan.blocks, plan.assignments, strict=True)):
+        paragraph = live.get(assignment.key)
+        if paragraph is None or (
+            paragraph.position,
+            paragraph.kind,
+            paragraph.level,
+            paragraph.section,
+            paragraph.html,
+            paragraph.text,
+        ) != (position, block.kind, block.level, block.section, block.html, block.text):
+            return False
+    return True
 
 
 def _side(paragraph: Paragraph) -> Side:
@@ -235,6 +267,12 @@ def _publish(
     `message`, in each reader's language (DraftVersion.description)."""
     facts = facts or {}
     live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
+    if live and _unchanged(plan, live):
+        raise ValidationError(
+            _("The text is the same as in version %(number)s: no new version was published.")
+            % {"number": draft.version},
+            code="unchanged",
+        )
     before = [_side(p) for p in live.values()]
     number = draft.version + 1
 
@@ -334,15 +372,19 @@ def draft_publish_version(
     """Publish `text` as the draft's next version, keeping the keys of surviving paragraphs,
     bringing back archived ones it contains again, and recording the fate of the others.
 
-    `overrides` as for `draft_preview`. `message` (what changed) may be empty only for the
-    first version and for an import of the file `imported_from`: the platform describes those
-    in each reader's language. Raises ValidationError (empty message, a text that cannot be
-    split, overrides that do not fit the text).
+    `overrides` as for `draft_preview`; a first heading repeating the title is left out.
+    `message` (what changed) may be empty only for the first version and for an import of
+    the file `imported_from`: the platform describes those in each reader's language. Raises
+    ValidationError (empty message, a text that cannot be split, overrides that do not fit
+    the text; code "unchanged" for the text of the current version, when nothing is
+    written).
     """
     # Lock the draft so two publishers cannot both take the same version number.
     caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
     message = _message(message, required=bool(draft.version) and not imported_from)
-    plan = _plan(draft, _split(text, source_format), overrides=overrides)
+    plan = _plan(
+        draft, _without_title(_split(text, source_format), draft.title), overrides=overrides
+    )
     version = _publish(
         draft=draft,
         plan=plan,

@@ -59,6 +59,7 @@ def _preview_or_publish(request, form, draft, publish):
                 text=data["text"],
                 source_format=data["source_format"],
                 overrides=fate_overrides(request.POST),
+                title=data.get("title", ""),
             )
             context["preview"] = preview
             context["preview_rows"] = list(zip(preview.blocks, preview.assignments, strict=True))

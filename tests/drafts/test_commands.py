@@ -92,3 +92,26 @@ def test_an_imported_version_is_described_in_the_readers_language(tmp_path, draf
     assert "Import von neu.md" in client.get(f"/drafts/{draft.slug}/versions/").content.decode()
     html = client.get(f"/en/drafts/{draft.slug}/versions/").content.decode()
     assert "Import of neu.md" in html
+
+
+def test_reimporting_an_unchanged_text_creates_no_version_and_says_so(tmp_path, draft, capsys):
+    path = tmp_path / "gleich.md"
+    path.write_text(DRAFT_TEXT, encoding="utf-8")
+    call_command("import_draft", str(path), "--title", "egal", "--slug", draft.slug)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert (
+        out[0]
+        == "Der Text ist derselbe wie in Fassung 1: Es wurde keine neue Fassung veröffentlicht."
+    )
+    assert out[-1] == draft.slug
+    draft.refresh_from_db()
+    assert draft.version == 1 and draft.versions.count() == 1
+
+
+def test_a_first_heading_that_repeats_the_title_is_left_out(tmp_path, capsys):
+    path = tmp_path / "leitlinien.md"
+    path.write_text(DRAFT_TEXT, encoding="utf-8")
+    call_command("import_draft", str(path), "--title", "Leitlinien für  Bürgerbeteiligung")
+    draft = Draft.objects.get(slug=capsys.readouterr().out.strip().splitlines()[-1])
+    texts = list(draft.paragraphs.order_by("position").values_list("text", flat=True))
+    assert texts[0] == "1. Präambel" and len(texts) == 6

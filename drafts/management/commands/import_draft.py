@@ -54,14 +54,9 @@ class Command(OperatorCommand):
                         message=message,
                     )
                 else:
-                    services.draft_publish_version(
-                        draft=draft,
-                        text=text,
-                        source_format=source_format,
-                        user=author,
-                        message=message,
-                        imported_from=file.name,
-                    )
+                    unchanged = self._publish(draft, text, source_format, author, message, file)
+                    if unchanged:
+                        self.stdout.write(unchanged)
                 if open:
                     services.draft_open(draft=draft)
         except (DraftFileError, ValidationError) as exc:
@@ -78,3 +73,21 @@ class Command(OperatorCommand):
             }
         )
         self.stdout.write(draft.slug)
+
+    def _publish(self, draft, text, source_format, author, message, file: Path) -> str:
+        """Publish the next version; return why not when the text is unchanged, else ""."""
+        try:
+            with transaction.atomic():
+                services.draft_publish_version(
+                    draft=draft,
+                    text=text,
+                    source_format=source_format,
+                    user=author,
+                    message=message,
+                    imported_from=file.name,
+                )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "unchanged":
+                return exc.messages[0]
+            raise
+        return ""
