@@ -251,6 +251,7 @@ def _plain_heading(chunk: str) -> Block | None:
 
 def _plain_list(chunk: str) -> Block | None:
     lines = chunk.split("\n")
+    attributes = ""
     bullets = [_BULLET_ITEM.match(line.strip()) for line in lines]
     if all(bullets):
         tag, items = "ul", [match["text"] for match in bullets if match]
@@ -260,13 +261,19 @@ def _plain_list(chunk: str) -> Block | None:
         if len(lines) < 2 or not all(enumerated):
             return None
         markers = [match["marker"] for match in enumerated if match]
-        if markers == [str(number) for number in range(1, len(markers) + 1)]:
+        first = int(markers[0]) if markers[0].isdigit() else 0
+        if first and markers == [str(number) for number in range(first, first + len(markers))]:
+            # "3." after a paragraph continues a list: it starts at 3, as the text says.
             tag, items = "ol", [match["text"] for match in enumerated if match]
+            if first != 1:
+                attributes = f' start="{first}"'
         else:
-            # "a)" or a list starting at 3: <ol> would renumber it 1, 2, 3, so the markers
-            # stay part of the text.
+            # "a)" or numbers out of order: <ol> would renumber them, so the markers stay
+            # part of the text.
             tag, items = "ul", [line.strip() for line in lines]
-    html = f"<{tag}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + f"</{tag}>"
+    html = (
+        f"<{tag}{attributes}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + f"</{tag}>"
+    )
     return Block(KIND_LIST, chunk, clean_draft_html(html), _collapse(" ".join(items)))
 
 

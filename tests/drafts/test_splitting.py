@@ -276,7 +276,8 @@ def test_plain_text_keeps_line_breaks_and_escapes():
         ("- a\n- b", "<ul><li>a</li><li>b</li></ul>"),
         ("• a\n• b", "<ul><li>a</li><li>b</li></ul>"),
         ("1. a\n2. b", "<ol><li>a</li><li>b</li></ol>"),
-        ("3. c\n4. d", "<ul><li>3. c</li><li>4. d</li></ul>"),
+        ("3. c\n4. d", '<ol start="3"><li>c</li><li>d</li></ol>'),
+        ("3. c\n5. d", "<ul><li>3. c</li><li>5. d</li></ul>"),
         ("a) x\nb) y", "<ul><li>a) x</li><li>b) y</li></ul>"),
         ("- <i>x</i>\n- y", "<ul><li>&lt;i&gt;x&lt;/i&gt;</li><li>y</li></ul>"),
     ],
@@ -394,3 +395,9 @@ def test_splitting_never_fails_except_with_split_error(source):
             assert block.text and block.text == block.text.strip()
             assert block.kind in {"heading", "text", "list", "quote", "table"}
             assert (block.level is not None) == (block.kind == "heading")
+
+
+def test_an_ordered_list_continued_after_a_paragraph_keeps_its_numbers():
+    blocks = split_markdown("1. Erstens\n2. Zweitens\n\nDazwischen.\n\n3. Drittens\n4. Viertens")
+    assert blocks[2].html.startswith('<ol start="3">')
+    assert 'start="' not in blocks[0].html
