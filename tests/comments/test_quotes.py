@@ -153,3 +153,21 @@ def test_a_quote_on_a_removed_paragraph_is_not_anchored(draft, paragraph, citize
     comment.refresh_from_db()
     assert comment.paragraph.archived and not comment.quote_anchored
     assert comment.quote_lost_text == SENTENCE
+
+
+def test_a_quote_follows_its_paragraph_to_the_successor_that_rewrote_it(
+    client, draft, paragraph, citizen, wg
+):
+    comment = services.comment_create(
+        user=citizen, paragraph=paragraph, body="a", quote=Quote("ihr Viertel")
+    )
+    rewrite = "Neu gefasst: Wer ihr Viertel gestalten will, findet bei der Stadt jede Hilfe."
+    publish(draft, wg, DRAFT_TEXT.replace(SENTENCE, rewrite))
+    paragraph.refresh_from_db()
+    successor = paragraph.current
+    assert paragraph.archived and successor is not None and successor.text == rewrite
+    comment.refresh_from_db()
+    assert comment.quote_anchored and comment.quote_in == successor.key
+    assert rewrite[comment.quote_start : comment.quote_end] == "ihr Viertel"
+    api = client.get(f"/api/drafts/{draft.slug}/comments/").json()
+    assert [c["quote"]["anchored"] for c in api if c["id"] == comment.pk] == [True]
