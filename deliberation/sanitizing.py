@@ -55,10 +55,13 @@ DRAFT_TAGS = frozenset(
         "hr",
         "sup",
         "sub",
+        "aside",  # a paragraph's footnotes
     }
 )
 DRAFT_ATTRIBUTES: dict[str, list[str]] = {
-    "a": ["href", "title"],
+    # ids only from the splitter's footnotes (fn-1, fnref-1): raw HTML in a draft is off.
+    "a": ["href", "title", "id"],
+    "li": ["id", "value"],
     # A list continued after a paragraph starts at its number, not at 1 again.
     "ol": ["start"],
     "th": ["colspan", "rowspan", "scope"],

@@ -59,6 +59,10 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
 # ...and at the start of a line: list items, setext underlines, numbered lists.
 _MARKDOWN_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])", re.MULTILINE)
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+# A Word footnote reference, kept through escaping and emphasis as this placeholder.
+_NOTE_MARK = re.compile("\x00(\\d+)\x00")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -232,6 +236,8 @@ def _runs(paragraph) -> Iterator[tuple[str, bool, bool, str | None]]:
             for run in item.runs:
                 yield run.text, bool(run.bold), bool(run.italic), target
         else:
+            for note in item._r.xpath("./w:footnoteReference/@w:id"):
+                yield f"\x00{int(note)}\x00", False, False, None
             style = item.style.name if item.style is not None else ""
             yield (
                 item.text,
@@ -256,7 +262,8 @@ def _inline_markdown(paragraph) -> str:
             markdown = f"[{markdown}]({link})"
         parts.append(markdown)
     lines = [line.strip() for line in "".join(parts).split("\n")]
-    return _escape_line_starts("\n".join(line for line in lines if line))
+    markdown = _escape_line_starts("\n".join(line for line in lines if line))
+    return _NOTE_MARK.sub(r"[^\1]", markdown)  # a Markdown footnote reference
 
 
 def _style_name(paragraph) -> str:
@@ -396,11 +403,40 @@ def _markdown_blocks(document) -> Iterator[str]:
         yield "\n".join(items)
 
 
+def _footnotes(document) -> dict[str, str]:
+    """The document's footnotes: Word's id -> their text as Markdown (one line)."""
+    from docx.oxml.parser import parse_xml  # python-docx's parser: no external entities
+
+    notes = {}
+    for rel in document.part.rels.values():
+        if rel.reltype != _FOOTNOTES or rel.is_external:
+            continue
+        root = parse_xml(rel.target_part.blob)
+        for note in root.iterfind(f"{{{_W}}}footnote"):
+            if note.get(f"{{{_W}}}type"):  # the separator lines Word keeps as footnotes
+                continue
+            paragraphs = [
+                "".join(note_text.text or "" for note_text in p.iter(f"{{{_W}}}t"))
+                for p in note.iterfind(f"{{{_W}}}p")
+            ]
+            text = _WHITESPACE.sub(" ", " ".join(paragraphs)).strip()
+            if text:
+                notes[note.get(f"{{{_W}}}id")] = _escape(text)
+    return notes
+
+
+def _with_footnotes(markdown: str, notes: dict[str, str]) -> str:
+    """Append a Markdown footnote ("[^2]: text") for each Word footnote the text refers to."""
+    used = dict.fromkeys(re.findall(r"\[\^(\d+)\]", markdown))
+    definitions = [f"[^{note}]: {notes[note]}" for note in used if note in notes]
+    return "\n\n".join([markdown, *definitions]) if definitions else markdown
+
+
 def _docx_markdown(data: bytes) -> str:
-    """Convert a .docx to Markdown: headings, lists, tables, bold, italic, links."""
+    """Convert a .docx to Markdown: headings, lists, tables, bold, italic, links, footnotes."""
     document = _open_docx(data)
     try:
-        markdown = "\n\n".join(_markdown_blocks(document))
+        markdown = _with_footnotes("\n\n".join(_markdown_blocks(document)), _footnotes(document))
     except (KeyError, IndexError, ValueError):  # dangling references in a damaged file
         raise _broken_docx() from None
     if not markdown.strip():

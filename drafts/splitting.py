@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from deliberation.sanitizing import clean_draft_html, normalize_text
 
@@ -80,9 +81,19 @@ class SplitError(ValueError):
     """The text cannot be split; the message says what to fix."""
 
 
+def _footnote_ref(self, tokens, index, options, env) -> str:
+    number = tokens[index].meta["id"] + 1
+    return f'<sup><a href="#fn-{number}">[{number}]</a></sup>'
+
+
 def _markdown() -> MarkdownIt:
     # xhtmlOut off: "<br>" as bleach writes it, so the HTML does not change when cleaned twice.
-    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+    # Footnotes ([^1]) belong to the paragraph that first refers to them (split_markdown).
+    md.use(footnote_plugin)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_anchor", lambda *args: "")
+    return md
 
 
 _MD = _markdown()
@@ -199,23 +210,66 @@ def _plain_text(tokens: Sequence[Token]) -> str:
                     parts.append(child.content)
                 elif child.type in _BREAK_CHILDREN:
                     parts.append(" ")
+                elif child.type == "footnote_ref":  # shown as "[1]"
+                    parts.append(f"[{child.meta['id'] + 1}]")
             parts.append(" ")
     return _collapse("".join(parts))
 
 
+def _footnote_ranges(tokens: Sequence[Token]) -> dict[int, tuple[int, int]]:
+    """Footnote id -> the (start, end) token range of its text inside the footnote block."""
+    ranges, start = {}, None
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_open":
+            start = index + 1
+        elif token.type == "footnote_close" and start is not None:
+            ranges[tokens[start - 1].meta["id"]] = (start, index)
+    return ranges
+
+
+def _footnote_ids(tokens: Sequence[Token]) -> list[int]:
+    ids = (
+        child.meta["id"]
+        for token in tokens
+        for child in token.children or ()
+        if child.type == "footnote_ref"
+    )
+    return list(dict.fromkeys(ids))
+
+
+def _footnotes_html(ids: list[int], ranges, tokens: Sequence[Token], env: dict) -> str:
+    """The footnotes of one paragraph as a numbered list after it."""
+    items = "".join(
+        f'<li id="fn-{i + 1}" value="{i + 1}">'
+        + _MD.renderer.render(tokens[ranges[i][0] : ranges[i][1]], _MD.options, env)
+        + "</li>"
+        for i in ids
+    )
+    return f"\n<aside><ol>{items}</ol></aside>" if items else ""
+
+
 def split_markdown(source: str) -> list[Block]:
-    """Split Markdown into blocks; raise SplitError if it is empty or too large."""
+    """Split Markdown into blocks; raise SplitError if it is empty or too large.
+
+    A footnote ([^1] with its "[^1]: text") is no block of its own: it is rendered after the
+    first paragraph that refers to it, as part of it (its text is part of the block's text).
+    """
     text = _normalized(source, markdown=True)
     env: dict = {}
     tokens = _MD.parse(text, env)
     spans = _top_level_spans(tokens)
     _check_count(len(spans))
     lines = text.split("\n")
+    notes = _footnote_ranges(tokens)
+    placed: set[int] = set()
     blocks = []
     for start, end in spans:
         first = tokens[start]
         block_tokens = tokens[start:end]
-        plain = _plain_text(block_tokens)
+        own_notes = [i for i in _footnote_ids(block_tokens) if i in notes and i not in placed]
+        placed.update(own_notes)
+        note_tokens = [t for i in own_notes for t in tokens[notes[i][0] : notes[i][1]]]
+        plain = _plain_text(block_tokens + note_tokens)
         if not plain:  # e.g. a paragraph holding only an image, which is not supported
             continue
         line_start, line_end = first.map or (0, 0)
@@ -227,7 +281,10 @@ def split_markdown(source: str) -> list[Block]:
             Block(
                 kind=kind,
                 source=block_source,
-                html=clean_draft_html(_MD.renderer.render(block_tokens, _MD.options, env)).strip(),
+                html=clean_draft_html(
+                    _MD.renderer.render(block_tokens, _MD.options, env)
+                    + _footnotes_html(own_notes, notes, tokens, env)
+                ).strip(),
                 text=plain,
                 level=level,
                 section=section_number(plain) if kind == KIND_HEADING else "",

@@ -326,3 +326,51 @@ def test_markdown_with_raw_html_is_neutralized_later_by_splitting():
     source, fmt = text_from_upload("x.md", b"<script>alert(1)</script>\n\nText")
     assert fmt == "markdown"
     assert all("<script" not in block.html for block in split_markdown(source))
+
+
+def add_footnotes(document, notes: dict[int, str]) -> None:
+    """Give the document a footnotes part (python-docx cannot write footnotes itself)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(
+        f'<w:footnote w:id="{number}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+        for number, text in notes.items()
+    )
+    xml = (
+        f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r>'
+        f"<w:separator/></w:r></w:p></w:footnote>{body}</w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        xml.encode(),
+        document.part.package,
+    )
+    document.part.relate_to(part, RT.FOOTNOTES)
+
+
+def add_footnote_reference(paragraph, number: int) -> None:
+    reference = OxmlElement("w:footnoteReference")
+    reference.set(qn("w:id"), str(number))
+    paragraph.add_run()._r.append(reference)
+
+
+def test_docx_footnotes_become_footnotes_of_their_paragraph():
+    document = docx.Document()
+    paragraph = document.add_paragraph("Der Rat beschließt")
+    add_footnote_reference(paragraph, 1)
+    paragraph.add_run(" jährlich.")
+    document.add_paragraph("Ohne Fußnote.")
+    add_footnotes(document, {1: "Siehe Ratsbeschluss [2024]."})
+    source = markdown_of(document)
+    assert source == (
+        "Der Rat beschließt[^1] jährlich.\n\nOhne Fußnote.\n\n[^1]: Siehe Ratsbeschluss \\[2024\\]."
+    )
+    blocks = split_markdown(source)
+    assert [block.text for block in blocks] == [
+        "Der Rat beschließt[1] jährlich. Siehe Ratsbeschluss [2024].",
+        "Ohne Fußnote.",
+    ]
+    assert '<li id="fn-1" value="1"><p>Siehe Ratsbeschluss [2024].</p>' in blocks[0].html

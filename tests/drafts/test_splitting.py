@@ -401,3 +401,21 @@ def test_an_ordered_list_continued_after_a_paragraph_keeps_its_numbers():
     blocks = split_markdown("1. Erstens\n2. Zweitens\n\nDazwischen.\n\n3. Drittens\n4. Viertens")
     assert blocks[2].html.startswith('<ol start="3">')
     assert 'start="' not in blocks[0].html
+
+
+def test_footnotes_belong_to_the_paragraph_that_first_refers_to_them():
+    blocks = split_markdown(
+        "Erster Absatz[^1] mit Fußnote.\n\n[^1]: Die Fußnote *eins*.\n\n"
+        "Zweiter[^b] und nochmal[^1].\n\n[^b]: Zweite.\n\nDritter."
+    )
+    assert [block.text for block in blocks] == [
+        "Erster Absatz[1] mit Fußnote. Die Fußnote eins.",
+        "Zweiter[2] und nochmal[1]. Zweite.",
+        "Dritter.",
+    ]
+    first, second, _third = (block.html for block in blocks)
+    assert '<sup><a href="#fn-1">[1]</a></sup>' in first
+    assert '<aside><ol><li id="fn-1" value="1"><p>Die Fußnote <em>eins</em>.</p>' in first
+    assert '<li id="fn-2" value="2"><p>Zweite.</p>' in second and 'id="fn-1"' not in second
+    for block in blocks:
+        assert_allowed(block.html, DRAFT_TAGS, DRAFT_ATTRIBUTES)
