@@ -44,16 +44,19 @@ function paragraphText(key) {
 function locate(text, quote) {
   const exact = collapse(quote.exact).trim();
   if (!exact) return null;
+  // The server's position, if the text there is the quote (else the quote is searched for,
+  // and the position stays the answer for a passage the server found with changed words).
   const start = Number.parseInt(quote.start ?? "", 10);
   const end = Number.parseInt(quote.end ?? "", 10);
-  if (start >= 0 && end > start && end <= text.length) return [start, end];
+  const byPosition = start >= 0 && end > start && end <= text.length ? [start, end] : null;
+  if (byPosition && text.slice(start, end) === exact) return byPosition;
   let best = null;
   let bestScore = -1;
   for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
     const score = agreement(text.slice(0, at), quote.prefix ?? "", true) + agreement(text.slice(at + exact.length), quote.suffix ?? "", false);
     if (score > bestScore) [best, bestScore] = [[at, at + exact.length], score];
   }
-  return best;
+  return best ?? byPosition;
 }
 
 // How many characters of the context agree, counted from the passage outwards.
