@@ -267,12 +267,6 @@ def _publish(
     `message`, in each reader's language (DraftVersion.description)."""
     facts = facts or {}
     live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
-    if live and _unchanged(plan, live):
-        raise ValidationError(
-            _("The text is the same as in version %(number)s: no new version was published.")
-            % {"number": draft.version},
-            code="unchanged",
-        )
     before = [_side(p) for p in live.values()]
     number = draft.version + 1
 
@@ -385,6 +379,13 @@ def draft_publish_version(
     plan = _plan(
         draft, _without_title(_split(text, source_format), draft.title), overrides=overrides
     )
+    live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
+    if live and _unchanged(plan, live):
+        raise ValidationError(
+            _("The text is the same as in version %(number)s: no new version was published.")
+            % {"number": draft.version},
+            code="unchanged",
+        )
     version = _publish(
         draft=draft,
         plan=plan,
