@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -233,12 +234,17 @@ def test_reverting_to_any_earlier_version_restores_its_keys(make_draft, wg, sequ
     Draft.objects.filter(slug="revert").delete()
     draft = make_draft(text=VERSIONS[0], slug="revert")
     keys = {1: live_keys(draft)}
-    for number, index in enumerate(sequence, start=2):
-        services.draft_publish_version(
-            draft=draft, text=VERSIONS[index], message=f"v{number}", user=wg
-        )
-        keys[number] = live_keys(draft)
-    number = min(target, len(sequence)) + 1
+    for index in sequence:
+        try:
+            services.draft_publish_version(
+                draft=draft, text=VERSIONS[index], message=f"v{index}", user=wg
+            )
+        except ValidationError as exc:
+            if exc.code != "unchanged":
+                raise
+            continue  # the text of the current version again: no new version
+        keys[draft.version] = live_keys(draft)
+    number = min(target, draft.version - 1) + 1
     services.draft_revert(draft=draft, number=number, user=wg)
     assert live_keys(draft) == keys[number]
     # Every paragraph shows its comments on a live paragraph or is removed; live ones on themselves.

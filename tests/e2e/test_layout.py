@@ -68,8 +68,10 @@ def test_open_threads_keep_ids_unique_and_labels_reach_their_own_field(demo, ser
         expect(page.locator(f"#thread-{key}")).to_be_visible()
     assert page.evaluate(DUPLICATE_IDS) == []
     second = page.locator(f"#thread-{demo.table_key} form.comment-form")
-    second.locator("label").first.click()
-    expect(second.locator("textarea[name=body]")).to_be_focused()
+    # Each label of the second form reaches the field of that form (the passage, the comment).
+    for field in ("quote", "body"):
+        second.locator(f'label[for$="-{field}"]').click()
+        expect(second.locator(f"[name={field}]")).to_be_focused()
     context.close()
 
 
