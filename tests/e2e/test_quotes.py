@@ -39,7 +39,6 @@ def test_keyboard_only_a_typed_passage_is_quoted_and_highlighted(
     page.keyboard.press("Enter")
     comment = page.locator(f"#thread-{key} .comment", has_text="Genau diese Stelle")
     expect(comment.locator(".comment__quote")).to_have_text(PASSAGE)
-    expect(marked(page, key)).to_have_count(0)
     tab_until(page, ".comment__quote-link", limit=30)
     expect(marked(page, key)).to_have_text(PASSAGE)
     page.keyboard.press("Shift+Tab")
