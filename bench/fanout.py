@@ -30,7 +30,7 @@ Django's login()), each on its own socket, change their vote on one paragraph fo
 socket, under the consumer's limit of 20 frames at once then 5 per second. Every vote is also
 broadcast as `votes.changed` to all voters. At the end the totals of GET /api/drafts/<slug>/
 must equal the last acknowledged choice of every voter ("exact"), and the newest `votes.changed`
-(highest seq) each socket received must equal them as well.
+(highest rev; they are coalesced per paragraph) each socket received must equal them as well.
 
 The servers run with DEBUG=1 (as `make run`), LOG_LEVEL=WARNING and the per-user rate limits
 lifted (RATE_LIMIT_VOTES etc.); the client and the servers share the machine's cores. With the
@@ -353,11 +353,12 @@ class Writer:
                     future = self.pending.pop(data.get("request_id"), None)
                     if future is not None and not future.done():
                         future.set_result(data)
-                elif self.tally_votes and head.startswith('{"type":"votes.changed","seq":'):
-                    start = len('{"type":"votes.changed","seq":')
-                    seq = int(message[start : message.index(",", start)])
-                    if seq > self.newest_votes[0]:
-                        self.newest_votes = (seq, message)
+                elif self.tally_votes and head.startswith('{"type":"votes.changed"'):
+                    # The counts with the highest rev win (frames are coalesced per paragraph).
+                    start = message.rindex('"rev":') + len('"rev":')
+                    rev = int(message[start : message.index("}", start)])
+                    if rev > self.newest_votes[0]:
+                        self.newest_votes = (rev, message)
 
     async def call(self, message: dict, timeout: float) -> dict:
         request_id = message["request_id"]

@@ -24,6 +24,7 @@ from drafts.selectors import draft_visible_to
 from . import moderation, services
 from .models import Comment
 from .permissions import can_see_unreleased
+from .selectors import vote_snapshot
 from .serializers import comment_payload
 
 logger = logging.getLogger(__name__)
@@ -103,10 +104,11 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         for stream in self.streams:
             await hub.subscribe(stream, self)
         await self.accept()
-        seq = await database_sync_to_async(events.latest_seq)(self.streams[0])
+        seq, counts = await database_sync_to_async(self._state)()
         hello = {
             "type": "hello",
             "seq": seq,
+            "counts": counts,
             "version": version,
             "viewers": await hub.viewers(self.streams[0]),
             "user": {"id": self.user.pk, "name": self.user.get_username()}
@@ -127,6 +129,10 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             self.backlog.append(frame.text)
         elif self.fast is None or not self.fast.send(frame):
             await self.base_send({"type": "websocket.send", "text": frame.text})
+
+    def _state(self) -> tuple[int, dict]:
+        """The draft's latest seq and its vote counts snapshot (`selectors.vote_snapshot`)."""
+        return events.latest_seq(self.streams[0]), vote_snapshot(draft_id=self.draft_id)
 
     @database_sync_to_async
     def _find_draft(self, slug: str):
@@ -252,13 +258,19 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         since = message.get("since")
         if not isinstance(since, int) or since < 0:
             raise ActionRefused("bad_message", _("Resume needs “since”, a sequence number."))
-        texts = await database_sync_to_async(events.events_since)(self.streams[0], since)
+        texts, counts = await database_sync_to_async(self._replay)(since)
         if texts is None:
             await self.send(text_data=events.encode({"type": "resync"}))
-            return {"replayed": 0}
+            return {"replayed": 0, "counts": counts}
         for text in texts:
             await self.send(text_data=text)
-        return {"replayed": len(texts)}
+        return {"replayed": len(texts), "counts": counts}
+
+    def _replay(self, since: int) -> tuple[list[str] | None, dict]:
+        """The events after `since` (None: no longer all kept), then the vote counts snapshot:
+        votes are not in the event log, the snapshot brings them up to date."""
+        texts = events.events_since(self.streams[0], since)
+        return texts, vote_snapshot(draft_id=self.draft_id)
 
     async def _flag(self, message: dict[str, Any]) -> dict:
         comment_id, reason, note = (

@@ -22,6 +22,7 @@ from drafts.models import Draft, DraftStatus
 from . import answers, exports
 from . import feedback_selectors as selectors
 from .models import Answer, Channel, Comment, Disposition
+from .selectors import vote_snapshot
 from .summaries import bar_chart, stacked_rows
 
 RESULTS_STATUSES = (DraftStatus.CLOSED, DraftStatus.FINAL)
@@ -226,6 +227,8 @@ def feedback(request, slug: str):
             "changes": changes,
             "can_answer": is_working_group(request.user),
             "seq": events.latest_seq(events.stream_name(draft)),
+            # Votes are not in the event log: the sum of the paragraphs' revs grows with each.
+            "votes_rev": sum(c["rev"] for c in vote_snapshot(draft_id=draft.pk).values()),
         },
     )
 

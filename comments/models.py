@@ -217,6 +217,9 @@ class ParagraphTally(models.Model):
     disagree = models.PositiveIntegerField(default=0)
     neutral = models.PositiveIntegerField(default=0)
     comments = models.PositiveIntegerField(default=0, help_text="published comments and replies")
+    rev = models.PositiveBigIntegerField(
+        default=0, help_text="bumped with every change of the vote counts: the newest counts win"
+    )
 
     def __str__(self) -> str:
         return f"tally of {self.paragraph_id}"

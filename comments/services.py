@@ -368,6 +368,7 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
         tally = ParagraphTally.objects.filter(paragraph=paragraph).first()
         return {
             "counts": tally.vote_counts() if tally else dict.fromkeys(VoteChoice.values, 0),
+            "rev": tally.rev if tally else 0,
             "choice": choice,
         }
     if previous is None:
@@ -387,14 +388,12 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
         deltas[old] = -1
     if choice != "none":
         deltas[choice] = 1
-    tally = _tally_add(paragraph.pk, **deltas)
+    tally = _tally_add(paragraph.pk, rev=1, **deltas)  # one UPDATE: counts and rev together
     counts = tally.vote_counts()
-    events.broadcast_on_commit(
-        draft=paragraph.draft,
-        type="votes.changed",
-        data={"paragraph": str(paragraph.key), "counts": counts},
+    events.votes_changed_on_commit(
+        draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=tally.rev
     )
-    return {"counts": counts, "choice": choice}
+    return {"counts": counts, "rev": tally.rev, "choice": choice}
 
 
 @transaction.atomic
@@ -433,11 +432,12 @@ def participation_withdraw(*, user) -> None:
     """Before an account is deleted: take back its votes and supports so every count stays exact."""
     for vote in ParagraphVote.objects.filter(user=user).select_related("paragraph__draft"):
         vote.delete()
-        tally = _tally_add(vote.paragraph_id, **{vote.choice: -1})
-        events.broadcast_on_commit(
+        tally = _tally_add(vote.paragraph_id, rev=1, **{vote.choice: -1})
+        events.votes_changed_on_commit(
             draft=vote.paragraph.draft,
-            type="votes.changed",
-            data={"paragraph": str(vote.paragraph.key), "counts": tally.vote_counts()},
+            paragraph=str(vote.paragraph.key),
+            counts=tally.vote_counts(),
+            rev=tally.rev,
         )
     for support in CommentSupport.objects.filter(user=user).select_related("comment__draft"):
         support.delete()

@@ -91,13 +91,31 @@ def broadcast_on_commit(
     return seq
 
 
-def send_now(stream: str, text: str) -> None:
-    """Hand already-encoded text to the channel layer. Only for this module and presence."""
+def votes_changed_on_commit(
+    *, draft: HasPk, paragraph: str, counts: dict[str, int], rev: int
+) -> None:
+    """Send `votes.changed` {"paragraph", "counts", "rev"} to the draft's readers once committed.
+
+    Not logged and without a seq: each process's hub sends readers at most one such frame per
+    paragraph every `hub.COALESCE_WINDOW` seconds (the newest rev), and `hello` and every
+    `resume` answer carry all counts with their rev, so nothing needs replaying.
+    """
+    stream = stream_name(draft)
+    text = encode({"type": "votes.changed", "paragraph": paragraph, "counts": counts, "rev": rev})
+    transaction.on_commit(lambda: send_now(stream, text, coalesce=paragraph, rev=rev), robust=True)
+
+
+def send_now(stream: str, text: str, coalesce: str | None = None, rev: int = 0) -> None:
+    """Hand already-encoded text to the channel layer. Only for this module and presence.
+
+    `coalesce`: a key (a paragraph's) under which the hubs send only the newest `rev` of a burst.
+    """
     layer = get_channel_layer()
+    message = {"type": "hub.event", "stream": stream, "text": text}
+    if coalesce is not None:
+        message.update(coalesce=coalesce, rev=rev)
     try:
-        async_to_sync(layer.group_send)(
-            group_name(stream), {"type": "hub.event", "stream": stream, "text": text}
-        )
+        async_to_sync(layer.group_send)(group_name(stream), message)
     except Exception:
         # The data is saved; a client that missed this event gets it by `resume`.
         logger.exception("could not broadcast on %s", stream)

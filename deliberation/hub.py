@@ -37,6 +37,7 @@ PRESENCE_TTL = 30  # seconds: a process that stopped reporting no longer counts
 YIELD_EVERY = 250  # sockets written before the loop may serve others
 GROUP_RECHECK = 5.0  # seconds: join every group again (a Redis restart forgets them all)
 RETRY = 1.0  # seconds: pause after the channel layer failed
+COALESCE_WINDOW = 0.2  # seconds: at most one frame per coalesced key (contract: within 250 ms)
 
 
 class Socket(Protocol):
@@ -52,6 +53,9 @@ class Hub:
         self.dirty: set[str] = set()
         self.sent_viewers: dict[str, int] = {}
         self._tasks: list[asyncio.Task] = []
+        # (stream, key) -> [rev sent, (rev, text) waiting or None], while a key's window is open
+        self._windows: dict[tuple[str, str], list] = {}
+        self._flushes: set[asyncio.Task] = set()
         self._lock = asyncio.Lock()
         self._rejoin = asyncio.Event()  # set when the layer failed: join everything again soon
         self._redis = None
@@ -109,7 +113,39 @@ class Hub:
                 self._rejoin.set()  # the layer may have lost our groups (a restarted Redis)
                 await asyncio.sleep(RETRY)
                 continue
-            await self.fan_out(message.get("stream", ""), message.get("text", ""))
+            await self.dispatch(message)
+
+    async def dispatch(self, message: dict) -> None:
+        """Fan out a layer message: at once, or coalesced when it carries a `coalesce` key."""
+        stream, text = message.get("stream", ""), message.get("text", "")
+        if message.get("coalesce") is None:
+            await self.fan_out(stream, text)
+        else:
+            await self.coalesce(stream, message["coalesce"], message.get("rev", 0), text)
+
+    async def coalesce(self, stream: str, key: str, rev: int, text: str) -> None:
+        """Send the newest `rev` of `key`'s frames, at most one every COALESCE_WINDOW seconds.
+
+        The first frame after a quiet spell goes out at once; frames arriving within the window
+        wait, and only the one with the highest rev is sent when it closes (opening the next).
+        A rev not above the one already sent is dropped: it arrived late (from another process).
+        """
+        slot = (stream, key)
+        window = self._windows.get(slot)
+        if window is not None:
+            if rev > window[0] and (window[1] is None or rev > window[1][0]):
+                window[1] = (rev, text)
+            return
+        self._windows[slot] = [rev, None]
+        asyncio.get_running_loop().call_later(COALESCE_WINDOW, self._close_window, slot)
+        await self.fan_out(stream, text)
+
+    def _close_window(self, slot: tuple[str, str]) -> None:
+        _, waiting = self._windows.pop(slot)
+        if waiting is not None:
+            task = asyncio.create_task(self.coalesce(*slot, *waiting))
+            self._flushes.add(task)  # held until done: the loop keeps only weak references
+            task.add_done_callback(self._flushes.discard)
 
     async def fan_out(self, stream: str, text: str) -> None:
         """Hand the event's encoded `text` to every local socket on `stream`, as one `Frame`."""

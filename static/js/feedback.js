@@ -18,7 +18,9 @@ function connect() {
       if (message.type === "hello") attempt = 0;
       // Something happened since the page was rendered (a heartbeat tells of an event whose
       // broadcast was lost).
+      const votesRev = Object.values(message.counts ?? {}).reduce((sum, c) => sum + c.rev, 0);
       if (message.seq > Number(page.dataset.seq ?? 0)) showBanner(socket);
+      else if (votesRev > Number(page.dataset.votesRev ?? 0)) showBanner(socket);
     } else if (RELEVANT.test(message.type ?? "")) {
       showBanner(socket);
     }

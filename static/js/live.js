@@ -85,6 +85,7 @@ function receive(message) {
       statusLine?.classList.remove("live-status--offline");
       showStatus(viewersText(message.viewers));
       if (message.version > Number(article.dataset.version)) showNewVersion();
+      setAllVotes(message.counts);
       resendUnanswered();
       // Ask for what happened since the page was rendered (or since the last event seen).
       if (message.seq > sequence.last) resume();
@@ -113,7 +114,10 @@ function receive(message) {
 }
 
 function resume() {
-  if (connected()) send({ action: "resume", since: sequence.last }).catch(() => {});
+  if (!connected()) return;
+  send({ action: "resume", since: sequence.last })
+    .then((answer) => setAllVotes(answer.counts))
+    .catch(() => {});
 }
 
 async function resync() {
@@ -170,7 +174,7 @@ function apply(event) {
       break;
     }
     case "votes.changed":
-      setCounts(event.paragraph, event.counts);
+      setVotes(event.paragraph, event.counts, event.rev);
       break;
     case "supports.changed":
       for (const node of document.querySelectorAll(`#c-${event.comment} [data-supports]`)) {
@@ -300,6 +304,20 @@ function renderAnswer(node, comment) {
   node.append(section);
 }
 
+// Vote counts carry a rev per paragraph (frames are coalesced and may come from several
+// processes): the counts with the highest rev win; a frame without a rev is an old logged one.
+const voteRevs = new Map();
+
+function setVotes(key, counts, rev) {
+  if (typeof rev !== "number" || rev <= (voteRevs.get(key) ?? -1)) return;
+  voteRevs.set(key, rev);
+  setCounts(key, counts);
+}
+
+function setAllVotes(snapshot) {
+  for (const [key, { rev, ...counts }] of Object.entries(snapshot ?? {})) setVotes(key, counts, rev);
+}
+
 function setCounts(key, counts) {
   const paragraph = document.querySelector(`[data-paragraph="${key}"]`);
   if (!paragraph) return;
@@ -334,7 +352,7 @@ async function onVote(event) {
   const paragraph = form.closest("[data-paragraph]").dataset.paragraph;
   try {
     const answer = await send({ action: "vote", paragraph, choice: event.submitter.value });
-    setCounts(paragraph, answer.counts);
+    setVotes(paragraph, answer.counts, answer.rev);
     markChoice(form, answer.choice);
   } catch (error) {
     showError(form, error);

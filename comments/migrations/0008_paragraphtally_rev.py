@@ -1,0 +1,18 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("comments", "0007_comment_late_entry"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="paragraphtally",
+            name="rev",
+            field=models.PositiveBigIntegerField(
+                default=0,
+                help_text="bumped with every change of the vote counts: the newest counts win",
+            ),
+        ),
+    ]
