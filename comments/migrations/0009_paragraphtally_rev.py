@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0007_comment_late_entry"),
+        ("comments", "0008_comment_quote"),
     ]
 
     operations = [
