@@ -21,10 +21,9 @@ from drafts.anchoring import Quote
 from drafts.models import Draft, Paragraph
 from drafts.selectors import draft_visible_to
 
-from . import moderation, services
+from . import moderation, selectors, services
 from .models import Comment
 from .permissions import can_see_unreleased
-from .selectors import vote_snapshot
 from .serializers import comment_payload
 
 logger = logging.getLogger(__name__)
@@ -32,6 +31,7 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 UNAVAILABLE = gettext_lazy("Something went wrong on our side; nothing was saved. Please try again.")
 BURST = 20  # frames at once; after that, RATE_LIMITS["socket"] frames a minute
+REPLAY_PER_TOKEN = 50  # a resume costs one frame more per this many events it replays
 
 
 def _language(scope) -> str:
@@ -132,7 +132,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     def _state(self) -> tuple[int, dict]:
         """The draft's latest seq and its vote counts snapshot (`selectors.vote_snapshot`)."""
-        return events.latest_seq(self.streams[0]), vote_snapshot(draft_id=self.draft_id)
+        return events.latest_seq(self.streams[0]), selectors.vote_snapshot(draft_id=self.draft_id)
 
     @database_sync_to_async
     def _find_draft(self, slug: str):
@@ -190,14 +190,15 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             )
         )
 
-    def _take_token(self) -> bool:
+    def _take_token(self, cost: float = 1) -> bool:
+        """Take `cost` frames from the socket's token bucket; False (nothing taken) when short."""
         now = time.monotonic()
         refill_per_second = limit_for("socket") / 60
         self.tokens = min(BURST, self.tokens + (now - self.refilled) * refill_per_second)
         self.refilled = now
-        if self.tokens < 1:
+        if self.tokens < cost:
             return False
-        self.tokens -= 1
+        self.tokens -= cost
         return True
 
     async def _comment(self, message: dict[str, Any]) -> dict:
@@ -262,6 +263,9 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         if texts is None:
             await self.send(text_data=events.encode({"type": "resync"}))
             return {"replayed": 0, "counts": counts}
+        # The frame itself was counted; a replay of many events counts as more frames.
+        if not self._take_token(len(texts) / REPLAY_PER_TOKEN):
+            raise ActionRefused("rate_limited", _("Too many messages. Please slow down."))
         for text in texts:
             await self.send(text_data=text)
         return {"replayed": len(texts), "counts": counts}
@@ -269,8 +273,10 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     def _replay(self, since: int) -> tuple[list[str] | None, dict]:
         """The events after `since` (None: no longer all kept), then the vote counts snapshot:
         votes are not in the event log, the snapshot brings them up to date."""
-        texts = events.events_since(self.streams[0], since)
-        return texts, vote_snapshot(draft_id=self.draft_id)
+        texts = events.events_since(self.streams[0], since, events.REPLAY_LIMIT)
+        if texts is not None:  # the comments as they are now (protocol 3.5)
+            texts = selectors.events_as_now(draft_id=self.draft_id, texts=texts)
+        return texts, selectors.vote_snapshot(draft_id=self.draft_id)
 
     async def _flag(self, message: dict[str, Any]) -> dict:
         comment_id, reason, note = (

@@ -1,11 +1,13 @@
 """Reads on comments and votes. Query counts stay constant in the number of comments."""
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from deliberation import events
 from drafts.models import Draft, Paragraph
 
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     UserBlock,
 )
 from .permissions import can_see_unreleased
+from .serializers import comment_payload
 
 THREADS_PER_PAGE = 20
 ORDERS = {
@@ -27,6 +30,8 @@ ORDERS = {
     "supported": ("-support_count", "-created_at"),
 }
 EMPTY_COUNTS = {"agree": 0, "disagree": 0, "neutral": 0, "comments": 0}
+# The logged events that carry a comment's payload (text, author): {type: the key holding it}.
+_COMMENT_PAYLOADS = {"comment.created": "comment", "comment.updated": "data"}
 
 
 def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
@@ -41,6 +46,47 @@ def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
     if user.is_authenticated:
         shown |= Q(author=user)
     return qs.filter(shown)
+
+
+def events_as_now(*, draft_id: int, texts: list[str]) -> list[str]:
+    """Replayed events that show every comment as it is now, for the public (`resume`).
+
+    `texts`: a draft's logged event texts in seq order (`events.events_since`). The log keeps
+    each `comment.created` and `comment.updated` with the comment as it was then; a comment
+    hidden, withdrawn or edited since, or whose author deleted the account, must not come back
+    in its old form. Those events get the comment's public payload of now instead: its current
+    text and author while published, no text and no author otherwise. Other events, and the
+    events' `type`, `seq` and other fields, stay as logged. One query; texts of other events
+    are not parsed.
+    """
+    replaced = {}
+    for index, text in enumerate(texts):
+        kind = text[9 : text.find('"', 9)] if text.startswith('{"type":"') else ""
+        if kind in _COMMENT_PAYLOADS:
+            replaced[index] = json.loads(text)
+    if not replaced:
+        return texts
+    payloads = {index: event[_COMMENT_PAYLOADS[event["type"]]] for index, event in replaced.items()}
+    comments = Comment.objects.select_related("paragraph", "author", "answer").in_bulk(
+        {payload["id"] for payload in payloads.values()}
+    )
+    texts = list(texts)
+    for index, event in replaced.items():
+        logged = payloads[index]
+        comment = comments.get(logged["id"])
+        if comment is not None and comment.draft_id == draft_id:
+            now = comment_payload(comment)
+            if "answer" not in logged:
+                now.pop("answer", None)  # only answer events carry it (protocol 5.1)
+        else:
+            now = {**logged, "status": CommentStatus.DELETED}
+        if now["status"] != CommentStatus.PUBLISHED:  # as services.events_forget leaves it
+            now.update(body_html="", author=None, pseudonym="")
+            if "answer" in now:
+                now["answer"] = None
+        event[_COMMENT_PAYLOADS[event["type"]]] = now
+        texts[index] = events.encode(event)
+    return texts
 
 
 def paragraph_counts(*, draft: Draft) -> dict[str, dict[str, int]]:

@@ -30,6 +30,8 @@ MODERATION_STREAM = "moderation"
 # periodic command `manage.py prune_events` (never inside a writer's transaction).
 KEEP_AT_LEAST = timedelta(hours=24)
 KEEP_AT_LEAST_COUNT = 10_000
+# At most this many events in one `resume` answer; a client that missed more reloads (`resync`).
+REPLAY_LIMIT = 500
 
 
 class HasPk(Protocol):
@@ -121,11 +123,12 @@ def send_now(stream: str, text: str, coalesce: str | None = None, rev: int = 0) 
         logger.exception("could not broadcast on %s", stream)
 
 
-def events_since(stream: str, since: int) -> list[str] | None:
-    """The texts of events after `since`, in order, or None when some are no longer kept."""
+def events_since(stream: str, since: int, limit: int = REPLAY_LIMIT) -> list[str] | None:
+    """The texts of events after `since`, in order; None when some are no longer kept, or when
+    there are more than `limit` (a client that missed that much reloads instead: `resync`)."""
     # Read the latest seq first: events committed meanwhile are delivered live, not missed here.
     latest = latest_seq(stream)
-    if since > latest:
+    if since > latest or latest - since > limit:
         return None
     texts = list(
         Event.objects.filter(stream=stream, seq__gt=since, seq__lte=latest)

@@ -4,6 +4,7 @@ import asyncio
 import json
 
 import pytest
+import websockets
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
@@ -12,7 +13,7 @@ from comments import services
 from comments.models import Flag
 from deliberation import events
 from deliberation.hub import get_hub
-from tests.comments.test_consumers import connect, receive_type
+from tests.comments.test_consumers import connect, receive, receive_type
 from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
 from tests.servers import daphne, redis_server
 
@@ -177,3 +178,92 @@ def test_control_characters_in_forms_are_dropped_not_stored(
     )
     assert response.status_code == 302
     assert UserBlock.objects.get().justification == "ef"
+
+
+# Resume ------------------------------------------------------------------------------------
+
+
+async def replay(socket, since):
+    """The frames a `resume` sends before its ack (or the error instead)."""
+    while not await socket.receive_nothing(timeout=0.3):  # the live events are not the replay
+        await socket.receive_from()
+    await socket.send_to(text_data=json.dumps({"action": "resume", "since": since}))
+    frames = []
+    while True:
+        frame = await receive(socket)
+        if frame["type"] in ("ack", "error"):
+            return frames, frame
+        if frame["type"] not in ("presence", "heartbeat"):
+            frames.append(frame)
+
+
+async def test_a_replay_shows_comments_as_they_are_now(
+    draft, paragraph, citizen, other_citizen, moderator
+):
+    from comments import moderation
+    from deliberation.accounts.services import account_delete
+
+    def write():
+        edited = services.comment_create(user=citizen, paragraph=paragraph, body="Vorher")
+        services.comment_edit(user=citizen, comment=edited, body="Nachher")
+        hidden = services.comment_create(user=citizen, paragraph=paragraph, body="Verborgen")
+        moderation.comment_hide(moderator=moderator, comment=hidden, reason="spam")
+        withdrawn = services.comment_create(user=citizen, paragraph=paragraph, body="Zurück")
+        services.comment_delete(user=citizen, comment=withdrawn)
+        services.comment_create(user=other_citizen, paragraph=paragraph, body="Von Bernd")
+        account_delete(user=other_citizen)
+
+    reader, *_ = await connect(draft.slug, AnonymousUser())
+    since = (await receive_type(reader, "hello"))["seq"]
+    await sync_to_async(write)()
+    frames, ack = await replay(reader, since)
+    assert ack["type"] == "ack" and ack["replayed"] == len(frames)
+    replayed = json.dumps(frames, ensure_ascii=False)
+    for gone in ("Vorher", "Verborgen", "Zurück", "bernd"):
+        assert gone not in replayed
+    assert "Nachher" in replayed and "Von Bernd" in replayed
+    created = [f["comment"] for f in frames if f["type"] == "comment.created"]
+    assert [c["status"] for c in created] == ["published", "hidden", "deleted", "published"]
+    assert [f["seq"] for f in frames] == list(range(since + 1, since + 1 + len(frames)))
+    await reader.disconnect()
+
+
+async def test_a_long_replay_is_a_resync_and_replays_count_against_the_limit(
+    draft, paragraph, citizen, settings, monkeypatch
+):
+    from comments import consumers
+
+    monkeypatch.setattr(events, "REPLAY_LIMIT", 3, raising=False)
+    monkeypatch.setattr(
+        consumers, "REPLAY_PER_TOKEN", 1, raising=False
+    )  # each replayed event costs a frame
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "socket": 1}  # (next to) no refill
+
+    def votes():
+        for choice in ("agree", "disagree", "neutral", "agree"):
+            services.vote_cast(user=citizen, paragraph=paragraph, choice=choice)
+
+    reader, *_ = await connect(draft.slug, AnonymousUser())
+    hello = await receive_type(reader, "hello")
+    await sync_to_async(votes)()
+    latest = hello["seq"] + 4
+    frames, ack = await replay(reader, latest - 4)
+    assert [f["type"] for f in frames] == ["resync"] and ack["replayed"] == 0
+    answers = [await replay(reader, latest - 3) for _ in range(6)]
+    # 20 frames at once: the first resync took 1; each replay of 3 events takes 4.
+    assert [len(frames) for frames, _ in answers] == [3, 3, 3, 3, 0, 0]
+    assert [ack.get("code") for _, ack in answers][4:] == ["rate_limited", "rate_limited"]
+    await reader.disconnect()
+
+
+@pytest.mark.slow
+async def test_a_message_over_one_mebibyte_is_closed_with_1009(draft):
+    with daphne() as (server,):
+        socket = await open_socket(server, draft.slug)
+        await next_of(socket, "hello")
+        await socket.send("x" * (1024 * 1024 + 1))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            async with asyncio.timeout(10):
+                while True:
+                    await socket.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
