@@ -30,7 +30,7 @@ from importlib.metadata import version
 
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
-from twisted.internet import tcp
+from twisted.internet import reactor, tcp
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,16 @@ class FastPathServer(Server):
             logger.warning("live fast path off: %s", self.fast_path_off)
         else:
             logger.info("live fast path on")
+        # Daphne builds its websocket factory in run() and then starts the reactor, which runs
+        # this before it serves anything.
+        reactor.callWhenRunning(self._close_with_a_code)
         super().run()
+
+    def _close_with_a_code(self) -> None:
+        """autobahn fails a connection by dropping TCP unless told otherwise (`failByDrop`): a
+        message over Daphne's 1 MiB limit reached clients as 1006. With the closing handshake
+        they get the reason's code (1009 for a message too big), as docs/protocol.md says."""
+        self.ws_factory.setProtocolOptions(failByDrop=False)
 
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket" and not self.fast_path_off:
