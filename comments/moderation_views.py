@@ -20,6 +20,7 @@ from deliberation.errors import ActionRefused
 from deliberation.idempotency import TOKEN_FIELD, once_per_form, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
+from deliberation.sanitizing import normalize_text
 from deliberation.spreadsheets import Column, csv_response
 from deliberation.urls_safety import safe_next
 from drafts.models import Draft
@@ -35,7 +36,7 @@ def _wants_json(request) -> bool:
 
 @moderator_required
 def queue(request):
-    draft_slug, reason = request.GET.get("draft", ""), request.GET.get("reason", "")
+    draft_slug, reason = _filter(request, "draft"), _filter(request, "reason")
     return render(
         request,
         "comments/moderation/queue.html",
@@ -172,11 +173,16 @@ def unblock(request, block_id: int):
     return redirect("moderation_queue")
 
 
+def _filter(request, name: str) -> str:
+    """A filter from the query string, as text a database can compare (PostgreSQL refuses NUL)."""
+    return normalize_text(request.GET.get(name, ""))
+
+
 def _log_filters(request) -> dict:
     return {
-        "action": request.GET.get("action", ""),
-        "actor": request.GET.get("actor", ""),
-        "draft_slug": request.GET.get("draft", ""),
+        "action": _filter(request, "action"),
+        "actor": _filter(request, "actor"),
+        "draft_slug": _filter(request, "draft"),
     }
 
 

@@ -267,3 +267,27 @@ async def test_a_message_over_one_mebibyte_is_closed_with_1009(draft):
                 while True:
                     await socket.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/moderation/?draft=a%00b&reason=a%00",
+        "/moderation/log/?actor=a%00b&action=a%00&draft=x%00",
+        "/moderation/log.csv?actor=a%00b&action=a%00&draft=x%00",
+        "/api/drafts/leitlinien/comments/?q=a%00b&paragraph=a%00b",
+        "/api/drafts/leitlinien/comments/?since=a%00b",
+        "/drafts/leitlinien/?version=a%00&thread=a%00",
+        "/drafts/leitlinien/answers/table/?paragraph=a%00",
+        "/drafts/leitlinien/contributions/new/?rows=%00&session=%00",
+    ],
+)
+def test_a_nul_in_a_query_is_never_a_server_error(client, draft, moderator, wg, url):
+    """On PostgreSQL a NUL that reaches a query is an error; every filter cleans its text."""
+    wg.groups.add(*moderator.groups.all())
+    client.force_login(wg)
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code < 500
+    if response.streaming:
+        b"".join(response.streaming_content)
