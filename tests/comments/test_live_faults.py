@@ -239,9 +239,9 @@ async def test_a_long_replay_is_a_resync_and_replays_count_against_the_limit(
     )  # each replayed event costs a frame
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "socket": 1}  # (next to) no refill
 
-    def votes():
-        for choice in ("agree", "disagree", "neutral", "agree"):
-            services.vote_cast(user=citizen, paragraph=paragraph, choice=choice)
+    def votes():  # four logged events (votes are not logged: they are coalesced)
+        for number in range(4):
+            services.comment_create(user=citizen, paragraph=paragraph, body=f"Nummer {number}")
 
     reader, *_ = await connect(draft.slug, AnonymousUser())
     hello = await receive_type(reader, "hello")
