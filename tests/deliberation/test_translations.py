@@ -9,6 +9,7 @@ with Babel's Python extractor instead of GNU xgettext, so this needs no gettext 
 in well under a second.
 """
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -37,6 +38,7 @@ def _extract(source: str) -> list[tuple[str | None, str | tuple]]:
     return [(context, message) for _line, message, _comments, context in found]
 
 
+@functools.cache
 def used_msgids() -> dict[tuple[str | None, str], str]:
     """(context, msgid) -> where it is used, for every translatable string of the project."""
     used = {}
