@@ -2,10 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from deliberation.api import api_view, int_param
+from deliberation.localtime import LocalDateTimeField
 from drafts import selectors as draft_selectors
 from drafts.api import draft_summary
 
@@ -46,11 +46,12 @@ def comment_list(request, slug):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     since = None
     if request.GET.get("since"):
-        since = parse_datetime(request.GET["since"])
-        if since is None:
+        try:  # a local time is read as the site's, with its clock changes (localtime.py)
+            since = LocalDateTimeField().clean(request.GET["since"])
+        except ValidationError:
             raise ValidationError(
                 _("“since” must be a date and time such as 2026-03-21T18:00:00+01:00.")
-            )
+            ) from None
     after = int_param(request, "after", 0)
     limit = int_param(request, "limit", selectors.API_PAGE_MAX)
     try:

@@ -1,23 +1,25 @@
 """The moderators' pages: the queue, decisions, blocking, and the audit log (with CSV)."""
 
 import json
-from datetime import datetime, time
+from datetime import time
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from deliberation.api import ids_from
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
 from deliberation.idempotency import TOKEN_FIELD, once_per_form, write_once
+from deliberation.localtime import DayField, local_moment
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
 from deliberation.sanitizing import normalize_text
@@ -112,7 +114,7 @@ def decide(request, pk: int):
 @moderator_required
 @require_POST
 def release_bulk(request):
-    ids = [int(i) for i in request.POST.getlist("comment") if i.isdigit()]
+    ids = ids_from(request.POST.getlist("comment"))
     if not ids:
         messages.error(request, _("Select the comments to release first."))
     else:
@@ -134,9 +136,9 @@ def block(request, user_id: int):
         until = None
         if request.POST.get("duration") != "permanent":
             try:
-                day = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
-                until = timezone.make_aware(datetime.combine(day, time(23, 59)))
-            except ValueError:
+                day = DayField().clean(request.POST.get("until", ""))
+                until, _note = local_moment(day, time(23, 59))
+            except ValidationError:
                 error = _("Enter the last day of the block, or choose “permanently”.")
         if error is None:
             try:

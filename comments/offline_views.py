@@ -26,6 +26,7 @@ from qrcode.image.svg import SvgPathImage
 
 from deliberation import events
 from deliberation.idempotency import OnceFormMixin, once_per_form
+from deliberation.localtime import DayField
 from deliberation.models import PublicSession
 from deliberation.roles import staff_role_required
 from drafts import selectors as draft_selectors
@@ -73,7 +74,7 @@ class SharedForm(OnceFormMixin, forms.Form):
     """What all contributions of one entry share: how, when and where they were collected."""
 
     channel = forms.ChoiceField(label=gettext_lazy("How was it collected?"))
-    contributed_on = forms.DateField(
+    contributed_on = DayField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("The day of the workshop, or when the letter or call came in."),

@@ -30,6 +30,19 @@ def api_view(view):
     return wrapped
 
 
+# The largest id a database column holds (a signed 64-bit integer on SQLite and PostgreSQL).
+MAX_ID = 2**63 - 1
+
+
+def ids_from(values) -> list[int]:
+    """The whole numbers 1..MAX_ID among `values` (strings from a form, e.g. a getlist()).
+
+    Anything else (text, signs, numbers no column can hold) is left out: a query with an id past
+    MAX_ID raises OverflowError on SQLite instead of finding nothing.
+    """
+    return [int(value) for value in values if value.isdigit() and 0 < int(value) <= MAX_ID]
+
+
 def int_param(request, name: str, default: int | None = None) -> int | None:
     value = request.GET.get(name)
     if value in (None, ""):

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.idempotency import OnceFormMixin
-from deliberation.localtime import local_moment
+from deliberation.localtime import DayField, local_moment
 from deliberation.models import DocumentKind, Milestone, Process, PublicSession
 from deliberation.slugs import unique_slug
 
@@ -79,6 +79,7 @@ class MilestoneForm(OnceFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"position": _("Steps are shown in this order (smallest first).")}
+        field_classes = {"starts_on": DayField, "ends_on": DayField}
 
     def clean(self):
         data = super().clean()
@@ -90,7 +91,7 @@ class MilestoneForm(OnceFormMixin, forms.ModelForm):
 
 class SessionForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = DayField(label=_("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
@@ -194,7 +195,7 @@ class SessionChoiceField(forms.ModelChoiceField):
 class DocumentForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = DayField(label=_("Date"), widget=DATE_WIDGET)
     session = SessionChoiceField(
         label=_("Belongs to the session"),
         queryset=PublicSession.objects.none(),
