@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import get_language, gettext_lazy, override, pgettext
 from django.utils.translation import gettext as _
 
 from deliberation.reasons import reasons as reason_choices
@@ -194,7 +194,10 @@ def export_response(request, *, draft: Draft, kind: str, anonymous: bool):
     """The export of `draft` in `kind` ("csv", "json" or "xlsx") as a download; `anonymous`:
     the one for publication, otherwise the internal one (see the module's docstring)."""
     rows = export_rows(draft=draft, anonymous=anonymous)
-    stem = f"rueckmeldungen-{draft.slug}-{'veroeffentlichung' if anonymous else 'intern'}"
+    edition = (
+        pgettext("file name", "publication") if anonymous else pgettext("file name", "internal")
+    )
+    stem = f"{pgettext('file name', 'feedback')}-{draft.slug}-{edition}"
     if kind == "csv":
         return csv_response(request, columns=COLUMNS, rows=_labelled(rows), filename=f"{stem}.csv")
     if kind == "json":

@@ -12,7 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from deliberation.api import ids_from
@@ -239,7 +239,10 @@ def log_csv(request):
         for e in entries
     )
     return csv_response(
-        request, columns=LOG_COLUMNS, rows=rows, filename="moderationsprotokoll.csv"
+        request,
+        columns=LOG_COLUMNS,
+        rows=rows,
+        filename=pgettext("file name", "moderation-log") + ".csv",
     )
 
 

@@ -1,6 +1,7 @@
 """The two roles besides citizens, kept as Django groups (created by a migration)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.utils.translation import gettext_lazy
 
 MODERATORS = "moderators"
 WORKING_GROUP = "working_group"
@@ -37,8 +38,9 @@ def role_grant(*, user: AbstractBaseUser, role: str) -> None:
     user.__dict__.pop("_role_cache", None)
 
 
-def role_required(check):
-    """Decorate a view: anonymous visitors go to the login page, others without the role get 403."""
+def role_required(check, who):
+    """Decorate a view: anonymous visitors go to the login page, others without the role get 403
+    whose page says `who` may open it (a lazy translation, rendered in the visitor's language)."""
     from functools import wraps
 
     from django.contrib.auth.views import redirect_to_login
@@ -50,7 +52,7 @@ def role_required(check):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
-                raise PermissionDenied
+                raise PermissionDenied(who)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -58,6 +60,13 @@ def role_required(check):
     return decorator
 
 
-working_group_required = role_required(is_working_group)
-moderator_required = role_required(is_moderator)
-staff_role_required = role_required(lambda user: is_working_group(user) or is_moderator(user))
+working_group_required = role_required(
+    is_working_group, gettext_lazy("This page is for the working group only.")
+)
+moderator_required = role_required(
+    is_moderator, gettext_lazy("This page is for the moderation only.")
+)
+staff_role_required = role_required(
+    lambda user: is_working_group(user) or is_moderator(user),
+    gettext_lazy("This page is for the moderation or the working group only."),
+)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberation.urls_safety import safe_next
@@ -44,7 +45,8 @@ def profile_data(request):
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="meine-daten-{request.user.pk}.json"'
+    name = f"{pgettext('file name', 'my-data')}-{request.user.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -276,3 +276,13 @@ def test_under_asgi_the_stream_keeps_the_pages_language(exported, wg):
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0][0] == "Comment no." and rows[1][KEYS.index("author")] == "Participant 1"
     assert rows[1][KEYS.index("status")] == "published"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name"),
+    [("", "rueckmeldungen-export-veroeffentlichung"), ("/en", "feedback-export-publication")],
+)
+def test_download_names_are_in_the_pages_language(client, exported, wg, prefix, name):
+    client.force_login(wg)
+    response = client.get(f"{prefix}/drafts/export/feedback.xlsx?anonymous=1")
+    assert f'filename="{name}.xlsx"' in response["Content-Disposition"]

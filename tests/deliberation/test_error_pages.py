@@ -92,3 +92,19 @@ def test_the_header_shows_who_is_logged_in(client, citizen):
     client.force_login(citizen)
     html = client.get("/en/").content.decode()
     assert 'Logged in as <strong class="site-user__name">anna</strong>' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "who"),
+    [
+        ("/drafts/new/", "de", "nur für den Arbeitskreis"),
+        ("/en/drafts/new/", "en", "for the working group only"),
+        ("/moderation/", "de", "nur für die Moderation."),
+    ],
+)
+def test_403_page_names_the_role_the_page_is_for(client, make_user, path, language, who):
+    """A moderator refused on a working-group page is not told the page is for moderators."""
+    client.force_login(make_user("mara", role="moderator" if "drafts" in path else None))
+    response = client.get(path)
+    assert response.status_code == 403
+    assert who in _in_layout(response, language)
