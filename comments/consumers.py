@@ -312,13 +312,15 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     async def _write(self, message: dict[str, Any], function, *args) -> dict:
         """Run a write in a worker thread, in the socket's language, once per request id: a
-        repeat of the frame's `request_id` by the same person gets the first answer again."""
+        repeat of the frame's `request_id` by the same person gets the first answer again, the
+        same id with another action or other parameters is refused (`invalid`)."""
         language, request_id = self.language, message.get("request_id")
+        what = {name: value for name, value in message.items() if name != "request_id"}
 
         def run():
             with translation.override(language):
                 return write_once(
-                    user=self.user, request_id=request_id, write=lambda: function(*args)
+                    user=self.user, request_id=request_id, what=what, write=lambda: function(*args)
                 )
 
         return await database_sync_to_async(run)()

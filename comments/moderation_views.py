@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from deliberation.api import ids_from
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.idempotency import TOKEN_FIELD, once_per_form, write_once
+from deliberation.idempotency import TOKEN_FIELD, form_write, once_per_form, write_once
 from deliberation.localtime import DayField, local_moment
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
@@ -271,7 +271,12 @@ def flag(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        write_once(user=request.user, request_id=request.POST.get(TOKEN_FIELD), write=write)
+        write_once(
+            user=request.user,
+            request_id=request.POST.get(TOKEN_FIELD),
+            what=form_write(request),
+            write=write,
+        )
     except ActionRefused as exc:
         return comment_feedback(
             request, draft=comment.draft, comment=comment, text=exc.message, error=True
@@ -299,7 +304,12 @@ def resubmit(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        write_once(user=request.user, request_id=request.POST.get(TOKEN_FIELD), write=write)
+        write_once(
+            user=request.user,
+            request_id=request.POST.get(TOKEN_FIELD),
+            what=form_write(request),
+            write=write,
+        )
         messages.success(request, _("Your revised comment is waiting for release again."))
     except ActionRefused as exc:
         messages.error(request, exc.message)

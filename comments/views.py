@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from deliberation import events
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.idempotency import TOKEN_FIELD, write_once
+from deliberation.idempotency import TOKEN_FIELD, form_write, write_once
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
@@ -241,6 +241,7 @@ def comment_post(request, slug, key):
                 answer = write_once(
                     user=request.user,
                     request_id=form.cleaned_data["request_id"],
+                    what=form_write(request),
                     write=lambda: {
                         "comment": comment_payload(
                             services.comment_create(
@@ -339,6 +340,7 @@ def vote_post(request, slug, key):
         write_once(
             user=request.user,
             request_id=request.POST.get(TOKEN_FIELD),
+            what=form_write(request),
             write=lambda: {
                 "paragraph": str(paragraph.key),
                 **services.vote_cast(user=request.user, paragraph=paragraph, choice=choice),
@@ -357,6 +359,7 @@ def support_post(request, slug, pk):
         write_once(
             user=request.user,
             request_id=request.POST.get(TOKEN_FIELD),
+            what=form_write(request),
             write=lambda: {
                 "comment": comment.pk,
                 "supports": services.comment_support(

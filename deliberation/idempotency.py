@@ -6,6 +6,10 @@ button, two tabs send the same frame: with the same request id from the same per
 holds across Daphne processes, and its unique constraint makes a concurrent repeat wait until the
 first one has committed (then it reads the first answer) or rolled back (then it writes itself).
 An id used again after the window is a new write; `manage.py prune_events` deletes old receipts.
+
+The receipt also keeps a fingerprint of the write (what it does and with which parameters): the
+same id sent with another write is refused (`invalid`) instead of being answered with the first
+write's answer, so a client that reuses ids loses nothing silently.
 """
 
 import hashlib
@@ -17,19 +21,43 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .errors import ActionRefused
 from .models import WriteReceipt
 
 WINDOW = timedelta(minutes=10)
 
 
 def request_key(request_id: Any) -> str:
-    """The stored key of a request id (any JSON value): 1 and "1" are different requests."""
+    """The stored key of a request id (any JSON value): 1 and "1" are different requests.
+
+    Also the fingerprint of a write's description (any JSON value: the sha256 hex digest of its
+    canonical JSON text, keys sorted), see `write_once`.
+    """
     text = json.dumps(request_id, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def form_write(request: HttpRequest) -> dict:
+    """The description of a form's write for `write_once`: the path, the posted fields (without
+    the CSRF token and the one-time token itself) and the uploaded files' names and sizes, as
+    {"path": str, "post": {name: [value, ...]}, "files": [[field, name, bytes], ...]}."""
+    post = {
+        name: request.POST.getlist(name)
+        for name in sorted(request.POST)
+        if name not in ("csrfmiddlewaretoken", TOKEN_FIELD)
+    }
+    files = [
+        [field, upload.name, upload.size]
+        for field in sorted(request.FILES)
+        for upload in request.FILES.getlist(field)
+    ]
+    return {"path": request.path, "post": post, "files": files}
 
 
 def new_token() -> str:
@@ -37,29 +65,43 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def write_once(*, user, request_id: Any, write: Callable[[], dict]) -> dict:
+def write_once(*, user, request_id: Any, what: Any, write: Callable[[], dict]) -> dict:
     """Run `write` once per (user, request_id) within ten minutes and return its answer.
 
-    `write` returns a JSON-serializable dict; a repeat returns that dict again without running
-    `write`. Without a request id (None or "") or for an anonymous user, `write` simply runs.
-    If `write` raises, nothing is stored and the exception propagates, so a repeat tries again.
+    `what` describes the write (any JSON value: the action and its parameters); `write` returns
+    a JSON-serializable dict. A repeat with the same `what` returns that dict again without
+    running `write`; the same request id with another `what` within the window raises
+    ActionRefused("invalid") and writes nothing. Without a request id (None or "") or for an
+    anonymous user, `write` simply runs. If `write` raises, nothing is stored and the exception
+    propagates, so a repeat tries again.
     """
     if request_id in (None, "") or not getattr(user, "is_authenticated", False):
         return write()
-    key = request_key(request_id)
+    key, fingerprint = request_key(request_id), request_key(what)
     with transaction.atomic():
         now = timezone.now()
         try:
             with transaction.atomic():
-                receipt = WriteReceipt.objects.create(user=user, key=key, created_at=now)
+                receipt = WriteReceipt.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, created_at=now
+                )
         except IntegrityError:
             # Committed before (a concurrent first made the insert wait until it committed).
             receipt = WriteReceipt.objects.select_for_update().get(user=user, key=key)
             if receipt.created_at > now - WINDOW:
+                if receipt.fingerprint != fingerprint:
+                    raise ActionRefused(
+                        "invalid",
+                        _(
+                            "This request id was already used for another write. "
+                            "Please send the new write with a new request id."
+                        ),
+                    ) from None
                 return receipt.answer
-            receipt.created_at = now  # an old id used again after the window: a new write
+            # An old id used again after the window: a new write.
+            receipt.created_at, receipt.fingerprint = now, fingerprint
         receipt.answer = write()
-        receipt.save(update_fields=["answer", "created_at"])
+        receipt.save(update_fields=["answer", "created_at", "fingerprint"])
         return receipt.answer
 
 
@@ -96,6 +138,8 @@ def once_per_form(view):
     remembered, and a repeat of the same submit within ten minutes is sent to the same place
     without writing again. Any other answer (the form again, with errors) is not remembered
     and its transaction is rolled back, so the corrected form can be sent with the same token.
+    The same token with other contents after a success is refused: an error message and a
+    redirect to the form's page (GET), which brings a fresh token.
     """
 
     @wraps(view)
@@ -111,9 +155,14 @@ def once_per_form(view):
             return {"redirect": response["Location"]}
 
         try:
-            answer = write_once(user=request.user, request_id=token, write=write)
+            answer = write_once(
+                user=request.user, request_id=token, what=form_write(request), write=write
+            )
         except _NotStored as exc:
             return exc.response
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
         return HttpResponseRedirect(answer["redirect"])
 
     return wrapped

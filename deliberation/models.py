@@ -42,6 +42,9 @@ class WriteReceipt(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64, help_text="sha256 of the request id's JSON text")
+    fingerprint = models.CharField(
+        max_length=64, default="", help_text="sha256 of the write's action and parameters (JSON)"
+    )
     answer = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
 

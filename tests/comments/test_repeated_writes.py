@@ -100,6 +100,56 @@ async def test_request_ids_are_per_person_and_a_refusal_is_not_remembered(
     await anna.disconnect(), await bernd.disconnect()
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_id_reused_for_another_write_is_refused_not_swallowed(
+    draft, paragraph, citizen
+):
+    """Issue 12: a comment with "dup-1", then on a new connection a vote with "dup-1"."""
+    socket, *_ = await connect(draft.slug, citizen)
+    await receive_type(socket, "hello")
+    await socket.send_to(text_data=comment_frame(paragraph, request_id="dup-1"))
+    first = await receive_type(socket, "ack")
+    await socket.disconnect()
+    again, *_ = await connect(draft.slug, citizen)
+    await receive_type(again, "hello")
+    vote = {"action": "vote", "paragraph": str(paragraph.key), "choice": "agree"}
+    await again.send_to(text_data=json.dumps({**vote, "request_id": "dup-1"}))
+    error = await receive_type(again, "error")
+    assert (error["code"], error["request_id"]) == ("invalid", "dup-1")
+    assert "request id" in error["message"] or "Anfrage" in error["message"]
+    assert not await sync_to_async(ParagraphVote.objects.exists)()
+    # The same id with other parameters of the same action is another write too.
+    await again.send_to(text_data=comment_frame(paragraph, body="Anders", request_id="dup-1"))
+    assert (await receive_type(again, "error"))["code"] == "invalid"
+    # The first write's repeat is still answered; a new id writes the vote.
+    await again.send_to(text_data=comment_frame(paragraph, request_id="dup-1"))
+    assert await receive_type(again, "ack") == first
+    await again.send_to(text_data=json.dumps({**vote, "request_id": "dup-2"}))
+    assert (await receive_type(again, "ack"))["choice"] == "agree"
+    assert await sync_to_async(Comment.objects.count)() == 1
+    await again.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_form_token_reused_for_other_contents_is_refused(draft, paragraph, citizen, wg, login):
+    client = login(citizen)
+    vote = f"/drafts/{draft.slug}/p/{paragraph.key}/vote/"
+    assert client.post(vote, {"choice": "agree", "request_id": "t"}).status_code == 302
+    page = client.post(vote, {"choice": "disagree", "request_id": "t"}, follow=True)
+    assert "bereits für eine andere" in page.content.decode()
+    assert ParagraphVote.objects.get().choice == "agree"
+    # A one-time form token (once_per_form): the same rule.
+    from deliberation.models import Process
+
+    client.force_login(wg)
+    data = {"title": "Erster Prozess", "slug": "erster", "request_id": "p"}
+    assert client.post("/processes/new/", data).status_code == 302
+    again = client.post("/processes/new/", {**data, "title": "Zweiter", "slug": "zweiter"})
+    assert (again.status_code, again["Location"]) == (302, "/processes/new/")
+    assert "bereits für eine andere" in client.get(again["Location"]).content.decode()
+    assert list(Process.objects.values_list("slug", flat=True)) == ["erster"]
+
+
 @pytest.mark.django_db
 def test_a_receipt_expires_after_ten_minutes(citizen):
     calls = []
@@ -108,10 +158,10 @@ def test_a_receipt_expires_after_ten_minutes(citizen):
         calls.append(1)
         return {"n": len(calls)}
 
-    assert write_once(user=citizen, request_id="r", write=write) == {"n": 1}
-    assert write_once(user=citizen, request_id="r", write=write) == {"n": 1}
+    assert write_once(user=citizen, request_id="r", what="w", write=write) == {"n": 1}
+    assert write_once(user=citizen, request_id="r", what="w", write=write) == {"n": 1}
     WriteReceipt.objects.update(created_at=timezone.now() - timedelta(minutes=11))
-    assert write_once(user=citizen, request_id="r", write=write) == {"n": 2}
+    assert write_once(user=citizen, request_id="r", what="w", write=write) == {"n": 2}
     assert WriteReceipt.objects.count() == 1
 
 
@@ -127,6 +177,7 @@ def test_concurrent_repeats_store_one_comment(draft, paragraph, citizen):
             write_once(
                 user=citizen,
                 request_id="parallel",
+                what="comment",
                 write=lambda: {
                     "comment": services.comment_create(
                         user=citizen, paragraph=paragraph, body="Einmal"
@@ -291,8 +342,8 @@ def test_a_double_submitted_block_is_one_block(client, moderator, citizen):
 def test_the_periodic_command_deletes_expired_receipts(citizen, capsys):
     from django.core.management import call_command
 
-    write_once(user=citizen, request_id="alt", write=dict)
-    write_once(user=citizen, request_id="neu", write=dict)
+    write_once(user=citizen, request_id="alt", what="a", write=dict)
+    write_once(user=citizen, request_id="neu", what="n", write=dict)
     WriteReceipt.objects.filter(key=request_key("alt")).update(
         created_at=timezone.now() - timedelta(minutes=10)
     )
