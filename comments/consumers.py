@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation import events, fastpath
+from deliberation.api import MAX_ID
 from deliberation.errors import ActionRefused
 from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
@@ -41,6 +42,13 @@ def _language(scope) -> str:
         if "=" in part
     )
     return "en" if query.get("lang") == "en" else "de"
+
+
+def _is_id(value: Any, least: int = 1) -> bool:
+    """A row id (or sequence number, `least=0`) as a frame may carry it: a JSON whole number
+    least..MAX_ID. Not a boolean (Python's True is an int), and nothing a database column
+    cannot hold (SQLite raises OverflowError)."""
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value <= MAX_ID
 
 
 def _quote(value: Any) -> Quote | None:
@@ -163,7 +171,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                 if message is None:
                     raise ActionRefused("bad_message", _("Messages must be JSON objects."))
                 request_id = message.get("request_id")
-                handler = self.ACTIONS.get(message.get("action"))
+                action = message.get("action")
+                handler = self.ACTIONS.get(action) if isinstance(action, str) else None
                 if handler is None:
                     raise ActionRefused("bad_message", _("Unknown action."))
                 answer = await handler(self, message)
@@ -202,15 +211,15 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         return True
 
     async def _comment(self, message: dict[str, Any]) -> dict:
-        body, parent = message.get("body"), message.get("parent")
-        if not isinstance(body, str) or not (parent is None or isinstance(parent, int)):
+        key, body, parent = message.get("paragraph"), message.get("body"), message.get("parent")
+        if not (
+            isinstance(key, str) and isinstance(body, str) and (parent is None or _is_id(parent))
+        ):
             raise ActionRefused(
                 "bad_message", _("A comment needs “paragraph”, “body” and “parent”.")
             )
         quote = _quote(message.get("quote"))
-        return await self._write(
-            message, self._do_comment, str(message.get("paragraph", "")), body, parent, quote
-        )
+        return await self._write(message, self._do_comment, key, body, parent, quote)
 
     def _do_comment(
         self, key: str, body: str, parent_id: int | None, quote: Quote | None = None
@@ -229,12 +238,12 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         return {"comment": comment_payload(comment)}
 
     async def _vote(self, message: dict[str, Any]) -> dict:
-        return await self._write(
-            message,
-            self._do_vote,
-            str(message.get("paragraph", "")),
-            str(message.get("choice", "")),
-        )
+        key, choice = message.get("paragraph"), message.get("choice")
+        if not isinstance(key, str) or not isinstance(choice, str):
+            raise ActionRefused(
+                "bad_message", _("A vote needs “paragraph” and “choice” (both texts).")
+            )
+        return await self._write(message, self._do_vote, key, choice)
 
     def _do_vote(self, key: str, choice: str) -> dict:
         result = services.vote_cast(user=self.user, paragraph=self._paragraph(key), choice=choice)
@@ -242,7 +251,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     async def _support(self, message: dict[str, Any]) -> dict:
         comment_id, on = message.get("comment"), message.get("on")
-        if not isinstance(comment_id, int) or not isinstance(on, bool):
+        if not _is_id(comment_id) or not isinstance(on, bool):
             raise ActionRefused(
                 "bad_message", _("Support needs “comment” (a number) and “on” (true or false).")
             )
@@ -257,7 +266,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     async def _resume(self, message: dict[str, Any]) -> dict:
         since = message.get("since")
-        if not isinstance(since, int) or since < 0:
+        if not _is_id(since, least=0):
             raise ActionRefused("bad_message", _("Resume needs “since”, a sequence number."))
         texts, counts = await database_sync_to_async(self._replay)(since)
         if texts is None:
@@ -284,11 +293,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             message.get("reason"),
             message.get("note", ""),
         )
-        if (
-            not isinstance(comment_id, int)
-            or not isinstance(reason, str)
-            or not isinstance(note, str)
-        ):
+        if not _is_id(comment_id) or not isinstance(reason, str) or not isinstance(note, str):
             raise ActionRefused(
                 "bad_message", _("A report needs “comment”, “reason” and optionally “note”.")
             )
