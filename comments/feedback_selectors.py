@@ -339,9 +339,7 @@ def answer_triage(
     page: int | str = 1,
 ) -> Page:
     """Published comments, unanswered first, then drafted answers, then published ones."""
-    qs = Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED).select_related(
-        "author", "answer", "parent__author"
-    )
+    qs = _triage_comments(draft).filter(status=CommentStatus.PUBLISHED)
     if paragraph_key:
         qs = qs.filter(shown_at(paragraph_key))
     if disposition == UNANSWERED:
@@ -360,6 +358,18 @@ def answer_triage(
     )
     qs = qs.annotate(stage=stage).order_by("stage", *TEXT_ORDER, "created_at", "pk")
     return Paginator(qs, TRIAGE_PER_PAGE).get_page(page)
+
+
+def _triage_comments(draft: Draft):
+    return Comment.objects.filter(draft=draft).select_related("author", "answer", "parent__author")
+
+
+def answer_triage_item(*, draft: Draft, pk: int) -> Comment:
+    """One comment of `draft` as the answer list shows it (author, answer, parent loaded).
+
+    Raises Comment.DoesNotExist if `pk` is not a comment of `draft`.
+    """
+    return _triage_comments(draft).get(pk=pk)
 
 
 def answer_counts(*, draft: Draft) -> dict[str, int]:

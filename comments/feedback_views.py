@@ -64,6 +64,27 @@ def _triage_filters(params) -> dict:
 ANSWER_FEEDBACK_KEY = "answer_feedback"  # what a saved answer says, shown beside its comment
 
 
+def _triage_item(comment: Comment, *, place, feedback: dict | None, error: dict | None) -> None:
+    """Prepare `comment` for its item in the answer list: its place in the draft, its answer,
+    the form's values (the posted ones after an error) and what a form about it said."""
+    comment.place = place(comment.paragraph_id, comment.version)
+    try:
+        answer = comment.answer
+    except Answer.DoesNotExist:
+        answer = None
+    comment.current_answer = answer
+    comment.answer_form = {
+        "disposition": answer.disposition if answer else "",
+        "reply": answer.reply if answer else "",
+        "version": str(answer.version_taken_up or "") if answer else "",
+    }
+    if feedback and feedback["comment"] == comment.pk:
+        comment.feedback = feedback["text"]
+    if error and error["comment"] == comment.pk:
+        comment.error = error["message"]
+        comment.answer_form = {name: error["posted"].get(name, "") for name in comment.answer_form}
+
+
 def _triage(request, draft: Draft, *, here: str, error: dict | None = None, status: int = 200):
     """The triage list for the address `here` (the list with its filters and page)."""
     params = QueryDict(urlsplit(here).query)
@@ -73,24 +94,7 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
     for comment in page.object_list:
-        comment.place = place(comment.paragraph_id, comment.version)
-        try:
-            answer = comment.answer
-        except Answer.DoesNotExist:
-            answer = None
-        comment.current_answer = answer
-        comment.answer_form = {
-            "disposition": answer.disposition if answer else "",
-            "reply": answer.reply if answer else "",
-            "version": str(answer.version_taken_up or "") if answer else "",
-        }
-        if feedback and feedback["comment"] == comment.pk:
-            comment.feedback = feedback["text"]
-        if error and error["comment"] == comment.pk:
-            comment.error = error["message"]
-            comment.answer_form = {
-                name: error["posted"].get(name, "") for name in comment.answer_form
-            }
+        _triage_item(comment, place=place, feedback=feedback, error=error)
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -110,6 +114,37 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
         },
         status=status,
     )
+
+
+def _answer_feedback(
+    request, draft: Draft, comment: Comment, *, here: str, text: str = "", error: dict | None = None
+):
+    """What a form about one comment's answer says, next to that comment.
+
+    From the page's script (header `X-Requested-With: fetch`): the comment's item HTML with the
+    outcome or `error` in it, for the script to swap in where the person is (status 400 on an
+    error). Without script: after an error the whole list (status 400, typed text kept), else
+    back to the item's anchor in the list `here`, where the page shows `text` beside it.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        item = selectors.answer_triage_item(draft=draft, pk=comment.pk)
+        place = selectors.comment_places(draft=draft, index=selectors.paragraph_index(draft=draft))
+        feedback = None if error else {"comment": comment.pk, "text": text}
+        _triage_item(item, place=place, feedback=feedback, error=error)
+        context = {
+            "c": item,
+            "draft": draft,
+            "dispositions": Disposition.choices,
+            "versions": _versions(draft),
+            "here": here,
+        }
+        return render(
+            request, "comments/feedback/_answer_item.html", context, status=400 if error else 200
+        )
+    if error:
+        return _triage(request, draft, here=here, error=error, status=400)
+    request.session[ANSWER_FEEDBACK_KEY] = {"comment": comment.pk, "text": text}
+    return HttpResponseRedirect(f"{here}#a-{comment.pk}")
 
 
 @working_group_required
@@ -154,12 +189,11 @@ def answer_post(request, slug: str, pk: int):
     except ActionRefused as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc
-        # The list again, with the typed text kept and the error next to its form.
+        # The typed text kept and the error next to its form.
         error = {"comment": comment.pk, "message": exc.message, "posted": request.POST}
-        return _triage(request, draft, here=here, error=error, status=400)
-    # Back at the comment, with what happened beside it (not at the top, out of sight).
-    request.session[ANSWER_FEEDBACK_KEY] = {"comment": comment.pk, "text": str(done)}
-    return HttpResponseRedirect(f"{here}#a-{comment.pk}")
+        return _answer_feedback(request, draft, comment, here=here, error=error)
+    # At the comment, with what happened beside it (not at the top, out of sight).
+    return _answer_feedback(request, draft, comment, here=here, text=str(done))
 
 
 # The summary ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // is a plain form. With it, new comments, votes and supports appear without reloading, and
 // comments and votes go over the websocket. Protocol: docs/protocol.md.
 import { formatDate } from "./dates.js";
+import { sendInPlace } from "./inplace.js";
 import { fillQuote, quoteOf, renderQuote } from "./quotes.js";
 import { Sequence } from "./sequence.js";
 
@@ -422,31 +423,12 @@ async function onSupport(event) {
   }
 }
 
-// Report, edit, delete: sent with fetch, and the comment's new HTML (with the answer in it) is
-// swapped in where the person is, focus on the answer; no reload, no lost scroll position.
+// Report, edit, delete: in place (./inplace.js), the comment swapped in with the answer beside it.
 async function onInPlace(event) {
-  event.preventDefault();
   const form = event.currentTarget;
-  const node = form.closest("[data-comment]");
-  const button = event.submitter ?? form.querySelector("button[type=submit]");
-  button.disabled = true;
   try {
-    const response = await fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
-    });
-    if (!response.ok && response.status !== 400) throw new Error(response.statusText);
-    const holder = document.createElement("div");
-    holder.innerHTML = await response.text();
-    const fresh = holder.querySelector("[data-comment]");
-    if (!fresh) throw new Error("no comment in the answer");
-    node.replaceWith(fresh);
-    enhanceForms(fresh);
-    fresh.querySelector("[data-feedback]")?.focus();
+    enhanceForms(await sendInPlace(event, "[data-comment]"));
   } catch (error) {
-    button.disabled = false;
     showError(form, { message: strings.error });
   }
 }

@@ -434,3 +434,32 @@ def test_the_answer_forms_outcome_is_shown_beside_its_comment_and_opens_there(cl
     item = item[: item.index("</li>")]
     assert 'role="status"' in item and "Die Antwort ist gespeichert." in item
     assert "Die Antwort ist gespeichert." not in html[: html.index(f'id="a-{comment.pk}"')]
+
+
+def test_the_answer_form_sent_by_the_pages_script_gets_back_only_its_item(client, feedback, wg):
+    """With script (X-Requested-With: fetch): the comment's item with the outcome inside, marked
+    for focus; a refusal is the item with the error and the typed text (status 400)."""
+    draft, comment = feedback["draft"], feedback["c"]["a2"]
+    client.force_login(wg)
+    url = f"/drafts/{draft.slug}/answers/{comment.pk}/"
+    fetch = {"X-Requested-With": "fetch"}
+    back = f"/drafts/{draft.slug}/answers/?disposition=none"
+    response = client.post(
+        url,
+        {"disposition": "adopted", "reply": "Umgesetzt", "action": "publish", "next": back},
+        headers=fetch,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count("data-answer-item") == 1
+    assert f'id="a-{comment.pk}"' in html and "<h1" not in html, "the item, not the page"
+    assert 'role="status" tabindex="-1" data-feedback>Die Antwort ist veröffentlicht.' in html
+    assert f'name="next" value="{back}"' in html, "the next send returns to the same list"
+    assert Answer.objects.get(comment=comment).published_at is not None
+    refused = client.post(
+        url, {"disposition": "not_adopted", "reply": "", "action": "save"}, headers=fetch
+    ).content.decode()
+    assert refused.count("data-answer-item") == 1
+    assert 'role="alert" tabindex="-1" data-feedback' in refused and "Kenntnis" in refused
+    assert 'value="not_adopted" selected' in refused, "the posted choice is kept"
+    response = client.post(url, {"action": "unpublish"}, headers=fetch)
+    assert "Die Antwort ist wieder intern." in response.content.decode()

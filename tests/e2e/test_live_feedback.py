@@ -112,3 +112,43 @@ def test_the_moderation_queue_says_where_the_moderator_is_when_the_connection_is
     expect(notice).to_contain_text("Verbindung unterbrochen")
     expect(notice).to_be_in_viewport()
     context.close()
+
+
+def test_an_answer_is_saved_in_place_with_its_outcome_or_error_beside_the_comment(
+    draft, paragraph, citizen, wg, open_page
+):
+    """The working group's answer list is long: answering one comment must not reload it and
+    throw the person back to the top; the outcome (or the refusal) is focused beside the item."""
+    from comments import services
+    from comments.models import Answer
+
+    for n in range(8):
+        services.comment_create(user=citizen, paragraph=paragraph, body=f"Anregung {n}")
+    page = open_page(wg, f"/drafts/{draft.slug}/answers/")
+    page.evaluate("window.notReloaded = true")
+    item = page.locator("[data-answer-item]").last
+    pk = int(item.get_attribute("id").removeprefix("a-"))
+    form = item.locator("form")
+    form.scroll_into_view_if_needed()
+    scrolled = page.evaluate("scrollY")
+    assert scrolled > 0, "the item is further down the list"
+    form.locator("select[name=disposition]").select_option("not_adopted")
+    form.get_by_role("button", name="Als Entwurf speichern").click()
+    error = page.locator(f"#a-{pk} [data-feedback]")
+    expect(error).to_contain_text("zur Kenntnis genommen")
+    assert page.evaluate("window.notReloaded") is True
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_be_focused()
+    expect(error).to_be_in_viewport()
+    assert not Answer.objects.filter(comment_id=pk).exists()
+    page.locator(f"#a-{pk}-reply").fill("Passt nicht zum Leitbild.")
+    page.locator(f"#a-{pk}").get_by_role("button", name="Speichern und veröffentlichen").click()
+    feedback = page.locator(f"#a-{pk} [data-feedback]")
+    expect(feedback).to_have_text("Die Antwort ist veröffentlicht.")
+    expect(feedback).to_have_attribute("role", "status")
+    expect(feedback).to_be_focused()
+    expect(feedback).to_be_in_viewport()
+    expect(page.locator(f"#a-{pk} .badge")).to_have_text("veröffentlicht")
+    assert Answer.objects.get(comment_id=pk).published_at is not None, "the pressed button counts"
+    assert page.evaluate("scrollY") == scrolled
+    assert page.evaluate("window.notReloaded") is True
