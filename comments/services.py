@@ -266,7 +266,10 @@ def quotes_reanchor(*, draft: Draft, old_texts: dict[str, str]) -> int:
         if now is not None and where == str(now.key) and old_texts.get(where) == now.text:
             continue  # its paragraph kept its text
         hint = comment.quote_start if now is not None and where == str(now.key) else None
-        anchor = locate(now.text, comment.quote, hint=hint) if now is not None else None
+        was_in = old_texts.get(where) if where else None
+        anchor = (
+            locate(now.text, comment.quote, hint=hint, was_in=was_in) if now is not None else None
+        )
         if anchor is not None:
             comment.quote_start, comment.quote_end = anchor.start, anchor.end
             comment.quote_anchored, comment.quote_lost_text = True, ""

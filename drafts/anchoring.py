@@ -15,6 +15,11 @@ When a new version is published, ``locate`` finds the passage in the new text:
    suffix (FUZZY_MIN_CONTEXT), so a passage whose words are gone is never anchored on other
    words; context and position break ties.
 
+A quote whose words stood more than once in the text it was last found in is known only by its
+context: there, a place is taken only where at least AMBIGUOUS_MIN_CONTEXT of the words of its
+prefix and suffix still stand right next to it (`locate`'s `was_in`), so that when the quoted
+occurrence is gone the quote is not anchored on its twin.
+
 Pure: no database access.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import takewhile
 
 CONTEXT_CHARS = 32
 MAX_EXACT_CHARS = 2000
@@ -31,6 +37,10 @@ FUZZY_MIN_WORDS = 2  # words that must agree: one changed word alone is a change
 FUZZY_MIN_SIMILARITY = 0.6
 FUZZY_MIN_CONTEXT = 6  # characters of the prefix or the suffix next to the passage that agree
 FUZZY_SLACK_WORDS = 3  # the found passage may be this many words shorter or longer
+# A quote whose words stood more than once in the text it was found in is told apart only by its
+# context: a place in the new text counts as it only where this share of the words of prefix and
+# suffix still stands right next to it, so the quote never slides onto the other occurrence.
+AMBIGUOUS_MIN_CONTEXT = 0.5
 
 _WHITESPACE = re.compile(r"\s+")
 # A sentence ends at ".", "!" or "?" (and closing quotes or brackets) before a space and a
@@ -109,14 +119,37 @@ def selector(text: str, anchor: Anchor) -> Quote:
     )
 
 
-def locate(text: str, quote: Quote, hint: int | None = None) -> Anchor | None:
+def locate(
+    text: str, quote: Quote, hint: int | None = None, was_in: str | None = None
+) -> Anchor | None:
     """Find `quote` in `text` (see the module's description); None when it is not there.
 
     `hint`: the passage's start in the previous text, preferred among equally good places.
+    `was_in`: the text the quote was last found in; where its words stood there more than once,
+    only a place whose context agrees (AMBIGUOUS_MIN_CONTEXT) is taken.
     """
     if not quote.exact:
         return None
-    return _verbatim(text, quote, hint) or _folded(text, quote, hint) or _fuzzy(text, quote, hint)
+    anchor = _verbatim(text, quote, hint) or _folded(text, quote, hint) or _fuzzy(text, quote, hint)
+    if anchor is None or was_in is None or len(_occurrences(was_in, quote.exact, quote)) < 2:
+        return anchor
+    return anchor if _context_agreement(text, quote, anchor) >= AMBIGUOUS_MIN_CONTEXT else None
+
+
+def _leading_equal(words: list[str], wanted: list[str]) -> int:
+    """How many words at the start of `words` equal those at the start of `wanted`."""
+    same = takewhile(lambda pair: pair[0] == pair[1], zip(words, wanted, strict=False))
+    return sum(1 for _pair in same)
+
+
+def _context_agreement(text: str, quote: Quote, anchor: Anchor) -> float:
+    """The share of the words of prefix and suffix that still stand right next to `anchor`,
+    counted outward from the passage (0 to 1): the near words tell two occurrences apart."""
+    before = _WORD.findall(text[: anchor.start])[::-1]
+    after = _WORD.findall(text[anchor.end :])
+    prefix, suffix = _WORD.findall(quote.prefix)[::-1], _WORD.findall(quote.suffix)
+    kept = _leading_equal(before, prefix) + _leading_equal(after, suffix)
+    return kept / max(1, len(prefix) + len(suffix))
 
 
 def _context(text: str, quote: Quote, start: int, end: int) -> tuple[float, float]:

@@ -1,7 +1,7 @@
 """Finding a quoted passage again: pure, no database."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from drafts.anchoring import Anchor, Quote, locate, quote_from, selector, sentences
@@ -166,3 +166,49 @@ def test_property_a_quote_whose_words_are_gone_is_never_anchored_elsewhere(
     assert anchor is not None
     new = " ".join(part for part in (join(before, seps), join(new_words, seps), join(after, seps)))
     assert locate(new, selector(old, anchor), hint=anchor.start) is None
+
+
+def test_a_quote_of_a_word_that_stood_twice_does_not_slide_onto_the_other_one():
+    """The second "breit" was quoted; the new text changes it and keeps the first one."""
+    old = "Der Radweg ist breit. Der Gehweg ist breit."
+    quote = selector(old, quote_from(text=old, exact="breit", prefix="Der Gehweg ist "))
+    assert old[: old.rindex("breit")].endswith(quote.prefix)
+    new = "Der Radweg ist breit. Der Gehweg ist schmal."
+    assert locate(new, quote, hint=old.rindex("breit"), was_in=old) is None
+
+
+def test_a_quote_of_a_word_that_stood_twice_stays_where_its_context_stays():
+    old = "Der Radweg ist breit. Der Gehweg ist breit."
+    quote = selector(old, quote_from(text=old, exact="breit", prefix="Der Gehweg ist "))
+    new = "Der Radweg ist schmal. Der Gehweg ist breit."
+    anchor = locate(new, quote, hint=old.rindex("breit"), was_in=old)
+    assert anchor is not None and anchor.start == new.rindex("breit")
+
+
+# Words only between the two occurrences, so their contexts differ as a real text's would.
+MIDDLE = [f"m{chr(97 + i)}{chr(97 + j)}y" for i in range(6) for j in range(6)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # Real sentences seldom repeat a word over and over: the words around are distinct here.
+    before=st.lists(st.sampled_from(OTHER), max_size=12, unique=True),
+    quote=st.lists(st.sampled_from(QUOTED), min_size=1, max_size=8, unique=True),
+    middle=st.lists(st.sampled_from(MIDDLE), min_size=1, max_size=12, unique=True),
+    after=st.lists(st.sampled_from(OTHER), max_size=12, unique=True),
+    replacement=st.lists(st.sampled_from(OTHER), min_size=1, max_size=12, unique=True),
+    seps=st.lists(separators, min_size=1, max_size=4),
+)
+def test_property_a_quote_whose_occurrence_is_gone_is_not_moved_to_a_twin(
+    before, quote, middle, after, replacement, seps
+):
+    """The words stood twice, the second was quoted and is gone: not anchored on the first."""
+    exact = join(quote, seps)
+    head = " ".join(part for part in (join(before, seps), exact, join(middle, seps)) if part)
+    old = f"{head} {exact} {join(after, seps)}".strip()
+    anchor = quote_from(text=old, exact=exact, prefix=old[max(0, len(head) - 32) : len(head) + 1])
+    # Only where its context told the second occurrence apart in the first place.
+    assume(anchor is not None and anchor.start == len(head) + 1)
+    new = f"{head} {join(replacement, seps)} {join(after, seps)}".strip()
+    found = locate(new, selector(old, anchor), hint=anchor.start, was_in=old)
+    assert found is None or found.start > len(head), "never the first occurrence"
