@@ -528,6 +528,7 @@ function viewersText(viewers) {
 function showStatusChange(status) {
   if (status === article.dataset.status) return;
   article.dataset.status = status;
+  showStatusLine(status);
   const banner = document.getElementById("status-banner");
   if (status === "consultation") {
     banner.querySelector("[data-opened]").hidden = false;
@@ -540,6 +541,24 @@ function showStatusChange(status) {
     banner.querySelector("[data-opened]").hidden = true;
   }
   banner.hidden = false;
+}
+
+// The badge above the title and the line beside it ("Comments welcome until …, 21 days left"):
+// a closed draft reads "consultation closed · Closed on <today>"; a reopened one loses its old
+// line until the reload the banner asks for.
+function showStatusLine(status) {
+  const line = document.getElementById("draft-window");
+  if (!line) return;
+  const open = status === "consultation";
+  const badge = line.querySelector("[data-status-badge]");
+  badge.className = `badge badge--${open ? "consultation" : "closed"}`;
+  badge.textContent = open ? line.dataset.labelConsultation : line.dataset.labelClosed;
+  const today = new Date().toLocaleDateString(article.dataset.lang || "de", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  line.querySelector("[data-window]").textContent = open ? "" : line.dataset.closedOn.replace("%s", today);
 }
 
 function removeControls() {

@@ -55,11 +55,19 @@ def test_closing_the_consultation_takes_the_controls_off_open_pages(
     reader = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}#p-{key}")
     wait_live(reader)
     expect(reader.locator(f"#thread-{key} textarea")).to_have_count(1)
+    expect(reader.locator("#draft-window")).to_contain_text("Kommentare willkommen bis")
     staff = open_page(wg, f"/drafts/{draft.slug}/")
     staff.locator("summary", has_text="Beteiligung jetzt beenden").click()
     staff.get_by_role("button", name="Ja, Beteiligung jetzt beenden").click()
     expect(reader.locator("#status-banner")).to_be_visible(timeout=5000)
     expect(reader.locator("#status-banner")).to_contain_text("Die Beteiligung ist beendet")
+    # The badge and the line beside it no longer say "open" and count days (issue 12).
+    window = reader.locator("#draft-window")
+    expect(window.locator(".badge")).to_have_text("Beteiligung beendet")
+    expect(window.locator(".badge")).to_have_class("badge badge--closed")
+    expect(window).not_to_contain_text("Tage")
+    expect(window).not_to_contain_text("bis")
+    expect(window).to_contain_text("Beendet am")
     expect(reader.locator("#status-banner a[data-results]")).to_have_attribute(
         "href", f"/drafts/{draft.slug}/results/"
     )
