@@ -244,11 +244,13 @@ def _update_current(draft: Draft) -> None:
         {str(p.key): p.successor_id and str(p.successor_id) for p in rows if p.archived},
         {str(p.key) for p in rows if not p.archived},
     )
+    changed = []
     for paragraph in rows:
         current = resolved.get(str(paragraph.key))
         if (str(paragraph.current_id) if paragraph.current_id else None) != current:
             paragraph.current_id = current
-            paragraph.save(update_fields=["current"])
+            changed.append(paragraph)
+    Paragraph.objects.bulk_update(changed, ["current"], batch_size=500)
 
 
 def _publish(
@@ -376,9 +378,7 @@ def draft_publish_version(
     # Lock the draft so two publishers cannot both take the same version number.
     caller_draft, draft = draft, Draft.objects.select_for_update().get(pk=draft.pk)
     message = _message(message, required=bool(draft.version) and not imported_from)
-    plan = _plan(
-        draft, _without_title(_split(text, source_format), draft.title), overrides=overrides
-    )
+    plan = draft_preview(draft=draft, text=text, source_format=source_format, overrides=overrides)
     live = {str(p.key): p for p in draft.paragraphs.filter(archived=False)}
     if live and _unchanged(plan, live):
         raise ValidationError(
