@@ -296,9 +296,7 @@ def _own(user, comment: Comment) -> None:
 @transaction.atomic
 def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     """Change one's own comment within 15 minutes; the earlier text is kept."""
-    comment = (
-        Comment.objects.select_for_update(of=("self",)).select_related("draft").get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     _own(user, comment)
     check_can_write(user=user, draft=comment.draft)
     if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
@@ -330,9 +328,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     Raises ActionRefused: `forbidden` for someone else's comment, `closed` once the consultation
     is closed or final (its record is frozen then).
     """
-    comment = (
-        Comment.objects.select_for_update(of=("self",)).select_related("draft").get(pk=comment.pk)
-    )
+    comment = _lock_comment(comment)
     _own(user, comment)
     if comment.status == CommentStatus.DELETED:
         return comment

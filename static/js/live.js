@@ -8,6 +8,9 @@ import { Sequence } from "./sequence.js";
 
 const article = document.getElementById("draft");
 const strings = document.getElementById("live-strings")?.dataset ?? {};
+// Label tables the page hands over as JSON, read once.
+const dispositions = JSON.parse(strings.dispositions ?? "{}");
+const reasons = JSON.parse(strings.reasons ?? "{}");
 const announcer = document.getElementById("live-announcer");
 const statusLine = document.getElementById("live-status");
 const template = document.getElementById("comment-template");
@@ -162,7 +165,6 @@ function apply(event) {
       if (node) {
         const removed = document.createElement("p");
         removed.className = "comment__removed";
-        const reasons = JSON.parse(strings.reasons ?? "{}");
         removed.textContent = event.reason
           ? `${strings.removed}: ${reasons[event.reason] ?? event.reason}`
           : event.reason === "" ? strings.removed : strings.deleted;
@@ -287,7 +289,7 @@ function renderAnswer(node, comment) {
   meta.className = "comment__answer-meta";
   const badge = document.createElement("span");
   badge.className = `badge badge--disposition badge--${answer.disposition}`;
-  badge.textContent = JSON.parse(strings.dispositions ?? "{}")[answer.disposition] ?? answer.disposition_label;
+  badge.textContent = dispositions[answer.disposition] ?? answer.disposition_label;
   meta.append(badge);
   if (answer.version) {
     const link = document.createElement("a");
