@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from deliberation.api import ids_from
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.idempotency import TOKEN_FIELD, form_write, once_per_form, write_once
+from deliberation.idempotency import form_write_once, once_per_form
 from deliberation.localtime import DayField, local_moment
 from deliberation.reasons import reasons
 from deliberation.roles import moderator_required, staff_role_required, working_group_required
@@ -271,11 +271,9 @@ def flag(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        write_once(
-            user=request.user,
-            request_id=request.POST.get(TOKEN_FIELD),
-            what=form_write(request),
-            write=write,
+        form_write_once(
+            request,
+            write,
         )
     except ActionRefused as exc:
         return comment_feedback(
@@ -304,11 +302,9 @@ def resubmit(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        write_once(
-            user=request.user,
-            request_id=request.POST.get(TOKEN_FIELD),
-            what=form_write(request),
-            write=write,
+        form_write_once(
+            request,
+            write,
         )
         messages.success(request, _("Your revised comment is waiting for release again."))
     except ActionRefused as exc:

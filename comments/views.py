@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from deliberation import events
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
-from deliberation.idempotency import TOKEN_FIELD, form_write, write_once
+from deliberation.idempotency import form_write_once
 from deliberation.reasons import reasons
 from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
@@ -238,11 +238,9 @@ def comment_post(request, slug, key):
         if not form.errors:
             try:
                 # The same answer as the websocket's: a double submit of this form writes once.
-                answer = write_once(
-                    user=request.user,
-                    request_id=form.cleaned_data["request_id"],
-                    what=form_write(request),
-                    write=lambda: {
+                answer = form_write_once(
+                    request,
+                    lambda: {
                         "comment": comment_payload(
                             services.comment_create(
                                 user=request.user,
@@ -337,11 +335,9 @@ def vote_post(request, slug, key):
         )
         return redirect_to_login(back)
     try:
-        write_once(
-            user=request.user,
-            request_id=request.POST.get(TOKEN_FIELD),
-            what=form_write(request),
-            write=lambda: {
+        form_write_once(
+            request,
+            lambda: {
                 "paragraph": str(paragraph.key),
                 **services.vote_cast(user=request.user, paragraph=paragraph, choice=choice),
             },
@@ -356,11 +352,9 @@ def support_post(request, slug, pk):
     draft, comment = _own_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
     try:
-        write_once(
-            user=request.user,
-            request_id=request.POST.get(TOKEN_FIELD),
-            what=form_write(request),
-            write=lambda: {
+        form_write_once(
+            request,
+            lambda: {
                 "comment": comment.pk,
                 "supports": services.comment_support(
                     user=request.user, comment=comment, on=request.POST.get("on") == "1"

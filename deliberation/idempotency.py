@@ -117,6 +117,17 @@ def receipts_prune(*, now=None) -> int:
 TOKEN_FIELD = "request_id"  # noqa: S105 (a field name, not a secret)
 
 
+def form_write_once(request: HttpRequest, write: Callable[[], dict]) -> dict:
+    """`write_once` for a form POST: the person, the form's one-time token (TOKEN_FIELD; none:
+    `write` simply runs) and the form's contents (`form_write`). Raises what `write_once` does."""
+    return write_once(
+        user=request.user,
+        request_id=request.POST.get(TOKEN_FIELD),
+        what=form_write(request),
+        write=write,
+    )
+
+
 class OnceFormMixin(forms.Form):
     """Adds the hidden one-time token: a double submit of the same rendered form writes once."""
 
@@ -155,9 +166,7 @@ def once_per_form(view):
             return {"redirect": response["Location"]}
 
         try:
-            answer = write_once(
-                user=request.user, request_id=token, what=form_write(request), write=write
-            )
+            answer = form_write_once(request, write)
         except _NotStored as exc:
             return exc.response
         except ActionRefused as exc:
