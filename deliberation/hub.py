@@ -103,7 +103,7 @@ class Hub:
             await self.unsubscribe(stream, socket)
 
     async def _receive_loop(self) -> None:
-        while True:
+        while _not_cancelled():
             try:
                 message = await self.layer.receive(self.channel_name)
             except asyncio.CancelledError:
@@ -184,7 +184,7 @@ class Hub:
 
     async def _presence_loop(self) -> None:
         last_report = 0.0
-        while True:
+        while _not_cancelled():
             await asyncio.sleep(PRESENCE_INTERVAL)
             # Every few seconds report all streams, so other processes' sums stay fresh.
             if self._redis is not None and time.time() - last_report > PRESENCE_TTL / 3:
@@ -214,7 +214,7 @@ class Hub:
         Joining is idempotent and cheap (one ZADD in Redis); a group a restarted Redis forgot
         is back within GROUP_RECHECK seconds, or RETRY seconds after Redis answers again.
         """
-        while True:
+        while _not_cancelled():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._rejoin.wait(), GROUP_RECHECK)
             self._rejoin.clear()
@@ -228,7 +228,7 @@ class Hub:
 
     async def _heartbeat_loop(self) -> None:
         """Every LIVE_HEARTBEAT seconds, tell each local reader its draft's latest seq."""
-        while True:
+        while _not_cancelled():
             await asyncio.sleep(settings.LIVE_HEARTBEAT)
             streams = [stream for stream in self.sockets if _is_public(stream)]
             if not streams:
@@ -240,6 +240,14 @@ class Hub:
                 continue
             for stream in streams:
                 await self.fan_out(stream, encode({"type": "heartbeat", "seq": seqs[stream]}))
+
+
+def _not_cancelled() -> bool:
+    """False once this loop's task was asked to stop. Python 3.11's `asyncio.wait_for` and
+    libraries' receive calls can swallow a CancelledError; a loop that asked only `while True`
+    then ran on and `asyncio.run`'s shutdown (and the test runner's) waited for it for ever."""
+    task = asyncio.current_task()
+    return task is None or not task.cancelling()
 
 
 def _is_public(stream: str) -> bool:
