@@ -89,7 +89,7 @@ class Comment(models.Model):
     contributed_on = models.DateField(null=True, blank=True)
     place = models.CharField(max_length=300, blank=True)
     session = models.ForeignKey(
-        "deliberation.PublicSession",
+        "process.PublicSession",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

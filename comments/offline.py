@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import ActionRefused
-from deliberation.models import PublicSession
+from deliberation.process.models import PublicSession
 from deliberation.roles import is_moderator, is_working_group
 from deliberation.sanitizing import clean_plain, render_comment
 from drafts.models import Draft, DraftStatus, Paragraph

@@ -27,7 +27,7 @@ from qrcode.image.svg import SvgPathImage
 from deliberation import events
 from deliberation.idempotency import OnceFormMixin, once_per_form
 from deliberation.localtime import DayField
-from deliberation.models import PublicSession
+from deliberation.process.models import PublicSession
 from deliberation.roles import staff_role_required
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, DraftStatus

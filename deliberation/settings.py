@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "channels",
     "reversion",
     "deliberation",
+    "deliberation.process",
     "drafts",
     "comments",
 ]

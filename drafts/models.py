@@ -37,7 +37,7 @@ class Draft(models.Model):
     )
     version = models.PositiveIntegerField(_("current version"), default=0, editable=False)
     process = models.ForeignKey(
-        "deliberation.Process",
+        "process.Process",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -202,8 +202,8 @@ def _process() -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from deliberation.models import Process
     from deliberation.process import services
+    from deliberation.process.models import Process
     from drafts.models import Draft
 
     process = Process.objects.filter(slug=PROCESS_SLUG).first()
@@ -310,7 +310,7 @@ def _contributions(users) -> None:
 
     from comments.models import Channel, Comment
     from comments.offline import offline_contributions_create_bulk
-    from deliberation.models import PublicSession
+    from deliberation.process.models import PublicSession
     from drafts.models import Draft
 
     draft = Draft.objects.filter(slug=DEMO_SLUG).first()

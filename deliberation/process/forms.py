@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.idempotency import OnceFormMixin
 from deliberation.localtime import DayField, local_moment
-from deliberation.models import DocumentKind, Milestone, Process, PublicSession
 from deliberation.slugs import unique_slug
 
 from . import files, services
+from .models import DocumentKind, Milestone, Process, PublicSession
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})

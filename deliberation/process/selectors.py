@@ -14,16 +14,10 @@ from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import Http404
 from django.utils import timezone
 
-from deliberation.models import (
-    Document,
-    Follow,
-    Milestone,
-    MilestoneState,
-    Notification,
-    Process,
-    PublicSession,
-)
+from deliberation.models import Notification
 from deliberation.roles import is_working_group
+
+from .models import Document, Follow, Milestone, MilestoneState, Process, PublicSession
 
 
 def _draft_model():

@@ -19,21 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
-from deliberation.models import (
+from deliberation.models import Notification
+from deliberation.notifications import notification_text, stored_url
+from deliberation.sanitizing import clean_draft_html, clean_plain, normalize_text
+
+from . import files
+from .models import (
     Document,
     DocumentFormat,
     DocumentKind,
     Follow,
     Milestone,
     MilestoneState,
-    Notification,
     Process,
     PublicSession,
 )
-from deliberation.notifications import notification_text, stored_url
-from deliberation.sanitizing import clean_draft_html, clean_plain, normalize_text
-
-from . import files
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.idempotency import once_per_form
-from deliberation.models import Process
 from deliberation.roles import working_group_required
 
 from . import ics, selectors, services
@@ -31,6 +30,7 @@ from .forms import (
     SessionForm,
     apply_errors,
 )
+from .models import Process
 
 
 def _site_url(request) -> str:

@@ -14,7 +14,8 @@ from comments.offline import (
     offline_contributions_create_bulk,
 )
 from deliberation.errors import ActionRefused
-from deliberation.models import Event, Process, PublicSession
+from deliberation.models import Event
+from deliberation.process.models import Process, PublicSession
 
 pytestmark = pytest.mark.django_db
 

@@ -139,7 +139,7 @@ def test_a_form_token_reused_for_other_contents_is_refused(draft, paragraph, cit
     assert "bereits für eine andere" in page.content.decode()
     assert ParagraphVote.objects.get().choice == "agree"
     # A one-time form token (once_per_form): the same rule.
-    from deliberation.models import Process
+    from deliberation.process.models import Process
 
     client.force_login(wg)
     data = {"title": "Erster Prozess", "slug": "erster", "request_id": "p"}
@@ -272,9 +272,9 @@ async def test_a_request_resent_on_a_new_connection_to_another_process_is_answer
 @pytest.mark.django_db
 def test_double_submitted_staff_forms_create_once(client, wg, draft, settings, tmp_path):
     """The working group's "new …" forms: a second click must not make a second row."""
-    from deliberation.models import Process, PublicSession
+    from deliberation.process.models import Process, PublicSession
     from drafts.models import Draft
-    from tests.deliberation.process_helpers import make_process
+    from tests.process.helpers import make_process
 
     settings.MEDIA_ROOT = tmp_path
     client.force_login(wg)

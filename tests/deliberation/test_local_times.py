@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from deliberation.localtime import local_moment
-from deliberation.models import PublicSession
-from tests.deliberation.process_helpers import make_process
+from deliberation.process.models import PublicSession
+from tests.process.helpers import make_process
 
 SPRING = date(2027, 3, 28)  # 02:00 -> 03:00
 AUTUMN = date(2027, 10, 31)  # 03:00 -> 02:00

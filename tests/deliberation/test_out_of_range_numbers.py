@@ -64,7 +64,7 @@ FAR_DAYS = ["0001-01-01", "9999-12-31"]
 
 @pytest.fixture
 def process(db):
-    from tests.deliberation.process_helpers import make_process
+    from tests.process.helpers import make_process
 
     return make_process()
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from deliberation.models import Process
 from deliberation.process.forms import ProcessForm
+from deliberation.process.models import Process
 from deliberation.slugs import german_slugify
 from drafts.services import draft_create
 
@@ -41,12 +41,12 @@ def test_a_process_slug_left_empty_is_made_from_the_title():
 
 @pytest.mark.django_db
 def test_the_admin_makes_the_process_slug_on_the_server(admin_client):
-    response = admin_client.get("/admin/deliberation/process/add/")
+    response = admin_client.get("/admin/process/process/add/")
     assert response.status_code == 200
     # no script that fills the slug in the browser, dropping the umlauts
     assert 'data-prepopulated-fields="[]"' in response.content.decode()
     response = admin_client.post(
-        "/admin/deliberation/process/add/",
+        "/admin/process/process/add/",
         {
             "title": "Straßenfest",
             "slug": "",

@@ -190,7 +190,8 @@ def test_preview_writes_nothing(draft):
 def test_followers_of_the_process_hear_of_a_new_version(
     draft, wg, citizen, django_capture_on_commit_callbacks
 ):
-    from deliberation.models import Notification, Process
+    from deliberation.models import Notification
+    from deliberation.process.models import Process
     from deliberation.process.services import process_follow
 
     process = Process.objects.create(title="Leitlinien", slug="leitlinien-prozess")

@@ -41,7 +41,7 @@ def wide_demo() -> Demo:
     """Seed the demo and add the content that made pages too wide; return what URLs need."""
     from comments import answers, moderation, services
     from comments.models import Comment
-    from deliberation.models import Process
+    from deliberation.process.models import Process
     from drafts.models import Draft
     from drafts.services import draft_close, draft_create, draft_open, draft_publish_version
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from deliberation.process import services
-from tests.deliberation.process_helpers import make_process
+from tests.process.helpers import make_process
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from deliberation.process import files
-from tests.deliberation.process_helpers import ELF, EXE, MARKDOWN, PDF, docx, plain_zip
+from tests.process.helpers import ELF, EXE, MARKDOWN, PDF, docx, plain_zip
 
 
 def check(name: str, data: bytes, max_bytes: int = 10_000):

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from deliberation.models import Follow, Notification
+from deliberation.models import Notification
 from deliberation.process import services
-from tests.deliberation.process_helpers import MARKDOWN, PDF, make_process, make_session, upload
+from deliberation.process.models import Follow
+from tests.process.helpers import MARKDOWN, PDF, make_process, make_session, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deliberation.models import Document, Milestone, Process, PublicSession
 from deliberation.process import services
-from tests.deliberation.process_helpers import (
+from deliberation.process.models import Document, Milestone, Process, PublicSession
+from tests.process.helpers import (
     EXE,
     MARKDOWN,
     PDF,
@@ -427,10 +427,11 @@ def test_edit_keeps_or_replaces_the_file_and_delete_removes_it(
 
 def test_admin_lists_every_model_and_checks_uploads(client, make_user, process):
     client.force_login(make_user("admin", is_superuser=True, is_staff=True))
-    for model in ("process", "milestone", "publicsession", "document", "follow", "notification"):
-        assert client.get(f"/admin/deliberation/{model}/").status_code == 200, model
+    for model in ("process", "milestone", "publicsession", "document", "follow"):
+        assert client.get(f"/admin/process/{model}/").status_code == 200, model
+    assert client.get("/admin/deliberation/notification/").status_code == 200
     response = client.post(
-        "/admin/deliberation/document/add/",
+        "/admin/process/document/add/",
         {
             "process": process.pk,
             "title": "Programm",
@@ -442,7 +443,7 @@ def test_admin_lists_every_model_and_checks_uploads(client, make_user, process):
     assert response.status_code == 200 and "file" in response.context["adminform"].form.errors
     assert not Document.objects.exists()
     response = client.post(
-        "/admin/deliberation/document/add/",
+        "/admin/process/document/add/",
         {
             "process": process.pk,
             "title": "Protokoll",

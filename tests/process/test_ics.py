@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from deliberation.process import ics
-from tests.deliberation.process_helpers import berlin, make_process, make_session
+from tests.process.helpers import berlin, make_process, make_session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

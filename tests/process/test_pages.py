@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from deliberation.models import Notification
 from deliberation.process import services
-from tests.deliberation.process_helpers import (
+from tests.process.helpers import (
     MARKDOWN,
     PDF,
     berlin,

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from deliberation.models import MilestoneState
 from deliberation.process import services
-from tests.deliberation.process_helpers import make_process
+from deliberation.process.models import MilestoneState
+from tests.process.helpers import make_process
 from tests.races import at_once, postgresql_only
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from deliberation.demo.seed import DEMO_SLUG, PROCESS_SLUG, seed
-from deliberation.models import Process
+from deliberation.process.models import Process
 
 pytestmark = pytest.mark.django_db
 
