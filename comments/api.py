@@ -11,6 +11,7 @@ from drafts.api import draft_summary
 
 from . import selectors
 from .permissions import can_see_unreleased
+from .search import search_language
 from .serializers import comment_payload
 
 
@@ -42,7 +43,8 @@ def draft_detail(request, slug):
 @api_view
 def comment_list(request, slug):
     """A page of the draft's comments (`?after=ID&limit=N`), with `Link: <…>; rel="next"` when
-    more follow; `?paragraph=KEY` and `?since=MOMENT` narrow it (contract: JSON read API)."""
+    more follow; `?paragraph=KEY`, `?since=MOMENT` and `?q=WORDS` narrow it (contract: JSON
+    read API). `?q=` matches German word forms, or English ones with `?lang=en`."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     since = None
     if request.GET.get("since"):
@@ -62,6 +64,8 @@ def comment_list(request, slug):
             since=since,
             after=after,
             limit=limit,
+            search=request.GET.get("q", "").strip(),
+            language=search_language(request.GET.get("lang")),
         )
     except ValidationError:  # an invalid paragraph key
         raise Http404 from None

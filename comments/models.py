@@ -10,6 +10,8 @@ from drafts.anchoring import CONTEXT_CHARS, Quote
 from drafts.diffing import word_diff_html
 from drafts.models import Draft, ModerationMode, Paragraph
 
+from .search import comment_index
+
 MAX_DEPTH = 2  # threads are shown three levels deep: 0, 1, 2
 EDIT_WINDOW = timedelta(minutes=15)
 
@@ -122,6 +124,14 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} on {self.paragraph_id}: {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        """Save, and keep the search index in step with the text (comments/search.py): every
+        write path (services, offline entries, moderation, admin) saves through here."""
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "body" in fields:
+            comment_index(self)
 
     @property
     def reason_label(self) -> str:

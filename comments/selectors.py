@@ -21,6 +21,7 @@ from .models import (
     UserBlock,
 )
 from .permissions import can_see_unreleased
+from .search import comments_search
 from .serializers import comment_payload
 
 THREADS_PER_PAGE = 20
@@ -263,6 +264,18 @@ def removed_paragraph_threads(*, user, draft: Draft) -> list[RemovedParagraph]:
     return [g for g in groups.values() if g.threads]
 
 
+def readable_comments(*, user, draft: Draft) -> QuerySet[Comment]:
+    """The comments of `draft` whose text this person may read, for lists outside the threads
+    (API, search): published ones and their own pending ones; moderators get every comment."""
+    qs = Comment.objects.filter(draft=draft)
+    if can_see_unreleased(user=user):
+        return qs
+    shown = Q(status=CommentStatus.PUBLISHED)
+    if user.is_authenticated:
+        shown |= Q(author=user, status=CommentStatus.PENDING)
+    return qs.filter(shown)
+
+
 API_PAGE_MAX = 1_000  # comments per page of the read API: the default and the most
 
 
@@ -274,24 +287,24 @@ def comments_for_api(
     since=None,
     after: int = 0,
     limit: int = API_PAGE_MAX,
+    search: str = "",
+    language: str = "de",
 ) -> tuple[list[Comment], bool]:
     """One page of the draft's comments for the read API, in id order: those with an id above
     `after`, at most `limit` (1 to API_PAGE_MAX). Returns (comments, whether more follow).
 
     Anonymous readers and citizens get published comments and their own pending ones, nothing
     else (no placeholders for removed ones: the API has no thread to keep together); moderators
-    get every comment. Two queries at most, whatever the page size.
+    get every comment. `search`: only comments with all these words in some form, stemmed in
+    `language` ("de" or "en"; comments/search.py). Two queries at most, whatever the page size.
     """
-    qs = Comment.objects.filter(draft=draft)
-    if not can_see_unreleased(user=user):
-        shown = Q(status=CommentStatus.PUBLISHED)
-        if user.is_authenticated:
-            shown |= Q(author=user, status=CommentStatus.PENDING)
-        qs = qs.filter(shown)
+    qs = readable_comments(user=user, draft=draft)
     if paragraph_key:
         qs = qs.filter(paragraph__key=paragraph_key)
     if since is not None:
         qs = qs.filter(created_at__gt=since)
+    if search:
+        qs = comments_search(qs, text=search, language=language)
     limit = max(1, min(limit, API_PAGE_MAX))
     page = list(
         qs.filter(pk__gt=after)

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("drafts/<slug:slug>/", views.draft_detail, name="draft_detail"),
+    path("drafts/<slug:slug>/search/", search_views.draft_search, name="draft_search"),
     path("drafts/<slug:slug>/p/<str:key>/thread/", views.thread_fragment, name="thread_fragment"),
     path("drafts/<slug:slug>/p/<str:key>/comment/", views.comment_post, name="comment_post"),
     path("drafts/<slug:slug>/p/<str:key>/vote/", views.vote_post, name="vote_post"),

@@ -1,0 +1,55 @@
+"""Full-text search over comments (comments/search.py).
+
+PostgreSQL: a GIN expression index per language over the comment's text. SQLite: an FTS5 table
+of stemmed words, filled with the comments there are, and a trigger that drops a comment's row
+when the comment is deleted. Nothing in the models' state changes.
+"""
+
+from django.db import migrations
+
+from comments import search
+
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5("
+    "de, en, tokenize = 'unicode61 remove_diacritics 0', detail = column)",
+    f"CREATE TRIGGER {search.FTS_TABLE}_delete AFTER DELETE ON comments_comment "
+    f"BEGIN DELETE FROM {search.FTS_TABLE} WHERE rowid = old.id; END",
+]
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS {search.FTS_TABLE}_delete",
+    f"DROP TABLE IF EXISTS {search.FTS_TABLE}",
+]
+
+
+def forwards(apps, schema_editor):
+    Comment = apps.get_model("comments", "Comment")
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for index in search.pg_indexes():
+            schema_editor.add_index(Comment, index)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
+        rows = Comment.objects.using(schema_editor.connection.alias).values_list("pk", "body")
+        with schema_editor.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {search.FTS_TABLE} (rowid, de, en) VALUES (%s, %s, %s)",
+                [search.index_row(pk, body) for pk, body in rows.iterator()],
+            )
+
+
+def backwards(apps, schema_editor):
+    Comment = apps.get_model("comments", "Comment")
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for index in search.pg_indexes():
+            schema_editor.remove_index(Comment, index)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("comments", "0009_paragraphtally_rev")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,171 @@
+"""Full-text search over comments, with German (or English) word forms: "Radwege" finds
+"Radweg", "Bäume" finds "Baum".
+
+One function answers every search (`comments_search`), on either database:
+
+- PostgreSQL: the `german` or `english` text-search configuration over `Comment.body`, with a
+  GIN expression index per language (migration 0010); PostgreSQL stems the query itself.
+- SQLite: an FTS5 table `comments_search` (rowid = the comment's id) holding each comment's
+  words already stemmed by Snowball (the `snowballstemmer` package: the same algorithms as
+  PostgreSQL's `german_stem` and `english_stem`) without the stop words (the Snowball lists
+  PostgreSQL ships, in search_stopwords/). The query is stemmed the same way here.
+
+The index holds text only, never who may see it: every search runs on a queryset already
+narrowed to what the reader may see (status, draft), so a comment that is hidden, rejected or
+released needs no index change. Its text does: `comment_index` runs on every save of a comment
+that writes `body` (Comment.save, the one place every write path goes through: create, edit,
+resubmit, delete, offline entry, admin); a deleted row leaves the SQLite index by trigger.
+`manage.py search_index` rebuilds it (after bulk loads that bypass save()).
+
+Known difference between the two: Snowball's German stemmer in `snowballstemmer` 3 reads
+"ae", "oe", "ue" as umlauts, PostgreSQL 15's (an older Snowball) does not ("blue" stems to
+"blu" here, "blue" there); words with those letter pairs may match differently.
+"""
+
+import re
+import threading
+from functools import cache
+from pathlib import Path
+
+import snowballstemmer
+from django.conf import settings
+from django.db import connections
+from django.db.models import QuerySet
+
+# Our language code -> the Snowball algorithm and PostgreSQL configuration of that name.
+CONFIGS = {"de": "german", "en": "english"}
+FTS_TABLE = "comments_search"
+MAX_QUERY_CHARS = 200  # more is not a search but a pasted text; the rest is ignored
+
+# Runs of letters and digits, as PostgreSQL's parser splits words (an underscore splits too).
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+_local = threading.local()  # Snowball stemmers keep state between calls: one per thread
+
+
+def search_language(language: str | None) -> str:
+    """The search language for a page or request language: "en" for English, else "de"."""
+    code = (language or settings.LANGUAGE_CODE or "de")[:2].lower()
+    return code if code in CONFIGS else "de"
+
+
+@cache
+def _stopwords(language: str) -> frozenset[str]:
+    path = Path(__file__).with_name("search_stopwords") / f"{CONFIGS[language]}.stop"
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+def _stemmer(language: str):
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(CONFIGS[language])
+    return stemmers[language]
+
+
+def search_terms(text: str, language: str) -> list[str]:
+    """The words of `text` as the index holds them, in order, without repeats: lower case,
+    stop words dropped, stemmed ("Die Radwege" -> ["radweg"] in "de"). As PostgreSQL does, a
+    word with a digit in it is kept whole and unstemmed ("B27"). `language`: "de" or "en"."""
+    stop, stemmer = _stopwords(language), _stemmer(language)
+    terms: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if _DIGIT.search(word):
+            terms[word] = None
+        elif word not in stop:
+            terms[stemmer.stemWord(word)] = None
+    return list(terms)
+
+
+def _vendor(using: str) -> str:
+    return connections[using].vendor
+
+
+def comments_search(qs: QuerySet, *, text: str, language: str) -> QuerySet:
+    """`qs` (comments) narrowed to those whose text has every word of `text` in some form.
+
+    `language` ("de" or "en") chooses the stemming. A query without a searchable word (empty,
+    only stop words or punctuation) matches nothing. At most MAX_QUERY_CHARS of `text` count.
+    Raises nothing; the order of `qs` is kept.
+    """
+    # Its words only: no NUL or other character a database may refuse, and a hyphenated word
+    # is two words on both databases ("Rad-Weg" finds "Rad und Weg" and "Rad-Weg").
+    text = " ".join(_WORD.findall((text or "")[:MAX_QUERY_CHARS]))
+    language = search_language(language)
+    terms = search_terms(text, language)
+    if not terms:
+        return qs.none()
+    if _vendor(qs.db) == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVectorExact
+
+        query = SearchQuery(text, config=CONFIGS[language], search_type="plain")
+        return qs.filter(SearchVectorExact(_pg_vector(language), query))
+    from django.db.models.expressions import RawSQL
+
+    # Each term quoted (they hold letters and digits only), all required, in this language's column.
+    match = " AND ".join(f'{language} : "{term}"' for term in terms)
+    matching = RawSQL(_MATCH, [match])  # noqa: S611 (constant SQL; the query is a parameter)
+    return qs.filter(pk__in=matching)
+
+
+def _pg_vector(language: str):
+    """The indexed expression (migration 0010 builds its GIN index from this same function)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("body", config=CONFIGS[language])
+
+
+def pg_index_names() -> dict[str, str]:
+    """{language: name of its GIN index on comments_comment} (PostgreSQL only)."""
+    return {language: f"comment_body_{language}_fts" for language in CONFIGS}
+
+
+def pg_indexes():
+    """The GIN expression indexes for migration 0010, one per language."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    return [GinIndex(_pg_vector(lang), name=name) for lang, name in pg_index_names().items()]
+
+
+def index_row(pk: int, body: str) -> tuple[int, str, str]:
+    """One row of the SQLite index: (comment id, German terms, English terms)."""
+    return pk, " ".join(search_terms(body, "de")), " ".join(search_terms(body, "en"))
+
+
+def comment_index(comment) -> None:
+    """Bring the SQLite index up to date with `comment.body` (on PostgreSQL the expression
+    index follows by itself). Runs in the caller's transaction."""
+    if _vendor(comment._state.db or "default") == "postgresql":
+        return
+    with connections[comment._state.db or "default"].cursor() as cursor:
+        cursor.execute(
+            f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, de, en) VALUES (%s, %s, %s)",  # noqa: S608
+            index_row(comment.pk, comment.body),
+        )
+
+
+def index_rebuild(*, using: str = "default", chunk: int = 2000) -> int:
+    """Index every comment anew (SQLite); returns how many comments the index holds. On
+    PostgreSQL the index is the database's own: returns the number of comments, changes nothing."""
+    from .models import Comment
+
+    rows = Comment.objects.using(using).order_by("pk").values_list("pk", "body")
+    if _vendor(using) == "postgresql":
+        return rows.count()
+    count = 0
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        batch = []
+        for pk, body in rows.iterator(chunk_size=chunk):
+            batch.append(index_row(pk, body))
+            if len(batch) >= chunk:
+                cursor.executemany(_INSERT, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(_INSERT, batch)
+            count += len(batch)
+    return count
+
+
+_MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+_INSERT = f"INSERT INTO {FTS_TABLE} (rowid, de, en) VALUES (%s, %s, %s)"  # noqa: S608
