@@ -4,7 +4,7 @@
 One function answers every search (`comments_search`), on either database:
 
 - PostgreSQL: the `german` or `english` text-search configuration over `Comment.body`, with a
-  GIN expression index per language (migration 0010); PostgreSQL stems the query itself.
+  GIN expression index per language (migration 0011); PostgreSQL stems the query itself.
 - SQLite: an FTS5 table `comments_search` (rowid = the comment's id) holding each comment's
   words already stemmed by Snowball (the `snowballstemmer` package: the same algorithms as
   PostgreSQL's `german_stem` and `english_stem`) without the stop words (the Snowball lists
@@ -108,7 +108,7 @@ def comments_search(qs: QuerySet, *, text: str, language: str) -> QuerySet:
 
 
 def _pg_vector(language: str):
-    """The indexed expression (migration 0010 builds its GIN index from this same function)."""
+    """The indexed expression (migration 0011 builds its GIN index from this same function)."""
     from django.contrib.postgres.search import SearchVector
 
     return SearchVector("body", config=CONFIGS[language])
@@ -120,7 +120,7 @@ def pg_index_names() -> dict[str, str]:
 
 
 def pg_indexes():
-    """The GIN expression indexes for migration 0010, one per language."""
+    """The GIN expression indexes for migration 0011, one per language."""
     from django.contrib.postgres.indexes import GinIndex
 
     return [GinIndex(_pg_vector(lang), name=name) for lang, name in pg_index_names().items()]

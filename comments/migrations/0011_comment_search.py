@@ -50,6 +50,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0009_paragraphtally_rev")]
+    dependencies = [("comments", "0010_process_app")]
 
     operations = [migrations.RunPython(forwards, backwards)]
