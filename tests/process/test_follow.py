@@ -11,19 +11,9 @@ from django.utils import timezone, translation
 from deliberation.models import Notification
 from deliberation.process import services
 from deliberation.process.models import Follow
-from tests.process.helpers import MARKDOWN, PDF, make_process, make_session, upload
+from tests.process.helpers import MARKDOWN, PDF, make_session, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def process():
-    return make_process()
 
 
 def test_follow_and_unfollow_with_one_click(client, citizen, process):

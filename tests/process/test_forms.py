@@ -22,16 +22,6 @@ from tests.process.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def process():
-    return make_process()
-
-
 def _day(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 

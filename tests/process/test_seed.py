@@ -9,11 +9,6 @@ from deliberation.process.models import Process
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_demo_process(client):
     seed()
     seed()
