@@ -89,7 +89,8 @@ def add_versions_and_answers(built: dict, rng: random.Random) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from comments.models import Answer, Comment, CommentStatus
+    from comments.feedback.models import Answer
+    from comments.models import Comment, CommentStatus
     from deliberation.roles import role_grant
     from deliberation.sanitizing import render_comment
     from drafts.services import draft_publish_version

@@ -11,15 +11,12 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from deliberation.accounts.services import personal_data_register
-        from deliberation.notifications import notification_kinds_register
         from drafts.signals import version_published
 
-        from .moderation import NOTIFICATION_TEXTS
         from .pending_votes import vote_carry_out
         from .selectors import personal_data
 
         personal_data_register(name="participation", exporter=personal_data)
-        notification_kinds_register(NOTIFICATION_TEXTS)
         # Before an account goes, its votes and supports are taken back so counts stay exact.
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"

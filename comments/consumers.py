@@ -22,8 +22,9 @@ from drafts.anchoring import Quote
 from drafts.models import Draft, Paragraph
 from drafts.selectors import draft_visible_to
 
-from . import moderation, selectors, services
+from . import selectors, services
 from .models import Comment
+from .moderation import services as moderation
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
 

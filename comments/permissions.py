@@ -11,14 +11,15 @@ from deliberation.errors import ActionRefused
 from deliberation.roles import is_moderator
 from drafts.models import Draft, DraftStatus
 
-from .models import UserBlock
 
+def active_block(*, user, now: datetime | None = None):
+    """The block (a moderation.UserBlock) that keeps `user` from writing now, if any.
 
-def active_block(*, user, now: datetime | None = None) -> UserBlock | None:
-    """The block that keeps `user` from writing now, if any."""
+    Read through the account's reverse relation `blocks`, so comments needs no import from the
+    moderation app that depends on it."""
     now = now or timezone.now()
     return (
-        UserBlock.objects.filter(user=user, lifted_at__isnull=True)
+        user.blocks.filter(lifted_at__isnull=True)
         .filter(Q(until__isnull=True) | Q(until__gt=now))
         .order_by("-created_at")
         .first()

@@ -1,9 +1,16 @@
 """The JSON shape of a comment, shared by the read API and the websocket events."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from .models import Answer, Comment, CommentStatus
+from .models import Comment, CommentStatus
+
+if TYPE_CHECKING:
+    from comments.feedback.models import Answer
 
 
 def answer_payload(answer: Answer | None) -> dict | None:

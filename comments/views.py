@@ -25,8 +25,9 @@ from drafts.diffing import word_diff_html
 from drafts.models import Draft, Paragraph
 
 from . import pending_votes, selectors, services
+from .feedback.models import Disposition
 from .forms import CommentForm
-from .models import Comment, Disposition
+from .models import Comment
 from .serializers import comment_payload
 
 

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "deliberation.process",
     "drafts",
     "comments",
+    "comments.moderation",
+    "comments.feedback",
+    "comments.offline",
 ]
 
 MIDDLEWARE = [

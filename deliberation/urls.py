@@ -20,10 +20,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("deliberation.accounts.urls")),
     path("", include("drafts.urls")),
     path("", include("comments.urls")),
-    path("", include("comments.moderation_urls")),
+    path("", include("comments.moderation.urls")),
     path("", include("deliberation.process.urls")),
-    path("", include("comments.offline_urls")),
-    path("", include("comments.feedback_urls")),
+    path("", include("comments.offline.urls")),
+    path("", include("comments.feedback.urls")),
     path("<slug:name>/", views.page, name="page"),
     prefix_default_language=False,
 )

@@ -309,7 +309,7 @@ def _contributions(users) -> None:
     from django.utils import timezone
 
     from comments.models import Channel, Comment
-    from comments.offline import offline_contributions_create_bulk
+    from comments.offline.services import offline_contributions_create_bulk
     from deliberation.process.models import PublicSession
     from drafts.models import Draft
 

@@ -13,7 +13,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from comments.models import Comment, Flag, ParagraphVote
+from comments.models import Comment, ParagraphVote
+from comments.moderation.models import Flag
 from deliberation.asgi import application
 from tests.comments.test_consumers import ORIGIN, connect, receive_type
 

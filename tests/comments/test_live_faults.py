@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
 
 from comments import services
-from comments.models import Flag
+from comments.moderation.models import Flag
 from deliberation import events
 from deliberation.hub import get_hub
 from tests.comments.test_consumers import connect, receive, receive_type
@@ -157,7 +157,8 @@ def test_control_characters_in_forms_are_dropped_not_stored(
     client, draft, paragraph, citizen, other_citizen, moderator
 ):
     """PostgreSQL refuses a NUL in text (a 500 there); every path stores the cleaned text."""
-    from comments.models import Comment, UserBlock
+    from comments.models import Comment
+    from comments.moderation.models import UserBlock
 
     comment = services.comment_create(user=citizen, paragraph=paragraph, body="Da")
     client.force_login(other_citizen)
@@ -200,7 +201,7 @@ async def replay(socket, since):
 async def test_a_replay_shows_comments_as_they_are_now(
     draft, paragraph, citizen, other_citizen, moderator
 ):
-    from comments import moderation
+    from comments.moderation import services as moderation
     from deliberation.accounts.services import account_delete
 
     def write():

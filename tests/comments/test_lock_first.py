@@ -11,8 +11,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments import moderation, services
-from comments.models import Comment, CommentSupport, Flag, ModerationAction, UserBlock
+from comments import services
+from comments.models import Comment, CommentSupport
+from comments.moderation import services as moderation
+from comments.moderation.models import Flag, ModerationAction, UserBlock
 from deliberation.errors import ActionRefused
 from tests.races import at_once, postgresql_only
 

@@ -3,7 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from comments import moderation, offline, services
+from comments import services
+from comments.moderation import services as moderation
+from comments.offline import services as offline
 from comments.serializers import comment_payload
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +107,7 @@ def test_an_offline_contribution_removed_by_moderation_loses_its_pseudonym(
 def test_public_figures_count_no_author_of_an_unpublished_comment(
     pre_draft, citizen, other_citizen, make_user, moderator
 ):
-    from comments import feedback_selectors
+    from comments.feedback import selectors as feedback_selectors
 
     paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
     kept = services.comment_create(user=citizen, paragraph=paragraph, body="Freigegeben")
@@ -124,7 +126,7 @@ def test_public_figures_count_no_author_of_an_unpublished_comment(
 def test_internal_pages_say_so_and_the_table_for_publication_has_published_answers_only(
     client, draft, paragraph, citizen, wg
 ):
-    from comments import answers
+    from comments.feedback import services as answers
 
     answered = services.comment_create(user=citizen, paragraph=paragraph, body="Beantwortet")
     answers.answer_save(

@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments import answers, moderation, services
+from comments import services
+from comments.feedback import services as answers
+from comments.moderation import services as moderation
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from comments import services
-from comments.exports import export_rows
+from comments.feedback.exports import export_rows
 from comments.models import Comment
 from deliberation.errors import ActionRefused
 from drafts.anchoring import Quote

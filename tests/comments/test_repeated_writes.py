@@ -8,7 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from comments.models import Comment, Flag, ParagraphVote
+from comments.models import Comment, ParagraphVote
+from comments.moderation.models import Flag
 from deliberation.idempotency import request_key, write_once
 from deliberation.models import WriteReceipt
 from tests.comments.test_concurrency import run_threads
@@ -323,7 +324,7 @@ def test_double_submitted_staff_forms_create_once(client, wg, draft, settings, t
 
 @pytest.mark.django_db
 def test_a_double_submitted_block_is_one_block(client, moderator, citizen):
-    from comments.models import UserBlock
+    from comments.moderation.models import UserBlock
 
     client.force_login(moderator)
     url = f"/moderation/users/{citizen.pk}/block/"

@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from comments import services
-from comments.exports import KEYS
+from comments.feedback.exports import KEYS
 from comments.models import Comment
 from deliberation.errors import ActionRefused
 from drafts.services import draft_publish_version, draft_revert
-from tests.comments.test_exports import csv_rows, download
+from tests.feedback.test_exports import csv_rows, download
 
 pytestmark = pytest.mark.django_db
 

@@ -135,7 +135,7 @@ def test_on_a_pre_moderated_draft_the_buttons_say_that_comments_are_reviewed_fir
     client, pre_draft, citizen, other_citizen
 ):
     paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
-    from comments import moderation
+    from comments.moderation import services as moderation
 
     comment = services.comment_create(user=other_citizen, paragraph=paragraph, body="Frei")
     moderator = type(citizen).objects.create_user("mod-x")

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from comments import moderation
-from comments.answers import answer_save
-from comments.offline import offline_contribution_create
+from comments.feedback.services import answer_save
+from comments.moderation import services as moderation
+from comments.offline.services import offline_contribution_create
 from comments.services import comment_create
 from deliberation.process import services as process_services
 from drafts.services import draft_close, draft_create, draft_open, draft_publish_version

@@ -39,8 +39,10 @@ class Demo:
 
 def wide_demo() -> Demo:
     """Seed the demo and add the content that made pages too wide; return what URLs need."""
-    from comments import answers, moderation, services
+    from comments import services
+    from comments.feedback import services as answers
     from comments.models import Comment
+    from comments.moderation import services as moderation
     from deliberation.process.models import Process
     from drafts.models import Draft
     from drafts.services import draft_close, draft_create, draft_open, draft_publish_version

@@ -120,7 +120,7 @@ def test_an_answer_is_saved_in_place_with_its_outcome_or_error_beside_the_commen
     """The working group's answer list is long: answering one comment must not reload it and
     throw the person back to the top; the outcome (or the refusal) is focused beside the item."""
     from comments import services
-    from comments.models import Answer
+    from comments.feedback.models import Answer
 
     for n in range(8):
         services.comment_create(user=citizen, paragraph=paragraph, body=f"Anregung {n}")

@@ -204,7 +204,7 @@ def test_email_link_falls_back_to_site_url(
 
 
 def test_notifications_api_says_each_in_the_readers_language(client, citizen, moderator, draft):
-    from comments.moderation import comment_hide
+    from comments.moderation.services import comment_hide
     from comments.services import comment_create
 
     paragraph = draft.paragraphs.filter(kind="text").first()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    """The working group's answers, the summary, results, exports and the answer table."""
+
+    name = "comments.feedback"
+    label = "feedback"
+    verbose_name = _("Feedback and answers")

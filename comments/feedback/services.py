@@ -1,0 +1,184 @@
+"""The working group's answers to comments: write, publish, take back. Readers see them live.
+
+An answer is internal (a draft for the working group) until it is published; then it shows under
+its comment as "Antwort des Arbeitskreises" and every reader of the draft gets `comment.updated`
+with the comment's payload, which carries the answer. Each write locks the comment row, so two
+members of the working group answering the same comment at once write one answer, one after
+the other, and never two.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments.models import Comment, CommentStatus
+from comments.serializers import comment_payload
+from comments.services import _lock_comment
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.roles import is_working_group
+from deliberation.sanitizing import normalize_text, render_comment
+
+from .models import Answer, Disposition
+
+logger = logging.getLogger(__name__)
+
+MAX_REPLY_CHARS = 5000
+# Only "noted" may stand without a word of explanation; every other decision needs a reason.
+REPLY_OPTIONAL = {Disposition.NOTED}
+
+
+def _check_working_group(user) -> None:
+    if not user.is_authenticated:
+        raise ActionRefused("not_authenticated", _("Please log in."))
+    if not is_working_group(user):
+        raise ActionRefused("forbidden", _("Only the working group may answer comments."))
+
+
+def _locked(comment: Comment) -> Comment:
+    """The comment, locked, and refused unless it is published (answers are public in the end)."""
+    comment = _lock_comment(comment)
+    refusals = {
+        CommentStatus.PENDING: _("This comment has not been released yet: it cannot be answered."),
+        CommentStatus.REJECTED: _("This comment was not released: it cannot be answered."),
+        CommentStatus.DELETED: _("The author has deleted this comment: it cannot be answered."),
+        CommentStatus.HIDDEN: _(
+            "This comment was removed by the moderation: it cannot be answered."
+        ),
+    }
+    if comment.status in refusals:
+        raise ActionRefused("invalid", refusals[comment.status])
+    return comment
+
+
+def _clean(
+    *, comment: Comment, disposition: str, reply: str, version
+) -> tuple[str, str, int | None]:
+    if disposition not in Disposition.values:
+        raise ActionRefused("invalid", _("Choose how the comment was dealt with."))
+    text = normalize_text(reply or "")
+    if not text and disposition not in REPLY_OPTIONAL:
+        raise ActionRefused(
+            "invalid",
+            _("Please write a reply: only “noted” may stand without an explanation."),
+        )
+    if len(text) > MAX_REPLY_CHARS:
+        raise ActionRefused(
+            "invalid",
+            _("The reply is too long: %(length)s characters, at most %(max)s are allowed.")
+            % {"length": len(text), "max": MAX_REPLY_CHARS},
+        )
+    if version in (None, ""):
+        return disposition, text, None
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not comment.draft.versions.filter(number=number).exists():
+        raise ActionRefused(
+            "invalid", _("Version %(number)s of this draft does not exist.") % {"number": version}
+        )
+    if number < comment.version:
+        raise ActionRefused(
+            "invalid",
+            _(
+                "The comment was written on version %(written)s; "
+                "an earlier version cannot have taken it up."
+            )
+            % {"written": comment.version},
+        )
+    return disposition, text, number
+
+
+def _announce(comment: Comment, answer: Answer) -> None:
+    """Tell every reader of the draft: the comment's payload now carries (or lost) the answer."""
+    comment.answer = answer  # the payload reads it from here, without another query
+    events.broadcast_on_commit(
+        draft=comment.draft,
+        type="comment.updated",
+        data={"comment": comment.pk, "data": comment_payload(comment, with_answer=True)},
+    )
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    user,
+    comment: Comment,
+    disposition: str,
+    reply: str,
+    version: int | str | None = None,
+    publish: bool = False,
+) -> Answer:
+    """Write or change the answer to a comment; with `publish`, readers see it at once.
+
+    Changing a published answer keeps it published and updates it for readers live.
+    """
+    _check_working_group(user)
+    comment = _locked(comment)
+    disposition, text, number = _clean(
+        comment=comment, disposition=disposition, reply=reply, version=version
+    )
+    answer = Answer.objects.filter(comment=comment).first() or Answer(comment=comment)
+    changed = (
+        answer.pk is None
+        or (answer.disposition, answer.reply, answer.version_taken_up)
+        != (disposition, text, number)
+        or (publish and answer.published_at is None)
+    )
+    if not changed:
+        return answer
+    answer.disposition, answer.reply, answer.reply_html = disposition, text, render_comment(text)
+    answer.version_taken_up, answer.author = number, user
+    if publish and answer.published_at is None:
+        answer.published_at = timezone.now()
+    answer.save()
+    logger.info(
+        "answer to comment %s by %s: %s%s",
+        comment.pk,
+        user.get_username(),
+        disposition,
+        " (published)" if answer.published_at else "",
+    )
+    if answer.published_at is not None:
+        _announce(comment, answer)
+    return answer
+
+
+def _locked_answer(answer: Answer) -> Answer:
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    answer.comment = _locked(answer.comment)
+    return answer
+
+
+@transaction.atomic
+def answer_publish(*, user, answer: Answer) -> Answer:
+    """Make a drafted answer public under its comment."""
+    _check_working_group(user)
+    answer = _locked_answer(answer)
+    if answer.published_at is not None:
+        raise ActionRefused("invalid", _("This answer is published already."))
+    answer.published_at = timezone.now()
+    answer.save(update_fields=["published_at", "updated_at"])
+    logger.info("answer to comment %s published by %s", answer.comment_id, user.get_username())
+    _announce(answer.comment, answer)
+    return answer
+
+
+@transaction.atomic
+def answer_unpublish(*, user, answer: Answer) -> Answer:
+    """Take a published answer back into the working group (readers see it disappear)."""
+    _check_working_group(user)
+    answer = Answer.objects.select_for_update().select_related("comment__draft").get(pk=answer.pk)
+    if answer.published_at is None:
+        raise ActionRefused("invalid", _("This answer is not published."))
+    answer.published_at = None
+    answer.save(update_fields=["published_at", "updated_at"])
+    logger.info("answer to comment %s withdrawn by %s", answer.comment_id, user.get_username())
+    comment = Comment.objects.select_related("draft", "paragraph", "author").get(
+        pk=answer.comment_id
+    )
+    _announce(comment, answer)
+    return answer

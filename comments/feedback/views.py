@@ -1,0 +1,337 @@
+"""The working group's pages: answering comments, the summary, exports, the answer table, and the
+public results. Every form is a plain POST form; the summary's live banner is an extra."""
+
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comments.models import Channel, Comment
+from comments.selectors import vote_snapshot
+from deliberation import events
+from deliberation.errors import ActionRefused
+from deliberation.roles import is_working_group, staff_role_required, working_group_required
+from deliberation.urls_safety import safe_next
+from drafts import selectors as draft_selectors
+from drafts.models import Draft, DraftStatus
+
+from . import exports, selectors
+from . import services as answers
+from .models import Answer, Disposition
+from .summaries import bar_chart, stacked_rows
+
+RESULTS_STATUSES = (DraftStatus.CLOSED, DraftStatus.FINAL)
+
+
+def _paragraph_key(value: str) -> str:
+    try:
+        return str(UUID(value)) if value else ""
+    except ValueError:
+        return ""
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _versions(draft: Draft) -> list[int]:
+    return list(draft.versions.order_by("number").values_list("number", flat=True))
+
+
+# Answering ---------------------------------------------------------------------------------------
+
+
+def _triage_filters(params) -> dict:
+    disposition = params.get("disposition", "")
+    if disposition not in (*Disposition.values, selectors.UNANSWERED):
+        disposition = ""
+    return {
+        "paragraph_key": _paragraph_key(params.get("paragraph", "")),
+        "disposition": disposition,
+        "version": _int_or_none(params.get("version")),
+        "taken_up": _int_or_none(params.get("taken_up")),
+    }
+
+
+ANSWER_FEEDBACK_KEY = "answer_feedback"  # what a saved answer says, shown beside its comment
+
+
+def _triage_item(comment: Comment, *, place, feedback: dict | None, error: dict | None) -> None:
+    """Prepare `comment` for its item in the answer list: its place in the draft, its answer,
+    the form's values (the posted ones after an error) and what a form about it said."""
+    comment.place = place(comment.paragraph_id, comment.version)
+    try:
+        answer = comment.answer
+    except Answer.DoesNotExist:
+        answer = None
+    comment.current_answer = answer
+    comment.answer_form = {
+        "disposition": answer.disposition if answer else "",
+        "reply": answer.reply if answer else "",
+        "version": str(answer.version_taken_up or "") if answer else "",
+    }
+    if feedback and feedback["comment"] == comment.pk:
+        comment.feedback = feedback["text"]
+    if error and error["comment"] == comment.pk:
+        comment.error = error["message"]
+        comment.answer_form = {name: error["posted"].get(name, "") for name in comment.answer_form}
+
+
+def _triage(request, draft: Draft, *, here: str, error: dict | None = None, status: int = 200):
+    """The triage list for the address `here` (the list with its filters and page)."""
+    params = QueryDict(urlsplit(here).query)
+    feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
+    filters = _triage_filters(params)
+    page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
+    index = selectors.paragraph_index(draft=draft)
+    place = selectors.comment_places(draft=draft, index=index)
+    for comment in page.object_list:
+        _triage_item(comment, place=place, feedback=feedback, error=error)
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/answers.html",
+        {
+            "draft": draft,
+            "page_obj": page,
+            "filters": filters,
+            "counts": selectors.answer_counts(draft=draft),
+            "paragraphs": [r for r in index.values() if r.number is not None],
+            "dispositions": Disposition.choices,
+            "unanswered": selectors.UNANSWERED,
+            "versions": _versions(draft),
+            "query": query.urlencode(),
+            "here": here,
+        },
+        status=status,
+    )
+
+
+def _answer_feedback(
+    request, draft: Draft, comment: Comment, *, here: str, text: str = "", error: dict | None = None
+):
+    """What a form about one comment's answer says, next to that comment.
+
+    From the page's script (header `X-Requested-With: fetch`): the comment's item HTML with the
+    outcome or `error` in it, for the script to swap in where the person is (status 400 on an
+    error). Without script: after an error the whole list (status 400, typed text kept), else
+    back to the item's anchor in the list `here`, where the page shows `text` beside it.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        item = selectors.answer_triage_item(draft=draft, pk=comment.pk)
+        place = selectors.comment_places(draft=draft, index=selectors.paragraph_index(draft=draft))
+        feedback = None if error else {"comment": comment.pk, "text": text}
+        _triage_item(item, place=place, feedback=feedback, error=error)
+        context = {
+            "c": item,
+            "draft": draft,
+            "dispositions": Disposition.choices,
+            "versions": _versions(draft),
+            "here": here,
+        }
+        return render(request, "feedback/_answer_item.html", context, status=400 if error else 200)
+    if error:
+        return _triage(request, draft, here=here, error=error, status=400)
+    request.session[ANSWER_FEEDBACK_KEY] = {"comment": comment.pk, "text": text}
+    return HttpResponseRedirect(f"{here}#a-{comment.pk}")
+
+
+@working_group_required
+def answer_list(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    return _triage(request, draft, here=request.get_full_path())
+
+
+def _list_url(request, draft: Draft) -> str:
+    """Where the form was sent from (the list with its filters), checked to be on this site."""
+    list_url = reverse("draft_answers", kwargs={"slug": draft.slug})
+    target = safe_next(request, list_url).split("#")[0]
+    return target if target.startswith(list_url) else list_url
+
+
+@working_group_required
+@require_POST
+def answer_post(request, slug: str, pk: int):
+    draft = draft_selectors.draft_get(slug=slug)
+    comment = get_object_or_404(Comment, pk=pk, draft=draft)
+    here = _list_url(request, draft)
+    action = request.POST.get("action", "save")
+    try:
+        if action == "unpublish":
+            answer = Answer.objects.filter(comment=comment).first()
+            if answer is None:
+                raise ActionRefused("invalid", _("This comment has no answer yet."))
+            answers.answer_unpublish(user=request.user, answer=answer)
+            done = _("The answer is internal again.")
+        else:
+            answers.answer_save(
+                user=request.user,
+                comment=comment,
+                disposition=request.POST.get("disposition", ""),
+                reply=request.POST.get("reply", ""),
+                version=request.POST.get("version") or None,
+                publish=action == "publish",
+            )
+            done = (
+                _("The answer is published.") if action == "publish" else _("The answer is saved.")
+            )
+    except ActionRefused as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from exc
+        # The typed text kept and the error next to its form.
+        error = {"comment": comment.pk, "message": exc.message, "posted": request.POST}
+        return _answer_feedback(request, draft, comment, here=here, error=error)
+    # At the comment, with what happened beside it (not at the top, out of sight).
+    return _answer_feedback(request, draft, comment, here=here, text=str(done))
+
+
+# The summary ------------------------------------------------------------------------------------
+
+
+def _version_pair(request, versions: list[int]) -> tuple[int | None, int | None]:
+    a, b = _int_or_none(request.GET.get("a")), _int_or_none(request.GET.get("b"))
+    if a is None and b is None and len(versions) >= 2:
+        a, b = versions[-2], versions[-1]
+    if a not in versions or b not in versions or a == b:
+        return None, None
+    return a, b
+
+
+def paragraph_label(tally) -> str:
+    if tally.number:
+        return _("Paragraph %(n)s") % {"n": tally.number}
+    return _("heading") if tally.heading and not tally.removed else _("removed paragraph")
+
+
+def _votes_chart(tallies):
+    """Each paragraph with votes as a bar split into agree, disagree and neutral."""
+    rows = [
+        (
+            paragraph_label(t),
+            [("agree", t.agree), ("disagree", t.disagree), ("neutral", t.neutral)],
+        )
+        for t in tallies
+        if t.votes
+    ]
+    return stacked_rows(rows) if rows else None
+
+
+def _day_label(day) -> str:
+    return day.strftime("%m/%d" if (get_language() or "de").startswith("en") else "%d.%m.")
+
+
+@staff_role_required
+def feedback(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    index = selectors.paragraph_index(draft=draft)
+    figures = selectors.feedback_figures(draft=draft, index=index)
+    versions = _versions(draft)
+    a, b = _version_pair(request, versions)
+    diff, changes = (None, [])
+    if a is not None:
+        diff, changes = selectors.version_changes(draft=draft, a=a, b=b, index=index)
+    channels = dict(Channel.choices)
+    return render(
+        request,
+        "feedback/summary.html",
+        {
+            "draft": draft,
+            "f": figures,
+            "votes_chart": _votes_chart(figures.paragraphs),
+            "days_chart": bar_chart([(_day_label(d), n) for d, n in figures.days]),
+            "versions_chart": bar_chart(
+                [(str(n), count) for n, count in figures.per_version], height=180
+            ),
+            "channels": [(channels.get(code, code), n) for code, n in figures.channels],
+            "versions": versions,
+            "a": a,
+            "b": b,
+            "diff": diff,
+            "changes": changes,
+            "can_answer": is_working_group(request.user),
+            "seq": events.latest_seq(events.stream_name(draft)),
+            # Votes are not in the event log: the sum of the paragraphs' revs grows with each.
+            "votes_rev": sum(c["rev"] for c in vote_snapshot(draft_id=draft.pk).values()),
+        },
+    )
+
+
+@staff_role_required
+def feedback_export(request, slug: str, kind: str):
+    draft = draft_selectors.draft_get(slug=slug)
+    return exports.export_response(
+        request, draft=draft, kind=kind, anonymous=request.GET.get("anonymous") == "1"
+    )
+
+
+@staff_role_required
+def answer_table(request, slug: str):
+    """The answer table (Abwägungstabelle) for the council: printable, one row per comment."""
+    draft = draft_selectors.draft_get(slug=slug)
+    index = selectors.paragraph_index(draft=draft)
+    key = _paragraph_key(request.GET.get("paragraph", ""))
+    only_published = request.GET.get("answers") == "published"
+    place = selectors.comment_places(draft=draft, index=index)
+    rows = []
+    for comment in selectors.answer_table(draft=draft, paragraph_key=key):
+        try:
+            answer = comment.answer
+        except Answer.DoesNotExist:
+            answer = None
+        if only_published and (answer is None or answer.published_at is None):
+            continue
+        rows.append(
+            {
+                "comment": comment,
+                "answer": answer,
+                "place": place(comment.paragraph_id, comment.version),
+            }
+        )
+    return render(
+        request,
+        "feedback/table.html",
+        {
+            "draft": draft,
+            "rows": rows,
+            "paragraphs": [r for r in index.values() if r.number is not None],
+            "paragraph_key": key,
+            "only_published": only_published,
+        },
+    )
+
+
+# The public results -------------------------------------------------------------------------------
+
+
+def results(request, slug: str):
+    draft = draft_selectors.draft_get(slug=slug, user=request.user)
+    if draft.status not in RESULTS_STATUSES:
+        # A clear page rather than a bare error: the results come once the consultation is over.
+        return render(request, "feedback/not_available.html", {"draft": draft}, status=404)
+    index = selectors.paragraph_index(draft=draft)
+    figures = selectors.feedback_figures(draft=draft, index=index, public=True)
+    page = selectors.published_answers(draft=draft, page=request.GET.get("page", 1))
+    place = selectors.comment_places(draft=draft, index=index)
+    for answer in page.object_list:
+        answer.place = place(answer.comment.paragraph_id, answer.comment.version)
+        answer.paragraph_key = answer.place.key if answer.place else ""
+    return render(
+        request,
+        "feedback/results.html",
+        {
+            "draft": draft,
+            "f": figures,
+            "votes_chart": _votes_chart(figures.paragraphs),
+            "page_obj": page,
+        },
+    )
