@@ -1,9 +1,10 @@
 """Split a draft's text into the blocks that citizens comment on.
 
 A block is what a reader perceives as one unit: a heading, a paragraph, a whole list (nested
-lists included), a quote, a table or a code block. Markdown is parsed with markdown-it-py
-(CommonMark plus tables, raw HTML off); plain text is split at blank lines. Every block's HTML
-passes through ``clean_draft_html``, its plain ``text`` is what matching and diffing compare.
+lists included), a quote, a table or a code block. Markdown is parsed with the site's one
+configuration (deliberation/markdown.py: CommonMark plus tables and footnotes, raw HTML off);
+plain text is split at blank lines. Every block's HTML passes through ``clean_draft_html``, its
+plain ``text`` is what matching and diffing compare.
 
 Pure: no database access, so it is tested without one.
 """
@@ -16,10 +17,9 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.translation import gettext
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
+from deliberation import markdown
 from deliberation.sanitizing import clean_draft_html, normalize_text
 
 MAX_SOURCE_CHARS = 2_000_000
@@ -79,24 +79,6 @@ class Block:
 
 class SplitError(ValueError):
     """The text cannot be split; the message says what to fix."""
-
-
-def _footnote_ref(self, tokens, index, options, env) -> str:
-    number = tokens[index].meta["id"] + 1
-    return f'<sup><a href="#fn-{number}">[{number}]</a></sup>'
-
-
-def _markdown() -> MarkdownIt:
-    # xhtmlOut off: "<br>" as bleach writes it, so the HTML does not change when cleaned twice.
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
-    # Footnotes ([^1]) belong to the paragraph that first refers to them (split_markdown).
-    md.use(footnote_plugin)
-    md.add_render_rule("footnote_ref", _footnote_ref)
-    md.add_render_rule("footnote_anchor", lambda *args: "")
-    return md
-
-
-_MD = _markdown()
 
 
 def section_number(heading: str) -> str:
@@ -211,7 +193,7 @@ def _plain_text(tokens: Sequence[Token]) -> str:
                 elif child.type in _BREAK_CHILDREN:
                     parts.append(" ")
                 elif child.type == "footnote_ref":  # shown as "[1]"
-                    parts.append(f"[{child.meta['id'] + 1}]")
+                    parts.append(f"[{markdown.footnote_number(child)}]")
             parts.append(" ")
     return _collapse("".join(parts))
 
@@ -239,11 +221,9 @@ def _footnote_ids(tokens: Sequence[Token]) -> list[int]:
 
 def _footnotes_html(ids: list[int], ranges, tokens: Sequence[Token], env: dict) -> str:
     """The footnotes of one paragraph as a numbered list after it."""
+    # From each note's footnote_open to its footnote_close: <li id="fn-N" value="N">…</li>.
     items = "".join(
-        f'<li id="fn-{i + 1}" value="{i + 1}">'
-        + _MD.renderer.render(tokens[ranges[i][0] : ranges[i][1]], _MD.options, env)
-        + "</li>"
-        for i in ids
+        markdown.render_unsafe(tokens[ranges[i][0] - 1 : ranges[i][1] + 1], env) for i in ids
     )
     return f"\n<aside><ol>{items}</ol></aside>" if items else ""
 
@@ -256,7 +236,7 @@ def split_markdown(source: str) -> list[Block]:
     """
     text = _normalized(source, markdown=True)
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    tokens = markdown.parse(text, env)
     spans = _top_level_spans(tokens)
     _check_count(len(spans))
     lines = text.split("\n")
@@ -282,7 +262,7 @@ def split_markdown(source: str) -> list[Block]:
                 kind=kind,
                 source=block_source,
                 html=clean_draft_html(
-                    _MD.renderer.render(block_tokens, _MD.options, env)
+                    markdown.render_unsafe(block_tokens, env)
                     + _footnotes_html(own_notes, notes, tokens, env)
                 ).strip(),
                 text=plain,

@@ -17,11 +17,11 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from markdown_it import MarkdownIt
 
+from deliberation.markdown import markdown_html
 from deliberation.models import Notification
 from deliberation.notifications import notification_text, stored_url
-from deliberation.sanitizing import clean_draft_html, clean_plain, normalize_text
+from deliberation.sanitizing import clean_plain, normalize_text
 
 from . import files
 from .models import (
@@ -367,19 +367,13 @@ def session_delete(*, session: PublicSession) -> None:
 
 # --- documents --------------------------------------------------------------------------------
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
 
 def document_markdown_html(*, text: str) -> str:
-    """Render a Markdown document and reduce it to the allow-list for document text.
+    """Render a Markdown document (the site's one Markdown configuration) as sanitized HTML.
 
     The document's title is the page's h1, so its own headings start one level lower.
     """
-    tokens = _markdown.parse(normalize_text(text, keep_hard_breaks=True))
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-    return clean_draft_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+    return markdown_html(text, heading_offset=1)
 
 
 def _check_file(file: IO[bytes]) -> files.FileType:
