@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from comments import moderation, services
+from comments import services
 from comments.models import Comment
+from comments.moderation import services as moderation
 from comments.search import comments_search, search_terms
 
 TEXTS = {
