@@ -10,13 +10,12 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments and votes")
 
     def ready(self):
-        from deliberation.accounts.services import personal_data_register
         from drafts.signals import version_published
 
+        from . import personal_data
         from .pending_votes import vote_carry_out
-        from .selectors import personal_data
 
-        personal_data_register(name="participation", exporter=personal_data)
+        personal_data.register()
         # Before an account goes, its votes and supports are taken back so counts stay exact.
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"

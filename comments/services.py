@@ -142,11 +142,20 @@ def events_forget(*, comment: Comment) -> int:
                 if "answer" in data:
                     data["answer"] = None
 
-    return events.events_rewrite(
+    marker = f'"id":{comment.pk},'
+    public = events.events_rewrite(
         draft=comment.draft,
         types=("comment.created", "comment.updated"),
-        marker=f'"id":{comment.pk},',
+        marker=marker,
         change=forget,
+    )
+    # The moderators' stream replays pending comments with their text too.
+    return public + events.events_rewrite(
+        draft=comment.draft,
+        types=("comment.pending",),
+        marker=marker,
+        change=forget,
+        audience=events.MODERATORS,
     )
 
 
@@ -340,15 +349,40 @@ def comment_delete(*, user, comment: Comment) -> Comment:
                 "be deleted. Please write to the working group if something must be corrected."
             ),
         )
+    _withdraw(comment)
+    return comment
+
+
+def _withdraw(comment: Comment, *, fields: tuple[str, ...] = ()) -> None:
+    """Mark the locked `comment` deleted: its text and earlier texts go (and `fields` are
+    emptied too), its events forget it, and readers are told when it was public."""
     was_public = comment.status == CommentStatus.PUBLISHED
     comment.edits.all().delete()
     comment.status, comment.body, comment.body_html = CommentStatus.DELETED, "", ""
-    comment.save(update_fields=["status", "body", "body_html"])
+    for name in fields:
+        setattr(comment, name, Comment._meta.get_field(name).get_default())
+    comment.save(update_fields=["status", "body", "body_html", *fields])
+    events_forget(comment=comment)
     if was_public:
-        events_forget(comment=comment)
         _tally_add(comment.paragraph_id, comments=-1)
         announce_removed(comment)
-    return comment
+
+
+# What a comment keeps of its author after the account is deleted: nothing they wrote.
+ERASED_FIELDS = (*QUOTE_FIELDS, "moderation_note", "pseudonym", "place")
+
+
+def comments_erase(*, user) -> list[int]:
+    """Before an account is deleted: every comment it wrote loses its text, its earlier texts,
+    its quote and its moderation note, in every draft (closed ones too: the person's right to
+    erasure outweighs the frozen record), and becomes "deleted"; replies of others stay.
+    Returns the ids of the comments. Call it inside the deletion's transaction."""
+    ids = []
+    mine = Comment.objects.select_for_update(of=("self",)).filter(author=user).order_by("pk")
+    for comment in mine.select_related("draft", "paragraph"):
+        _withdraw(comment, fields=ERASED_FIELDS)
+        ids.append(comment.pk)
+    return ids
 
 
 @transaction.atomic

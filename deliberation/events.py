@@ -139,13 +139,19 @@ def events_since(stream: str, since: int, limit: int = REPLAY_LIMIT) -> list[str
 
 
 def events_rewrite(
-    *, draft: HasPk, types: tuple[str, ...], marker: str, change: Callable[[dict], None]
+    *,
+    draft: HasPk,
+    types: tuple[str, ...],
+    marker: str,
+    change: Callable[[dict], None],
+    audience: str = PUBLIC,
 ) -> int:
-    """Rewrite the logged public events of `draft` whose type is one of `types` and whose text
-    contains `marker`: `change` edits each decoded payload in place, and the new text replaces
-    the old one, so that `resume` never replays what may no longer be shown. Call it inside the
-    writer's transaction. Returns how many events changed."""
-    rows = Event.objects.filter(stream=stream_name(draft), type__in=types, text__contains=marker)
+    """Rewrite the logged events of `draft` for `audience` (default: the public's) whose type is
+    one of `types` and whose text contains `marker`: `change` edits each decoded payload in
+    place, and the new text replaces the old one, so that `resume` never replays what may no
+    longer be shown. Call it inside the writer's transaction. Returns how many events changed."""
+    stream = stream_name(draft, audience)
+    rows = Event.objects.filter(stream=stream, type__in=types, text__contains=marker)
     changed = 0
     for pk, text in rows.values_list("pk", "text"):
         payload = json.loads(text)

@@ -9,6 +9,8 @@ class DraftsConfig(AppConfig):
     def ready(self):
         from deliberation.notifications import notification_kinds_register
 
+        from . import personal_data
         from .services import NOTIFICATION_TEXTS
 
         notification_kinds_register(NOTIFICATION_TEXTS)
+        personal_data.register()

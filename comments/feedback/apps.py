@@ -8,3 +8,8 @@ class FeedbackConfig(AppConfig):
     name = "comments.feedback"
     label = "feedback"
     verbose_name = _("Feedback and answers")
+
+    def ready(self):
+        from . import personal_data
+
+        personal_data.register()

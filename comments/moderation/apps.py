@@ -12,6 +12,8 @@ class ModerationConfig(AppConfig):
     def ready(self):
         from deliberation.notifications import notification_kinds_register
 
+        from . import personal_data
         from .services import NOTIFICATION_TEXTS
 
         notification_kinds_register(NOTIFICATION_TEXTS)
+        personal_data.register()

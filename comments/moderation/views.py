@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from comments.models import Comment
 from comments.views import comment_feedback
+from deliberation.accounts.erasure import DELETED_ACCOUNT
 from deliberation.api import ids_from
 from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
@@ -227,14 +228,15 @@ def log_csv(request):
     actions = {code: str(label) for code, label in ModerationActionKind.choices}
     labels = {code: str(label) for code, label in reasons()}
     system = _("system")
+    names = {DELETED_ACCOUNT: _("deleted account")}
     rows = (
         {
             "time": e.created_at,
-            "moderator": e.actor_name or system,
+            "moderator": names.get(e.actor_name, e.actor_name) or system,
             "action": actions.get(e.action, e.action),
             "draft": e.draft.slug if e.draft else "",
             "comment": e.comment_id,
-            "user": e.target_name,
+            "user": names.get(e.target_name, e.target_name),
             "reason": labels.get(e.reason, e.reason),
             "note": e.get_note_display(),
         }

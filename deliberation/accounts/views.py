@@ -59,6 +59,10 @@ def profile_delete(request):
     account_delete(user=request.user)
     logout(request)
     messages.success(
-        request, _("Your account has been deleted. Your comments remain, without your name.")
+        request,
+        _(
+            "Your account and everything you wrote have been deleted. You are logged out "
+            "on every device."
+        ),
     )
     return redirect("home")

@@ -8,3 +8,8 @@ class ProcessConfig(AppConfig):
     name = "deliberation.process"
     label = "process"
     verbose_name = _("Participation processes")
+
+    def ready(self):
+        from . import personal_data
+
+        personal_data.register()

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from deliberation.accounts.erasure import account_name_shown
 from deliberation.languages import path_in_default_language
 from deliberation.views import footer_slug
 
@@ -18,3 +19,9 @@ def language_switch_next(context) -> str:
 def page_url(german_slug: str) -> str:
     """The address of a footer page (named by its German slug) in the active language."""
     return reverse("page", args=[footer_slug(german_slug)])
+
+
+@register.filter
+def account_name(name: str) -> str:
+    """A stored account name as readers see it ("deleted account" for a deleted one)."""
+    return account_name_shown(name)

@@ -304,22 +304,22 @@ def test_rate_limit_answers_with_a_message(paragraph, citizen, settings):
     assert Comment.objects.count() == 2
 
 
-def test_account_deletion_keeps_comments_and_corrects_counts(paragraph, citizen, other_citizen):
+def test_account_deletion_empties_comments_and_corrects_counts(paragraph, citizen, other_citizen):
     from deliberation.accounts.services import account_delete
 
-    comment = services.comment_create(user=citizen, paragraph=paragraph, body="bleibt")
+    comment = services.comment_create(user=citizen, paragraph=paragraph, body="geht")
     theirs = services.comment_create(user=other_citizen, paragraph=paragraph, body="fremd")
     services.vote_cast(user=citizen, paragraph=paragraph, choice="agree")
     services.comment_support(user=citizen, comment=theirs, on=True)
     account_delete(user=citizen)
     comment.refresh_from_db()
     theirs.refresh_from_db()
-    assert comment.author is None and comment.body == "bleibt"
+    assert (comment.author, comment.body, comment.status) == (None, "", "deleted")
     assert theirs.support_count == 0
     assert (
         tally(paragraph)
         == fresh_counts(paragraph)
-        == {"agree": 0, "disagree": 0, "neutral": 0, "comments": 2}
+        == {"agree": 0, "disagree": 0, "neutral": 0, "comments": 1}
     )
 
 

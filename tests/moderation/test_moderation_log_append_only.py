@@ -52,6 +52,7 @@ def test_the_database_refuses_what_bypasses_the_manager(entry):
 
 
 def test_deleting_accounts_drafts_and_comments_keeps_the_entry(entry, citizen, moderator):
+    """The action stays on record; the deleted accounts are shown as such."""
     account_delete(user=citizen)
     account_delete(user=moderator)
     entry.draft.delete()
@@ -62,7 +63,33 @@ def test_deleting_accounts_drafts_and_comments_keeps_the_entry(entry, citizen, m
         None,
         None,
     )
-    assert (stored.actor_name, stored.target_name, stored.note) == ("mod", "anna", "Shop")
+    assert (stored.actor_name, stored.target_name, stored.note) == (
+        "gelöschtes Konto",
+        "gelöschtes Konto",
+        "Shop",
+    )
+    assert (stored.action, stored.reason) == ("hide", "spam")
+
+
+def test_a_note_may_forget_only_the_subjects_name_only_as_its_link_goes(
+    draft, paragraph, citizen, moderator
+):
+    from django.db.models import F, Value
+    from django.db.models.functions import Replace
+
+    comment = services.comment_create(user=citizen, paragraph=paragraph, body="Werbung")
+    moderation.comment_hide(
+        moderator=moderator, comment=comment, reason="other", note="Werbung von anna, wieder"
+    )
+    plain = ModerationAction._base_manager
+    forget = Replace(F("note"), F("target_name"), Value("gelöschtes Konto"))
+    # Not without dropping the link, not into another text, not for the actor's link.
+    refused_by_database(lambda: plain.update(note=forget))
+    refused_by_database(lambda: plain.update(target_user=None, target_name="x", note="anders"))
+    refused_by_database(lambda: plain.update(actor=None, actor_name="x", note=forget))
+    plain.update(target_user=None, target_name="gelöschtes Konto", note=forget)
+    assert ModerationAction.objects.get().note == "Werbung von gelöschtes Konto, wieder"
+    refused_by_database(lambda: plain.update(note="Werbung"))
 
 
 def test_a_deleted_accounts_name_may_be_replaced_only_as_its_link_goes(entry, moderator):

@@ -1,0 +1,52 @@
+"""Comments, votes and supports as personal data, registered with
+deliberation.accounts.services (from CommentsConfig.ready)."""
+
+from deliberation.accounts.erasure import admin_log_forget
+from deliberation.accounts.services import personal_data_register
+
+from .models import Comment, CommentEdit, CommentSupport, ParagraphVote
+from .selectors import personal_data
+from .services import comments_erase
+
+EMPTIED = "exported; emptied when the account is deleted (comments.services.comments_erase)"
+LINK_GOES = "a staff member's work: the link is set to NULL with the account, the work stays"
+
+
+def comments_data_erase(user) -> None:
+    """The comments' eraser: comments lose their texts (comments_erase), and the admin's
+    history forgets how they were shown (their first words)."""
+    admin_log_forget(model=Comment, pks=comments_erase(user=user))
+
+
+def register() -> None:
+    """Register the comments' fields (called from CommentsConfig.ready)."""
+    personal_data_register(
+        name="participation",
+        exporter=personal_data,
+        eraser=comments_data_erase,
+        fields={
+            Comment: {
+                "author": "exported; set to NULL with the account",
+                **{
+                    f: EMPTIED
+                    for f in (
+                        "body",
+                        "body_html",
+                        "quote_exact",
+                        "quote_prefix",
+                        "quote_suffix",
+                        "quote_lost_text",
+                        "moderation_note",
+                        "pseudonym",
+                        "place",
+                    )
+                },
+                "moderation_reason": "a code from the catalogue of reasons",
+                "entered_by": LINK_GOES,
+                "moderated_by": LINK_GOES,
+            },
+            CommentEdit: {"body": EMPTIED, "body_html": EMPTIED},
+            ParagraphVote: {"user": "exported; withdrawn before the account goes (counts)"},
+            CommentSupport: {"user": "exported; withdrawn before the account goes (counts)"},
+        },
+    )

@@ -1,0 +1,95 @@
+"""The platform's own personal data (account, notifications, write receipts, sessions, the event
+log, the admin's history), registered with deliberation.accounts.services."""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+
+from deliberation.models import Event, Notification, WriteReceipt
+
+from .erasure import platform_erase
+from .services import personal_data_register
+
+
+def _notifications(user) -> list[dict]:
+    return [
+        {
+            "kind": n.kind,
+            "text": n.display_text,
+            "url": n.url,
+            "created": n.created_at.isoformat(),
+            "read": n.read_at.isoformat() if n.read_at else None,
+        }
+        for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def _write_receipts(user) -> list[dict]:
+    return [
+        {"created": r.created_at.isoformat(), "answer": r.answer}
+        for r in WriteReceipt.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def _admin_actions(user) -> list[dict]:
+    return [
+        {
+            "time": e.action_time.isoformat(),
+            "object": f"{e.content_type.app_label}.{e.content_type.model}"
+            if e.content_type
+            else "",
+            "object_shown_as": e.object_repr,
+            "action": {1: "added", 2: "changed", 3: "deleted"}.get(e.action_flag, ""),
+            "change": e.get_change_message(),
+        }
+        for e in LogEntry.objects.filter(user=user).select_related("content_type")
+    ]
+
+
+def platform_data(user) -> dict:
+    """The platform's part of the download: notifications, what the admin did as this person,
+    the answers kept for repeated writes (ten minutes)."""
+    return {
+        "notifications": _notifications(user),
+        "admin_actions": _admin_actions(user),
+        "repeated_write_answers": _write_receipts(user),
+    }
+
+
+KEPT_NOTHING = "deleted with the account (on_delete=CASCADE)"
+
+
+def register() -> None:
+    """Register the platform's fields (called from DeliberationConfig.ready)."""
+    personal_data_register(
+        name="platform",
+        exporter=platform_data,
+        eraser=platform_erase,
+        fields={
+            get_user_model(): {
+                "username": "in the download's 'account'; the row is deleted",
+                "email": "in the download's 'account'; the row is deleted",
+                "first_name": "in the download's 'account'; the row is deleted",
+                "last_name": "in the download's 'account'; the row is deleted",
+                "password": "a salted hash, not exported; the row is deleted",
+            },
+            Notification: {f: KEPT_NOTHING for f in ("user", "kind", "params", "text", "url")},
+            WriteReceipt: {f: KEPT_NOTHING for f in ("user", "key", "fingerprint", "answer")},
+            LogEntry: {
+                "user": "the admin's history of what this person did: exported; " + KEPT_NOTHING,
+                "object_id": "the entries about the account itself are deleted",
+                "object_repr": "entries about the account are deleted; apps make the entries "
+                "about their rows forget how those were shown (erasure.admin_log_forget)",
+                "change_message": "names the changed fields, not their values",
+            },
+            Event: {
+                "text": "the account's name is replaced by 'deleted account' in every event "
+                "(erasure.events_forget_name); apps make the events of their rows forget the "
+                "person's texts (e.g. comments.services.events_forget)",
+            },
+            Session: {
+                "session_data": "every session that logs the account in is deleted "
+                "(erasure.sessions_end), on every device",
+            },
+        },
+    )
