@@ -3,8 +3,9 @@
 
 One function answers every search (`comments_search`), on either database:
 
-- PostgreSQL: the `german` or `english` text-search configuration over `Comment.body`, with a
-  GIN expression index per language (migration 0011); PostgreSQL stems the query itself.
+- PostgreSQL: per language a stored generated column `to_tsvector('german'|'english', body)`
+  with a GIN index (migrations 0011, 0012: stored, so that a search for a word in half of all
+  comments reads the vectors instead of computing 4,000 of them); PostgreSQL stems the query.
 - SQLite: an FTS5 table `comments_search` (rowid = the comment's id) holding each comment's
   words already stemmed by Snowball (the `snowballstemmer` package: the same algorithms as
   PostgreSQL's `german_stem` and `english_stem`) without the stop words (the Snowball lists
@@ -17,24 +18,27 @@ that writes `body` (Comment.save, the one place every write path goes through: c
 resubmit, delete, offline entry, admin); a deleted row leaves the SQLite index by trigger.
 `manage.py search_index` rebuilds it (after bulk loads that bypass save()).
 
-Known difference between the two: Snowball's German stemmer in `snowballstemmer` 3 reads
-"ae", "oe", "ue" as umlauts, PostgreSQL 15's (an older Snowball) does not ("blue" stems to
-"blu" here, "blue" there); words with those letter pairs may match differently.
+Both stem alike because both run Snowball 2.2 (PostgreSQL 15 ships it; pyproject pins
+`snowballstemmer<3`): Snowball 3 changed German endings ("entscheidet", words with "ue"), so
+a newer package, or a PostgreSQL with a newer Snowball, would match some words differently.
 """
 
 import re
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
 from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 # Our language code -> the Snowball algorithm and PostgreSQL configuration of that name.
 CONFIGS = {"de": "german", "en": "english"}
 FTS_TABLE = "comments_search"
+# PostgreSQL: the stored tsvector column of each language (migration 0012), GIN-indexed.
+PG_COLUMNS = {"de": "search_de", "en": "search_en"}
 MAX_QUERY_CHARS = 200  # more is not a search but a pasted text; the rest is ignored
 
 # Runs of letters and digits, as PostgreSQL's parser splits words (an underscore splits too).
@@ -62,17 +66,23 @@ def _stemmer(language: str):
     return stemmers[language]
 
 
+@lru_cache(maxsize=200_000)
+def _stem(language: str, word: str) -> str:
+    # The pure-Python stemmer takes about 0.1 ms a word; a consultation's vocabulary repeats.
+    return _stemmer(language).stemWord(word)
+
+
 def search_terms(text: str, language: str) -> list[str]:
     """The words of `text` as the index holds them, in order, without repeats: lower case,
     stop words dropped, stemmed ("Die Radwege" -> ["radweg"] in "de"). As PostgreSQL does, a
     word with a digit in it is kept whole and unstemmed ("B27"). `language`: "de" or "en"."""
-    stop, stemmer = _stopwords(language), _stemmer(language)
+    stop = _stopwords(language)
     terms: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
         if _DIGIT.search(word):
             terms[word] = None
         elif word not in stop:
-            terms[stemmer.stemWord(word)] = None
+            terms[_stem(language, word)] = None
     return list(terms)
 
 
@@ -95,35 +105,15 @@ def comments_search(qs: QuerySet, *, text: str, language: str) -> QuerySet:
     if not terms:
         return qs.none()
     if _vendor(qs.db) == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVectorExact
-
-        query = SearchQuery(text, config=CONFIGS[language], search_type="plain")
-        return qs.filter(SearchVectorExact(_pg_vector(language), query))
-    from django.db.models.expressions import RawSQL
-
-    # Each term quoted (they hold letters and digits only), all required, in this language's column.
-    match = " AND ".join(f'{language} : "{term}"' for term in terms)
-    matching = RawSQL(_MATCH, [match])  # noqa: S611 (constant SQL; the query is a parameter)
+        sql = _PG_MATCH.format(column=PG_COLUMNS[language])
+        matching = RawSQL(sql, [CONFIGS[language], text])  # noqa: S611 (constant SQL)
+    else:
+        # Each term quoted (they hold letters and digits only), all required, in this
+        # language's column.
+        match = " AND ".join(f'{language} : "{term}"' for term in terms)
+        matching = RawSQL(_MATCH, [match])  # noqa: S611 (constant SQL; the query is a parameter)
+    # A subquery of its own: right whatever aliases the queryset gives the comments table.
     return qs.filter(pk__in=matching)
-
-
-def _pg_vector(language: str):
-    """The indexed expression (migration 0011 builds its GIN index from this same function)."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("body", config=CONFIGS[language])
-
-
-def pg_index_names() -> dict[str, str]:
-    """{language: name of its GIN index on comments_comment} (PostgreSQL only)."""
-    return {language: f"comment_body_{language}_fts" for language in CONFIGS}
-
-
-def pg_indexes():
-    """The GIN expression indexes for migration 0011, one per language."""
-    from django.contrib.postgres.indexes import GinIndex
-
-    return [GinIndex(_pg_vector(lang), name=name) for lang, name in pg_index_names().items()]
 
 
 def index_row(pk: int, body: str) -> tuple[int, str, str]:
@@ -167,5 +157,6 @@ def index_rebuild(*, using: str = "default", chunk: int = 2000) -> int:
     return count
 
 
+_PG_MATCH = "SELECT id FROM comments_comment WHERE {column} @@ plainto_tsquery(%s::regconfig, %s)"
 _MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 _INSERT = f"INSERT INTO {FTS_TABLE} (rowid, de, en) VALUES (%s, %s, %s)"  # noqa: S608

@@ -1,6 +1,7 @@
 """Full-text search over comments (comments/search.py).
 
-PostgreSQL: a GIN expression index per language over the comment's text. SQLite: an FTS5 table
+PostgreSQL: nothing here any more (0012 adds stored tsvector columns; this migration first made
+expression indexes, which 0012 drops where they exist). SQLite: an FTS5 table
 of stemmed words, filled with the comments there are, and a trigger that drops a comment's row
 when the comment is deleted. Nothing in the models' state changes.
 """
@@ -23,11 +24,7 @@ SQLITE_DROP = [
 
 def forwards(apps, schema_editor):
     Comment = apps.get_model("comments", "Comment")
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for index in search.pg_indexes():
-            schema_editor.add_index(Comment, index)
-    elif vendor == "sqlite":
+    if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement)
         rows = Comment.objects.using(schema_editor.connection.alias).values_list("pk", "body")
@@ -39,12 +36,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    Comment = apps.get_model("comments", "Comment")
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for index in search.pg_indexes():
-            schema_editor.remove_index(Comment, index)
-    elif vendor == "sqlite":
+    if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_DROP:
             schema_editor.execute(statement)
 

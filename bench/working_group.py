@@ -1,0 +1,238 @@
+"""The working group at national scale (issue 18): search over the comments of a consultation
+the size of "République numérique", each figure beside a naive baseline from the same run.
+
+Run by hand:
+
+    DEBUG=1 .venv/bin/python bench/working_group.py [--scale 1.0] [--backend sqlite|postgres|both]
+
+The data is built by bench/consultation.py's `build` (21,000 users, 8,500 comments, 150,000
+votes at scale 1.0, written with bulk_create, so the SQLite search index is then filled by
+`comments.search.index_rebuild`, timed: what `manage.py search_index` does; then ANALYZE, as
+autovacuum would after such a load). Each backend runs
+in a subprocess with a fresh database (SQLite in a temporary VAR_DIR; PostgreSQL: a database
+created on 127.0.0.1:5432 and dropped at the end). Measured there:
+
+* search: for each query word list (--rounds times, median), what the search page runs for an
+  anonymous reader: the number of hits and the newest 20 (comments.search.comments_search on
+  the published comments). Baseline: the same with one `body__icontains` per word (a scan,
+  which also finds fewer: no word forms). The search page and the API with `?q=` through
+  Django's test Client for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _util as u
+
+RESULT_PREFIX = "RESULT "
+# Words of the demo draft's prose that the built comments quote, in other forms than written.
+QUERIES = [
+    "Beteiligung",
+    "Bürgerinnen Bürger",
+    "Verwaltungen",
+    "Informationen rechtzeitig",
+    "Vorhaben",
+    "Entscheidungen",
+    "Stadtteile",
+    "Ergebnisse",
+    "Radwege",  # hardly any hit
+    "Bäume Parks",  # none
+]
+
+
+def log(message: str) -> None:
+    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
+
+
+def child(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from consultation import build
+
+    from comments.search import index_rebuild
+
+    built = build(args.scale, random.Random(args.seed))
+    t0 = time.perf_counter()
+    indexed = index_rebuild()
+    rebuild_s = time.perf_counter() - t0
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them
+        cursor.execute("ANALYZE")
+    result = {
+        "build": built["figures"],
+        "index_rebuild_s": rebuild_s,
+        "indexed": indexed,
+        "database": connection.vendor,
+    }
+    result["search"] = measure_search(built["draft"], args.rounds)
+    result["pages"] = measure_pages(built["draft"], args.rounds)
+    return result
+
+
+def _timed(fn, rounds: int) -> tuple[float, object]:
+    fn()  # warm-up
+    times, value = [], None
+    for _ in range(rounds):
+        t = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), value
+
+
+def measure_search(draft, rounds: int) -> list[dict]:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comments.search import comments_search
+    from comments.selectors import readable_comments
+
+    base = readable_comments(user=AnonymousUser(), draft=draft)
+    order = ("-created_at", "-pk")
+
+    def ours(words):
+        qs = comments_search(base, text=words, language="de").order_by(*order)
+        return qs.count(), [c.pk for c in qs[:20]]
+
+    def naive(words):
+        qs = base
+        for word in words.split():
+            qs = qs.filter(body__icontains=word)
+        qs = qs.order_by(*order)
+        return qs.count(), [c.pk for c in qs[:20]]
+
+    rows = []
+    for words in QUERIES:
+        ours_s, (ours_n, _) = _timed(lambda w=words: ours(w), rounds)
+        naive_s, (naive_n, _) = _timed(lambda w=words: naive(w), rounds)
+        rows.append(
+            {
+                "query": words,
+                "ours": ours_s,
+                "hits": ours_n,
+                "naive": naive_s,
+                "naive_hits": naive_n,
+            }
+        )
+        log(f"{words!r}: {ours_s * 1000:.1f} ms ({ours_n}) vs naive {naive_s * 1000:.1f} ms")
+    return rows
+
+
+def measure_pages(draft, rounds: int) -> dict:
+    from django.test import Client
+
+    client = Client()
+    out = {}
+    for label, url in (
+        ("search page ?q=Beteiligung", f"/drafts/{draft.slug}/search/?q=Beteiligung"),
+        ("API ?q=Beteiligung (all hits)", f"/api/drafts/{draft.slug}/comments/?q=Beteiligung"),
+    ):
+        seconds, response = _timed(lambda url=url: client.get(url), rounds)
+        assert response.status_code == 200, (url, response.status_code)
+        out[label] = seconds
+    return out
+
+
+def run_backend(backend: str, args, tmp: Path) -> dict:
+    overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
+    db = None
+    if backend == "postgres":
+        db = u.pg_create("bench_working_group")
+        overrides["DATABASE_URL"] = u.pg_url(db)
+    cmd = [u.PYTHON, __file__, "--_child", "--scale", str(args.scale)]
+    cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed)]
+    print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=u.ROOT,
+            env=u.bench_env(**overrides),
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=args.timeout,
+            preexec_fn=u._set_pdeathsig,
+        )
+    finally:
+        if db:
+            u.pg_drop(db)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(f"[{backend}] failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
+    return json.loads(lines[-1][len(RESULT_PREFIX) :])
+
+
+def print_report(results: dict, args, wall: float) -> None:
+    print()
+    print(
+        f"code {u.code_version()}, scale {args.scale}, load {args.load_before} before, "
+        f"{os.getloadavg()[0]:.2f} after, {wall:.0f} s in all"
+    )
+    for backend, r in results.items():
+        b = r["build"]
+        print(f"\n## {backend}: {b['comments']} comments, {b['users']} users, {b['votes']} votes")
+        print(f"search index rebuilt in {r['index_rebuild_s']:.1f} s ({r['indexed']} comments)")
+        rows = [
+            [
+                row["query"],
+                u.ms(row["ours"]),
+                str(row["hits"]),
+                u.ms(row["naive"]),
+                str(row["naive_hits"]),
+            ]
+            for row in r["search"]
+        ]
+        print(u.table(["query", "search", "hits", "naive icontains", "hits"], rows))
+        ours = statistics.median(row["ours"] for row in r["search"])
+        naive = statistics.median(row["naive"] for row in r["search"])
+        print(f"median over the queries: search {u.ms(ours)}, naive {u.ms(naive)} (goal <= 100 ms)")
+        for label, seconds in r["pages"].items():
+            print(f"{label}: {u.ms(seconds)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=15, help="timed runs per query")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per backend")
+    parser.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scale <= 0 or args.rounds < 1:
+        parser.error("--scale and --rounds must be positive")
+    if args._child:
+        print(RESULT_PREFIX + json.dumps(child(args)), flush=True)
+        return
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    if "postgres" in backends and not u.postgres_available():
+        if args.backend == "postgres":
+            parser.error("PostgreSQL on 127.0.0.1:5432 does not answer")
+        print("PostgreSQL does not answer: measuring SQLite only", flush=True)
+        backends.remove("postgres")
+    started = time.monotonic()
+    args.load_before = f"{os.getloadavg()[0]:.2f}"
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-working-group-") as tmp:
+        try:
+            for backend in backends:
+                results[backend] = run_backend(backend, args, Path(tmp))
+        finally:
+            u.cleanup()
+    print_report(results, args, time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    main()
