@@ -4,7 +4,7 @@
 One function answers every search (`comments_search`), on either database:
 
 - PostgreSQL: per language a stored generated column `to_tsvector('german'|'english', body)`
-  with a GIN index (migrations 0011, 0012: stored, so that a search for a word in half of all
+  with a GIN index (migrations 0011, 0013: stored, so that a search for a word in half of all
   comments reads the vectors instead of computing 4,000 of them); PostgreSQL stems the query.
 - SQLite: an FTS5 table `comments_search` (rowid = the comment's id) holding each comment's
   words already stemmed by Snowball (the `snowballstemmer` package: the same algorithms as
@@ -37,7 +37,7 @@ from django.db.models.expressions import RawSQL
 # Our language code -> the Snowball algorithm and PostgreSQL configuration of that name.
 CONFIGS = {"de": "german", "en": "english"}
 FTS_TABLE = "comments_search"
-# PostgreSQL: the stored tsvector column of each language (migration 0012), GIN-indexed.
+# PostgreSQL: the stored tsvector column of each language (migration 0013), GIN-indexed.
 PG_COLUMNS = {"de": "search_de", "en": "search_en"}
 MAX_QUERY_CHARS = 200  # more is not a search but a pasted text; the rest is ignored
 

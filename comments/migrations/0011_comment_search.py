@@ -1,7 +1,7 @@
 """Full-text search over comments (comments/search.py).
 
-PostgreSQL: nothing here any more (0012 adds stored tsvector columns; this migration first made
-expression indexes, which 0012 drops where they exist). SQLite: an FTS5 table
+PostgreSQL: nothing here any more (0013 adds stored tsvector columns; this migration first made
+expression indexes, which 0013 drops where they exist). SQLite: an FTS5 table
 of stemmed words, filled with the comments there are, and a trigger that drops a comment's row
 when the comment is deleted. Nothing in the models' state changes.
 """

@@ -34,6 +34,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0011_comment_search")]
+    dependencies = [("comments", "0012_models_moved_to_moderation_and_feedback")]
 
     operations = [migrations.RunPython(forwards, backwards)]
