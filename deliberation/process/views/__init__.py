@@ -1,0 +1,1 @@
+"""The process app's views: `pages` for everyone, `editing` for the working group."""
