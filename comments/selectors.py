@@ -18,7 +18,7 @@ from .models import (
 )
 from .permissions import can_see_unreleased
 from .search import comments_search
-from .serializers import comment_payload
+from .serializers import comment_payload, payload_forget
 
 THREADS_PER_PAGE = 20
 ORDERS = {
@@ -77,10 +77,8 @@ def events_as_now(*, draft_id: int, texts: list[str]) -> list[str]:
                 now.pop("answer", None)  # only answer events carry it (protocol 5.1)
         else:
             now = {**logged, "status": CommentStatus.DELETED}
-        if now["status"] != CommentStatus.PUBLISHED:  # as services.events_forget leaves it
-            now.update(body_html="", author=None, pseudonym="")
-            if "answer" in now:
-                now["answer"] = None
+        if now["status"] != CommentStatus.PUBLISHED:  # as announcements.events_forget leaves it
+            payload_forget(now)
         event[_COMMENT_PAYLOADS[event["type"]]] = now
         texts[index] = events.encode(event)
     return texts

@@ -89,3 +89,11 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
             answer = None
         payload["answer"] = answer_payload(answer) if public else None
     return payload
+
+
+def payload_forget(data: dict) -> None:
+    """Empty a comment payload of what a removed or deleted comment no longer shows: its text,
+    its author and pseudonym, and the answer to it (when the payload carries one). In place."""
+    data.update(author=None, pseudonym="", body_html="")
+    if "answer" in data:
+        data["answer"] = None

@@ -12,6 +12,7 @@ from deliberation.sanitizing import normalize_text, render_comment
 from drafts.anchoring import MAX_EXACT_CHARS, Quote, locate, quote_from, selector
 from drafts.models import Draft, DraftStatus, Paragraph, ParagraphKind
 
+from .announcements import announce_new, announce_removed, announce_updated, events_forget
 from .models import (
     MAX_DEPTH,
     Comment,
@@ -23,8 +24,6 @@ from .models import (
     VoteChoice,
 )
 from .permissions import check_can_write
-from .selectors import shown_comment_count
-from .serializers import comment_payload
 
 MAX_COMMENT_CHARS = 5000
 VOTE_CHOICES = (*VoteChoice.values, "none")
@@ -40,7 +39,13 @@ QUOTE_FIELDS = (
 )
 
 
-def _clean_body(body: str) -> str:
+def comment_body_clean(body: str) -> str:
+    """The comment's text normalized (deliberation.sanitizing.normalize_text) and checked.
+
+    Raises ActionRefused("invalid") for an empty text or one over MAX_COMMENT_CHARS characters
+    (counted after normalizing). The one check for every path that stores a comment's text:
+    writing, editing, resubmitting, entering an offline contribution.
+    """
     text = normalize_text(body or "")
     if not text:
         raise ActionRefused("invalid", _("The comment is empty. Please write something."))
@@ -66,8 +71,10 @@ def check_paragraph_open(paragraph: Paragraph) -> None:
         )
 
 
-def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
-    """Apply counter deltas with F() (taking the row lock) and return the row as committed now."""
+def tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
+    """Apply counter deltas (field name -> +/- count) to the paragraph's ParagraphTally with F(),
+    creating the row on the paragraph's first vote or comment; takes the row lock, so call it
+    inside the writing transaction. Returns the row as it is now in that transaction."""
     rows = ParagraphTally.objects.filter(paragraph_id=paragraph_id)
     changes = {field: F(field) + delta for field, delta in deltas.items()}
     if not rows.update(**changes):  # the paragraph's first vote or comment
@@ -76,7 +83,7 @@ def _tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
     return rows.get()
 
 
-def _lock_comment(comment: Comment) -> Comment:
+def comment_lock(comment: Comment) -> Comment:
     """The comment re-read under its row lock, with its draft, paragraph and author.
 
     Every check after this sees the comment as it is now, and concurrent writers on it (a
@@ -87,75 +94,6 @@ def _lock_comment(comment: Comment) -> Comment:
         Comment.objects.select_for_update(of=("self",))
         .select_related("draft", "paragraph", "author")
         .get(pk=comment.pk)
-    )
-
-
-def announce_published(comment: Comment) -> None:
-    """Tell every reader about a newly published comment, with the number of comments the
-    paragraph that shows it shows now (null when its paragraph was removed)."""
-    _key, shown = shown_comment_count(paragraph=comment.paragraph)
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.created",
-        data={"comment": comment_payload(comment), "comments": shown},
-    )
-
-
-def announce_removed(comment: Comment, **extra) -> None:
-    """Tell every reader that a published comment is no longer public, with the paragraph that
-    showed it and how many comments that one shows now (`extra`: e.g. the moderation reason)."""
-    key, shown = shown_comment_count(paragraph=comment.paragraph)
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.removed",
-        data={
-            "comment": comment.pk,
-            "paragraph": key or str(comment.paragraph.key),
-            "comments": shown,
-            **extra,
-        },
-    )
-
-
-def _announce(comment: Comment) -> None:
-    """Tell the public about a published comment, and the moderators about a pending one."""
-    if comment.status == CommentStatus.PUBLISHED:
-        announce_published(comment)
-    elif comment.status == CommentStatus.PENDING:
-        events.broadcast_on_commit(
-            draft=comment.draft,
-            type="comment.pending",
-            data={"comment": comment_payload(comment)},
-            audience=events.MODERATORS,
-        )
-
-
-def events_forget(*, comment: Comment) -> int:
-    """Make the logged events of a comment that was just removed or deleted forget its author
-    and text (`comment.created`, `comment.updated`), so that a client resuming from before the
-    removal is not told what readers may no longer see. Returns how many events changed."""
-
-    def forget(payload: dict) -> None:
-        for data in (payload.get("comment"), payload.get("data")):
-            if isinstance(data, dict) and data.get("id") == comment.pk:
-                data.update(author=None, pseudonym="", body_html="")
-                if "answer" in data:
-                    data["answer"] = None
-
-    marker = f'"id":{comment.pk},'
-    public = events.events_rewrite(
-        draft=comment.draft,
-        types=("comment.created", "comment.updated"),
-        marker=marker,
-        change=forget,
-    )
-    # The moderators' stream replays pending comments with their text too.
-    return public + events.events_rewrite(
-        draft=comment.draft,
-        types=("comment.pending",),
-        marker=marker,
-        change=forget,
-        audience=events.MODERATORS,
     )
 
 
@@ -209,7 +147,7 @@ def comment_create(
     draft = paragraph.draft
     check_can_write(user=user, draft=draft)
     ratelimit_hit(action="comment", ident=str(user.pk))
-    text = _clean_body(body)
+    text = comment_body_clean(body)
     if parent is not None:
         # A reply joins its comment, also one that a rewritten paragraph handed on to this one.
         shown_at = parent.paragraph.current_id
@@ -244,8 +182,8 @@ def comment_create(
         **quote_fields,
     )
     if status == CommentStatus.PUBLISHED:
-        _tally_add(paragraph.pk, comments=1)
-    _announce(comment)
+        tally_add(paragraph.pk, comments=1)
+    announce_new(comment)
     return comment
 
 
@@ -305,7 +243,7 @@ def _own(user, comment: Comment) -> None:
 @transaction.atomic
 def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     """Change one's own comment within 15 minutes; the earlier text is kept."""
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     _own(user, comment)
     check_can_write(user=user, draft=comment.draft)
     if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
@@ -315,18 +253,14 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
             "forbidden",
             _("Comments can be changed for 15 minutes after writing. Write a reply instead."),
         )
-    text = _clean_body(body)
+    text = comment_body_clean(body)
     if text == comment.body:
         return comment
     CommentEdit.objects.create(comment=comment, body=comment.body, body_html=comment.body_html)
     comment.body, comment.body_html, comment.edited_at = text, render_comment(text), timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     if comment.status == CommentStatus.PUBLISHED:
-        events.broadcast_on_commit(
-            draft=comment.draft,
-            type="comment.updated",
-            data={"comment": comment.pk, "data": comment_payload(comment)},
-        )
+        announce_updated(comment)
     return comment
 
 
@@ -337,7 +271,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     Raises ActionRefused: `forbidden` for someone else's comment, `closed` once the consultation
     is closed or final (its record is frozen then).
     """
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     _own(user, comment)
     if comment.status == CommentStatus.DELETED:
         return comment
@@ -364,7 +298,7 @@ def _withdraw(comment: Comment, *, fields: tuple[str, ...] = ()) -> None:
     comment.save(update_fields=["status", "body", "body_html", *fields])
     events_forget(comment=comment)
     if was_public:
-        _tally_add(comment.paragraph_id, comments=-1)
+        tally_add(comment.paragraph_id, comments=-1)
         announce_removed(comment)
 
 
@@ -421,7 +355,7 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
         deltas[old] = -1
     if choice != "none":
         deltas[choice] = 1
-    tally = _tally_add(paragraph.pk, rev=1, **deltas)  # one UPDATE: counts and rev together
+    tally = tally_add(paragraph.pk, rev=1, **deltas)  # one UPDATE: counts and rev together
     counts = tally.vote_counts()
     events.votes_changed_on_commit(
         draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=tally.rev
@@ -432,7 +366,7 @@ def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
 @transaction.atomic
 def comment_support(*, user, comment: Comment, on: bool) -> int:
     """Support a comment of someone else, or take the support back; returns the new count."""
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     check_can_write(user=user, draft=comment.draft)
     ratelimit_hit(action="support", ident=str(user.pk))
     if comment.author_id == user.pk:
@@ -465,7 +399,7 @@ def participation_withdraw(*, user) -> None:
     """Before an account is deleted: take back its votes and supports so every count stays exact."""
     for vote in ParagraphVote.objects.filter(user=user).select_related("paragraph__draft"):
         vote.delete()
-        tally = _tally_add(vote.paragraph_id, rev=1, **{vote.choice: -1})
+        tally = tally_add(vote.paragraph_id, rev=1, **{vote.choice: -1})
         events.votes_changed_on_commit(
             draft=vote.paragraph.draft,
             paragraph=str(vote.paragraph.key),

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comments.announcements import announce_updated
 from comments.models import Comment, CommentStatus
-from comments.serializers import comment_payload
-from comments.services import _lock_comment
-from deliberation import events
+from comments.services import comment_lock
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group
 from deliberation.sanitizing import normalize_text, render_comment
@@ -39,7 +38,7 @@ def _check_working_group(user) -> None:
 
 def _locked(comment: Comment) -> Comment:
     """The comment, locked, and refused unless it is published (answers are public in the end)."""
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     refusals = {
         CommentStatus.PENDING: _("This comment has not been released yet: it cannot be answered."),
         CommentStatus.REJECTED: _("This comment was not released: it cannot be answered."),
@@ -95,11 +94,7 @@ def _clean(
 def _announce(comment: Comment, answer: Answer) -> None:
     """Tell every reader of the draft: the comment's payload now carries (or lost) the answer."""
     comment.answer = answer  # the payload reads it from here, without another query
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.updated",
-        data={"comment": comment.pk, "data": comment_payload(comment, with_answer=True)},
-    )
+    announce_updated(comment, with_answer=True)
 
 
 @transaction.atomic

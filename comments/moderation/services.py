@@ -13,17 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Comment, CommentEdit, CommentStatus
-from comments.permissions import active_block, check_can_write
-from comments.serializers import comment_payload
-from comments.services import (
-    _clean_body,
-    _lock_comment,
-    _tally_add,
+from comments.announcements import (
+    announce_pending,
     announce_published,
     announce_removed,
     events_forget,
 )
+from comments.models import Comment, CommentEdit, CommentStatus
+from comments.permissions import active_block, check_can_write
+from comments.services import comment_body_clean, comment_lock, tally_add
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.notifications import notification_send
@@ -77,7 +75,7 @@ def _log(
 
 def _locked(comment: Comment, *expected: str) -> Comment:
     """The comment, locked; refused when someone else decided on it meanwhile."""
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     if comment.status not in expected:
         if comment.status == CommentStatus.DELETED:
             raise ActionRefused("invalid", _("The author has deleted this comment."))
@@ -154,13 +152,13 @@ def _tell_author(comment: Comment, kind: str, **params) -> None:
 
 
 def _publish(comment: Comment) -> None:
-    _tally_add(comment.paragraph_id, comments=1)
+    tally_add(comment.paragraph_id, comments=1)
     announce_published(comment)
 
 
 def _unpublish(comment: Comment) -> None:
     events_forget(comment=comment)
-    _tally_add(comment.paragraph_id, comments=-1)
+    tally_add(comment.paragraph_id, comments=-1)
     announce_removed(comment, reason=comment.moderation_reason)
 
 
@@ -254,7 +252,7 @@ def comment_restore(*, moderator, comment: Comment) -> Comment:
 def reports_dismiss(*, moderator, comment: Comment) -> Comment:
     """Close the open reports of a comment as unfounded; a report-hidden comment reappears."""
     _check_moderator(moderator)
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     if not comment.flags.filter(resolved_at__isnull=True).exists():
         raise ActionRefused("invalid", _("There are no open reports on this comment (any more)."))
     _resolve_flags(comment)
@@ -273,7 +271,7 @@ def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
     The comment's row is locked before anything is checked or counted: concurrent reports queue
     there, so each counts the reports committed before it and exactly one crosses the threshold.
     """
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     check_can_write(user=user, draft=comment.draft)
     ratelimit_hit(action="flag", ident=str(user.pk))
     reason, note = _reason(reason, note)
@@ -322,7 +320,7 @@ def flag_create(*, user, comment: Comment, reason: str, note: str = "") -> Flag:
 @transaction.atomic
 def comment_resubmit(*, user, comment: Comment, body: str) -> Comment:
     """The author revises a rejected comment; it goes back to the queue with its history."""
-    comment = _lock_comment(comment)
+    comment = comment_lock(comment)
     if comment.author_id != user.pk:
         raise ActionRefused("forbidden", _("You can change only your own comments."))
     if comment.status != CommentStatus.REJECTED:
@@ -330,18 +328,13 @@ def comment_resubmit(*, user, comment: Comment, body: str) -> Comment:
             "invalid", _("Only a comment that was not released can be resubmitted.")
         )
     check_can_write(user=user, draft=comment.draft)
-    text = _clean_body(body)
+    text = comment_body_clean(body)
     CommentEdit.objects.create(comment=comment, body=comment.body, body_html=comment.body_html)
     comment.body, comment.body_html, comment.edited_at = text, render_comment(text), timezone.now()
     comment.status = CommentStatus.PENDING
     comment.save(update_fields=["body", "body_html", "edited_at", "status"])
     _log(actor=user, action=ModerationActionKind.RESUBMIT, comment=comment)
-    events.broadcast_on_commit(
-        draft=comment.draft,
-        type="comment.pending",
-        data={"comment": comment_payload(comment)},
-        audience=events.MODERATORS,
-    )
+    announce_pending(comment)
     return comment
 
 

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comments.announcements import announce_new
 from comments.models import Channel, Comment, CommentStatus
-from comments.services import _announce, _clean_body, _tally_add, check_paragraph_open
+from comments.services import check_paragraph_open, comment_body_clean, tally_add
 from deliberation.errors import ActionRefused
 from deliberation.process.models import PublicSession
 from deliberation.roles import is_moderator, is_working_group
@@ -124,7 +125,7 @@ def _row(*, paragraph: Paragraph | None, body: str, pseudonym: str, errors: dict
         except ActionRefused as exc:
             _add(errors, "paragraph", exc.message)
     try:
-        text = _clean_body(body)
+        text = comment_body_clean(body)
     except ActionRefused as exc:
         _add(errors, "body", exc.message)
     pseudonym = clean_plain(pseudonym or "")
@@ -152,8 +153,8 @@ def _store(*, user, paragraph: Paragraph, text: str, pseudonym: str, **shared) -
         **shared,
     )
     # The same path as a published online comment: the tally, then `comment.created`.
-    _tally_add(paragraph.pk, comments=1)
-    _announce(comment)
+    tally_add(paragraph.pk, comments=1)
+    announce_new(comment)
     return comment
 
 

@@ -85,7 +85,7 @@ def register() -> None:
             Event: {
                 "text": "the account's name is replaced by 'deleted account' in every event "
                 "(erasure.events_forget_name); apps make the events of their rows forget the "
-                "person's texts (e.g. comments.services.events_forget)",
+                "person's texts (e.g. comments.announcements.events_forget)",
             },
             Session: {
                 "session_data": "every session that logs the account in is deleted "
