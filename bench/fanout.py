@@ -89,11 +89,15 @@ def setup_child(voters: int) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.http import HttpRequest
 
+    from deliberation.accounts.confirmation import email_confirm
     from drafts.models import ModerationMode
     from drafts.services import draft_create, draft_open
 
     users = get_user_model()
-    users.objects.create_user(AUTHOR, f"{AUTHOR}@example.org", os.environ["BENCH_AUTHOR_PASSWORD"])
+    author = users.objects.create_user(
+        AUTHOR, f"{AUTHOR}@example.org", os.environ["BENCH_AUTHOR_PASSWORD"]
+    )
+    email_confirm(user=author)  # writes at once, as a confirmed account does
     wg = users.objects.create_user("bench_wg", "bench_wg@example.org")
     text = (u.ROOT / "deliberation" / "demo" / "leitlinien_v1.md").read_text(encoding="utf-8")
     draft = draft_create(

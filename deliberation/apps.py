@@ -7,6 +7,7 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
+        from deliberation.accounts import confirmation  # noqa: F401  (connects its receiver)
         from deliberation.accounts import platform_data
 
         platform_data.register()

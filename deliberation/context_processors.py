@@ -10,6 +10,8 @@ def site(request):
         "platform_name": settings.SITE_NAME,
         "site_operator": settings.SITE_OPERATOR,
         "site_contact_email": settings.SITE_CONTACT_EMAIL,
+        # Writing waits for a confirmed e-mail address (deliberation/accounts/confirmation.py).
+        "confirmation_required": settings.ACCOUNT_EMAIL_CONFIRMATION == "mandatory",
     }
 
 

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "reversion",
+    # Accounts (sign-up, confirmation, log-in, reset, e-mail change): deliberation/accounts/.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "deliberation",
     "deliberation.process",
     "drafts",
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "deliberation.urls"
@@ -204,6 +209,53 @@ CSRF_FAILURE_VIEW = "deliberation.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts on django-allauth (deliberation/accounts/, docs/deploy.md "Accounts").
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "deliberation.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "deliberation.accounts.forms.LoginForm",
+    "signup": "deliberation.accounts.forms.SignupForm",
+    "reset_password": "deliberation.accounts.forms.ResetPasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# `mandatory` (default): what a person writes before confirming the address is held until they
+# confirm it; `optional`: published at once. Log-in works either way, so that nothing is lost.
+ACCOUNT_EMAIL_CONFIRMATION = (env("ACCOUNT_EMAIL_CONFIRMATION", "mandatory") or "").strip().lower()
+if ACCOUNT_EMAIL_CONFIRMATION not in {"mandatory", "optional"}:
+    raise SystemExit(
+        "deliberation: ACCOUNT_EMAIL_CONFIRMATION must be 'mandatory' or 'optional' "
+        "(see README, Configuration)."
+    )
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner that opens the mail confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once it is confirmed
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # the old address hears of a change of address or password
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # the log-in form offers "remember me"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Attempts per minute: the sixth wrong password within a minute is refused, counted per account
+# and per client address; sign-ups and reset mails likewise (allauth's rate limits, kept in the
+# cache: with several processes set REDIS_URL so that they count together).
+LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 5)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_ATTEMPTS_PER_MINUTE}/m/ip,{LOGIN_ATTEMPTS_PER_MINUTE}/m/key",
+    "signup": env("RATE_LIMIT_SIGNUPS", "5/m/ip,30/h/ip"),
+    "reset_password": env("RATE_LIMIT_PASSWORD_RESETS", "5/m/ip,3/h/key"),
+}
+SOCIALACCOUNT_PROVIDERS: dict = {}
+# Bot protection on sign-up and password reset: an ALTCHA proof of work solved by the browser
+# (no third party, no cookie) and a honeypot field. The largest number the browser may have to
+# try: about a second of work for a phone, a thousand sign-ups cost a bot hours.
+ALTCHA_MAX_NUMBER = env_int("ALTCHA_MAX_NUMBER", 100_000)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

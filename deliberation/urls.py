@@ -1,5 +1,6 @@
 """URL wiring: the one place (with routing.py and asgi.py) that names the apps."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,6 +11,8 @@ from deliberation import views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # The admin logs in through the accounts' log-in, with its limit on wrong passwords.
+    path("admin/login/", secure_admin_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include("drafts.api_urls")),
     path("api/", include("comments.api_urls")),

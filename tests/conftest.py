@@ -1,6 +1,7 @@
 """Plain fixtures shared by all tests: users per role, drafts to comment on, clean caches."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -74,10 +75,13 @@ def shell(monkeypatch):
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, role: str | None = None, **extra):
+    def make(username: str, role: str | None = None, confirmed: bool = True, **extra):
+        """A user with the test password; `confirmed`: their e-mail address is confirmed (else
+        what they write waits for the confirmation)."""
         user = get_user_model().objects.create_user(
             username=username, email=f"{username}@example.org", password=PASSWORD, **extra
         )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=confirmed)
         if role:
             role_grant(user=user, role=role)
         return user

@@ -1,12 +1,13 @@
+"""The account forms: allauth's, with our consent, field names and bot protection."""
+
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-User = get_user_model()
+from .botcheck import AltchaField, HoneypotField
 
 
 def _consent_label() -> str:
@@ -19,36 +20,69 @@ def _consent_label() -> str:
     )
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        help_text=_("Used only for password resets and notifications you ask for. Never shown."),
-    )
+USERNAME_HELP = _(
+    "Shown publicly next to your comments. Choose a pseudonym if you prefer. Letters, digits "
+    "and @/./+/-/_ only. Not possible: a name that looks like one that is taken (upper and "
+    "lower case, and letters from other alphabets that look alike, count as the same) and a "
+    "name that looks like a role of this site (such as moderation, working group, city "
+    "administration or admin)."
+)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up (username, e-mail, password twice) with the consent to the privacy
+    notice and the bot protection (deliberation/accounts/botcheck.py)."""
+
     consent = forms.BooleanField(
         label=lazy(_consent_label, str)(),
         required=True,
         error_messages={"required": _("Please agree to the privacy notice to take part.")},
     )
+    homepage = HoneypotField()
+    altcha = AltchaField()
+    field_order = ["username", "email", "password1", "password2", "consent", "homepage", "altcha"]
 
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "email")
-        help_texts = {
-            "username": _(
-                "Shown publicly next to your comments. Choose a pseudonym if you prefer. "
-                "Letters, digits and @/./+/-/_ only."
-            )
-        }
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = USERNAME_HELP
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].help_text = _(
+            "We send you a link to confirm it. Used only for that, for password resets and for "
+            "notifications you ask for. Never shown."
+        )
+        for field in self.fields.values():  # the labels say it; placeholders would repeat them
+            field.widget.attrs.pop("placeholder", None)
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address exists already. Log in or reset your password."
-                )
-            )
-        return email
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in (with its limit on wrong passwords) under Django's field names
+    `username` and `password`, which the contract promises."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {"username": self.fields.pop("login"), **self.fields}
+        self.fields.clear()
+        self.fields.update(fields)
+        self.fields["username"].label = _("Username")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        self.cleaned_data["login"] = username  # where allauth's checks read it
+        return username
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's reset request with the bot protection: each request sends a mail."""
+
+    homepage = HoneypotField()
+    altcha = AltchaField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
 class AccountDeleteForm(forms.Form):

@@ -1,41 +1,27 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from deliberation.urls_safety import safe_next
-
-from .forms import AccountDeleteForm, SignupForm
+from .confirmation import must_wait
+from .forms import AccountDeleteForm
 from .services import account_delete, personal_data_export
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect(safe_next(request, reverse("home")))
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account has been created."))
-        return redirect(safe_next(request, reverse("home")))
-    return render(
-        request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}
-    )
+def _profile(request, delete_form, status=200):
+    context = {"delete_form": delete_form, "email_waiting": must_wait(request.user)}
+    return render(request, "registration/profile.html", context, status=status)
 
 
 @login_required
 def profile(request):
-    return render(
-        request, "registration/profile.html", {"delete_form": AccountDeleteForm(user=request.user)}
-    )
+    return _profile(request, AccountDeleteForm(user=request.user))
 
 
 @login_required
@@ -55,7 +41,7 @@ def profile_data(request):
 def profile_delete(request):
     form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "registration/profile.html", {"delete_form": form}, status=400)
+        return _profile(request, form, status=400)
     account_delete(user=request.user)
     logout(request)
     messages.success(

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext
 
+from deliberation.accounts.confirmation import email_confirm, is_confirmed
 from deliberation.roles import role_grant
 
 DEMO_PASSWORD = "demo-passwort-2026"  # noqa: S105 - printed by `make run`, demo only
@@ -92,6 +93,8 @@ def _users() -> dict:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if not is_confirmed(user):  # demo accounts write at once, as confirmed ones do
+            email_confirm(user=user)
         role = DEMO_USERS.get(name)
         if role:
             role_grant(user=user, role=role)

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from deliberation.accounts.erasure import account_name_shown
 from deliberation.languages import path_in_default_language
+from deliberation.urls_safety import safe_next
 from deliberation.views import footer_slug
 
 register = template.Library()
@@ -25,3 +26,9 @@ def page_url(german_slug: str) -> str:
 def account_name(name: str) -> str:
     """A stored account name as readers see it ("deleted account" for a deleted one)."""
     return account_name_shown(name)
+
+
+@register.simple_tag(takes_context=True)
+def safe_next_url(context) -> str:
+    """The request's `next` if it stays on this site, else "" (for forms that carry it on)."""
+    return safe_next(context["request"], "")

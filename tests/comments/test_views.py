@@ -109,6 +109,8 @@ def test_a_vote_given_logged_out_counts_after_login_back_at_the_paragraph(
 def test_sign_up_from_a_vote_returns_to_the_paragraph_with_the_vote(client, draft, paragraph):
     from urllib.parse import quote
 
+    from tests.deliberation.account_helpers import solved
+
     back, login_page = _vote_logged_out(client, draft, paragraph)
     assert f'href="/accounts/signup/?next={quote(back, safe="/")}"' in login_page
     response = client.post(
@@ -120,6 +122,7 @@ def test_sign_up_from_a_vote_returns_to_the_paragraph_with_the_vote(client, draf
             "password2": "ein-sicheres-Passwort-42",
             "consent": "on",
             "next": back,
+            "altcha": solved(client, "/accounts/signup/"),
         },
     )
     assert response["Location"] == back

@@ -139,7 +139,8 @@ def build_site(make_user, language: str = "de") -> Site:
         "footer page": (reverse("page", args=["spielregeln"]), None),
         "login": (reverse("login"), None),
         "signup": (reverse("signup"), None),
-        "password reset": (reverse("password_reset"), None),
+        "password reset": (reverse("account_reset_password"), None),
+        "password reset sent": (reverse("account_reset_password_done"), None),
         "process": (process.get_absolute_url(), None),
         "document": (document.get_absolute_url(), None),
         "draft": (draft.get_absolute_url(), None),
@@ -152,7 +153,10 @@ def build_site(make_user, language: str = "de") -> Site:
         # logged in
         "profile": (reverse("profile"), "citizen"),
         "notifications": (reverse("notifications"), "citizen"),
-        "password change": (reverse("password_change"), "citizen"),
+        "password change": (reverse("account_change_password"), "citizen"),
+        "e-mail change": (reverse("account_email"), "citizen"),
+        "log-out question": (reverse("logout"), "citizen"),
+        "confirmation sent": (reverse("account_email_verification_sent"), None),
         # moderators
         "moderation queue": (reverse("moderation_queue"), "moderator"),
         "moderation queue of one draft": (

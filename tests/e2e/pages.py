@@ -44,6 +44,7 @@ def wide_demo() -> Demo:
     from comments.models import Comment
     from comments.moderation import services as moderation
     from deliberation.process.models import Process
+    from deliberation.accounts.confirmation import email_confirm
     from drafts.models import Draft
     from drafts.services import draft_close, draft_create, draft_open, draft_publish_version
 
@@ -62,6 +63,7 @@ def wide_demo() -> Demo:
     long_named = get_user_model().objects.create_user(
         username=LONG_NAME, email="lang@example.org", password="ein-sicheres-Passwort-42"
     )
+    email_confirm(user=long_named)
     table = draft.paragraphs.get(kind="table", archived=False)
     comment = services.comment_create(
         user=long_named,
@@ -145,8 +147,12 @@ def every_page(demo: Demo, language: str = "de") -> list[tuple[str, str | None]]
         ("profile", {}, LONG_NAME),
         ("login", {}, None),
         ("signup", {}, None),
-        ("password_change", {}, "buergerin"),
-        ("password_reset", {}, None),
+        ("account_change_password", {}, "buergerin"),
+        ("account_email", {}, "buergerin"),
+        ("logout", {}, "buergerin"),
+        ("account_reset_password", {}, None),
+        ("account_reset_password_done", {}, None),
+        ("account_email_verification_sent", {}, None),
         ("page", {"name": "spielregeln"}, None),
     ]
     with translation.override(language):

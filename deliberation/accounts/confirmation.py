@@ -1,0 +1,67 @@
+"""Whether a person's e-mail address is confirmed, and what happens once it is.
+
+With ACCOUNT_EMAIL_CONFIRMATION=mandatory (the default) a person may log in and write before
+confirming, but what they write is held (visible to themselves only) until they confirm: by the
+link in the mail (allauth's `email_confirmed` signal), or through the operator
+(`manage.py confirm_email USERNAME`). Either way `account_confirmed` is sent with the user, and
+the apps that held something publish it (comments: comments/apps.py), so this platform module
+imports no app.
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal, receiver
+
+# Sent (inside the confirming transaction) with `user` once an address of theirs is confirmed.
+account_confirmed = Signal()
+
+
+def confirmation_required() -> bool:
+    """Whether writing waits for a confirmed address (ACCOUNT_EMAIL_CONFIRMATION=mandatory)."""
+    return settings.ACCOUNT_EMAIL_CONFIRMATION == "mandatory"
+
+
+def is_confirmed(user) -> bool:
+    """Whether `user` has a confirmed e-mail address, or logs in through an identity provider
+    (whose account the city vouches for)."""
+    return (
+        EmailAddress.objects.filter(user=user, verified=True).exists()
+        or SocialAccount.objects.filter(user=user).exists()
+    )
+
+
+def must_wait(user) -> bool:
+    """Whether what `user` writes now is held until they confirm their address."""
+    return confirmation_required() and user.is_authenticated and not is_confirmed(user)
+
+
+class NoAddress(ValueError):
+    """The account has no e-mail address to confirm."""
+
+
+@transaction.atomic
+def email_confirm(*, user) -> EmailAddress:
+    """Mark the account's address (its primary one, else `user.email`) as confirmed, as the link
+    in the mail would, and send `account_confirmed`. Raises NoAddress when it has none."""
+    address = EmailAddress.objects.filter(user=user).order_by("-primary", "-verified", "pk").first()
+    if address is None:
+        if not user.email:
+            raise NoAddress(user.get_username())
+        address = EmailAddress.objects.create(
+            user=user, email=user.email, primary=True, verified=True
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+        if not address.primary:
+            address.set_as_primary()
+    account_confirmed.send(sender=EmailAddress, user=user)
+    return address
+
+
+@receiver(email_confirmed, dispatch_uid="deliberation_account_confirmed")
+def _confirmed_by_link(sender, request, email_address, **kwargs):
+    account_confirmed.send(sender=EmailAddress, user=email_address.user)
