@@ -43,8 +43,8 @@ def wide_demo() -> Demo:
     from comments.feedback import services as answers
     from comments.models import Comment
     from comments.moderation import services as moderation
-    from deliberation.process.models import Process
     from deliberation.accounts.confirmation import email_confirm
+    from deliberation.process.models import Process
     from drafts.models import Draft
     from drafts.services import draft_close, draft_create, draft_open, draft_publish_version
 

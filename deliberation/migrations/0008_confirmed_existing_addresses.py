@@ -21,7 +21,7 @@ def confirm_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deliberation", "0006_receipt_fingerprint"),
+        ("deliberation", "0007_process_app"),
         ("account", "0009_emailaddress_unique_primary_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
