@@ -7,6 +7,9 @@ import json
 import re
 
 from altcha import solve_challenge_v1
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
 
 CHALLENGE = re.compile(r'data-challenge="([^"]+)"')
 
@@ -33,3 +36,18 @@ def solution_for(page_html: str) -> str:
 def solved(client, url: str) -> str:
     """Open the form at `url` as a browser would and return its solved challenge."""
     return solution_for(client.get(url).content.decode())
+
+
+def signup_data(client, url: str | None = None, **overrides) -> dict:
+    """A complete sign-up for "clara", with the form's challenge solved; `overrides` replace
+    fields (an empty `altcha` sends it unsolved)."""
+    data = {
+        "username": "clara",
+        "email": "clara@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+        "altcha": solved(client, url or reverse("signup")),
+    }
+    data.update(overrides)
+    return data

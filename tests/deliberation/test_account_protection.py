@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from deliberation.usernames import impersonates_role, skeleton
 from tests.conftest import PASSWORD
-from tests.deliberation.account_helpers import solved
+from tests.deliberation.account_helpers import signup_data, solved
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -74,16 +74,7 @@ def test_the_admin_opens_after_logging_in(client, make_user):
 
 
 def signup(client, **overrides):
-    data = {
-        "username": "clara",
-        "email": "clara@example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "consent": "on",
-        "altcha": solved(client, reverse("signup")),
-    }
-    data.update(overrides)
-    return client.post(reverse("signup"), data)
+    return client.post(reverse("signup"), signup_data(client, **overrides))
 
 
 def test_signup_without_a_solved_challenge_is_refused(client):

@@ -8,23 +8,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.deliberation.account_helpers import solved
+from tests.deliberation.account_helpers import signup_data, solved
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-def signup_data(client, url=None, **overrides):
-    data = {
-        "username": "clara",
-        "email": "clara@example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "consent": "on",
-        "altcha": solved(client, url or reverse("signup")),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_signup_creates_account_logs_in_and_sends_the_confirmation(client, mailoutbox):
