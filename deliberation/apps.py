@@ -7,7 +7,11 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
-        from deliberation.accounts import confirmation  # noqa: F401  (connects its receiver)
-        from deliberation.accounts import platform_data
+        from deliberation.accounts import (
+            confirmation,  # noqa: F401  (connects its receiver)
+            platform_data,
+            signin_data,
+        )
 
         platform_data.register()
+        signin_data.register()
