@@ -28,43 +28,10 @@ def _absolute(url: str, site_url: str) -> str:
     return site_url.rstrip("/") + url
 
 
-def _apply_process_fields(process: Process, **fields: str) -> None:
-    process.title = clean_title(fields["title"])
-    process.slug = fields["slug"]
-    process.description = clean_text(fields["description"])
-    process.contact_name = clean_plain(fields["contact_name"])
-    process.contact_email = fields["contact_email"].strip()
-    process.contact_phone = clean_plain(fields["contact_phone"])
-    process.contact_address = clean_text(fields["contact_address"])
-    if process.slug in RESERVED_SLUGS:
-        raise ValidationError({"slug": _("This short name is reserved. Please choose another.")})
-    full_clean(process)
-
-
 @transaction.atomic
-def process_create(
-    *,
-    title: str,
-    slug: str,
-    description: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
-    contact_phone: str = "",
-    contact_address: str = "",
-) -> Process:
-    process = Process()
-    _apply_process_fields(
-        process,
-        title=title,
-        slug=slug,
-        description=description,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
-        contact_address=contact_address,
-    )
-    process.save()
-    return process
+def process_create(**fields) -> Process:
+    """Create a process; `fields` and errors as for process_update."""
+    return process_update(process=Process(), **fields)
 
 
 @transaction.atomic
@@ -79,16 +46,18 @@ def process_update(
     contact_phone: str = "",
     contact_address: str = "",
 ) -> Process:
-    _apply_process_fields(
-        process,
-        title=title,
-        slug=slug,
-        description=description,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
-        contact_address=contact_address,
-    )
+    """Save a process (new or not). Raises ValidationError keyed by field: empty title, a
+    reserved or taken slug, an invalid e-mail address, text over a field's limit."""
+    process.title = clean_title(title)
+    process.slug = slug
+    process.description = clean_text(description)
+    process.contact_name = clean_plain(contact_name)
+    process.contact_email = contact_email.strip()
+    process.contact_phone = clean_plain(contact_phone)
+    process.contact_address = clean_text(contact_address)
+    if process.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This short name is reserved. Please choose another.")})
+    full_clean(process)
     process.save()
     return process
 

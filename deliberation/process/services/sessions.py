@@ -41,61 +41,11 @@ def session_validate_times(
         raise ValidationError(errors)
 
 
-def _apply_session_fields(
-    session: PublicSession,
-    *,
-    title: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    place: str,
-    place_accessibility: str,
-    description: str,
-    listeners_welcome: bool,
-    online_url: str,
-    took_place: bool,
-) -> None:
-    session.title = clean_title(title)
-    session.starts_at = starts_at
-    session.ends_at = ends_at
-    session.place = clean_plain(place)
-    session.place_accessibility = clean_text(place_accessibility)
-    session.description = clean_text(description)
-    session.listeners_welcome = listeners_welcome
-    session.online_url = (online_url or "").strip()
-    session_validate_times(starts_at=starts_at, ends_at=ends_at, took_place=took_place)
-    full_clean(session, exclude=["process"])
-
-
 @transaction.atomic
-def session_create(
-    *,
-    process: Process,
-    title: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    place: str = "",
-    place_accessibility: str = "",
-    description: str = "",
-    listeners_welcome: bool = True,
-    online_url: str = "",
-    took_place: bool = False,
-    site_url: str = "",
-) -> PublicSession:
-    """Create a session; followers hear of it when it is still to come."""
-    session = PublicSession(process=process)
-    _apply_session_fields(
-        session,
-        title=title,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place,
-        place_accessibility=place_accessibility,
-        description=description,
-        listeners_welcome=listeners_welcome,
-        online_url=online_url,
-        took_place=took_place,
-    )
-    session.save()
+def session_create(*, process: Process, site_url: str = "", **fields) -> PublicSession:
+    """Create a session; followers hear of it when it is still to come. `fields` and errors
+    as for session_update; `site_url` as for process_notify_followers."""
+    session = session_update(session=PublicSession(process=process), **fields)
     if session.ends_at >= timezone.now():
         process_notify_followers(
             process=process,
@@ -103,7 +53,7 @@ def session_create(
             params={
                 "process": process.title,
                 "title": session.title,
-                "when": starts_at.isoformat(),
+                "when": session.starts_at.isoformat(),
             },
             url=f"{process.get_absolute_url()}#{session.anchor}",
             site_url=site_url,
@@ -125,18 +75,18 @@ def session_update(
     online_url: str = "",
     took_place: bool = False,
 ) -> PublicSession:
-    _apply_session_fields(
-        session,
-        title=title,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place,
-        place_accessibility=place_accessibility,
-        description=description,
-        listeners_welcome=listeners_welcome,
-        online_url=online_url,
-        took_place=took_place,
-    )
+    """Save a session (new or not). `took_place` says a past date is meant (see
+    session_validate_times). Raises ValidationError keyed by field."""
+    session.title = clean_title(title)
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.place = clean_plain(place)
+    session.place_accessibility = clean_text(place_accessibility)
+    session.description = clean_text(description)
+    session.listeners_welcome = listeners_welcome
+    session.online_url = (online_url or "").strip()
+    session_validate_times(starts_at=starts_at, ends_at=ends_at, took_place=took_place)
+    full_clean(session, exclude=["process"])
     session.save()
     return session
 

@@ -12,27 +12,6 @@ from ..models import Milestone, MilestoneState, Process
 from .fields import clean_text, clean_title, full_clean
 
 
-def _apply_milestone_fields(
-    milestone: Milestone,
-    *,
-    title: str,
-    description: str,
-    starts_on: date,
-    ends_on: date | None,
-    state: str,
-    position: int,
-) -> None:
-    milestone.title = clean_title(title)
-    milestone.description = clean_text(description)
-    milestone.starts_on = starts_on
-    milestone.ends_on = ends_on
-    milestone.state = state
-    milestone.position = position
-    if ends_on is not None and starts_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
-    full_clean(milestone, exclude=["process"])
-
-
 def _lock_timeline(process: Process) -> Process:
     """The process re-read under its row lock: timeline writes queue here, so that the one
     "current step" rule is checked against what the others committed, not a stale read."""
@@ -53,29 +32,9 @@ def _one_current_step(milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def milestone_create(
-    *,
-    process: Process,
-    title: str,
-    starts_on: date,
-    ends_on: date | None = None,
-    description: str = "",
-    state: str = MilestoneState.PLANNED,
-    position: int = 0,
-) -> Milestone:
-    milestone = Milestone(process=_lock_timeline(process))
-    _apply_milestone_fields(
-        milestone,
-        title=title,
-        description=description,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        state=state,
-        position=position,
-    )
-    milestone.save()
-    _one_current_step(milestone)
-    return milestone
+def milestone_create(*, process: Process, **fields) -> Milestone:
+    """Add a step to the process's timeline; `fields` and errors as for milestone_update."""
+    return milestone_update(milestone=Milestone(process=process), **fields)
 
 
 @transaction.atomic
@@ -89,16 +48,21 @@ def milestone_update(
     state: str = MilestoneState.PLANNED,
     position: int = 0,
 ) -> Milestone:
+    """Save a step (new or not); a current step makes the others done or planned.
+
+    Raises ValidationError keyed by field: empty title, an end before the start, a value the
+    model refuses.
+    """
     milestone.process = _lock_timeline(milestone.process)
-    _apply_milestone_fields(
-        milestone,
-        title=title,
-        description=description,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        state=state,
-        position=position,
-    )
+    milestone.title = clean_title(title)
+    milestone.description = clean_text(description)
+    milestone.starts_on = starts_on
+    milestone.ends_on = ends_on
+    milestone.state = state
+    milestone.position = position
+    if ends_on is not None and starts_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+    full_clean(milestone, exclude=["process"])
     milestone.save()
     _one_current_step(milestone)
     return milestone
