@@ -4,7 +4,8 @@
 import { formatDate } from "./dates.js";
 import { sendInPlace } from "./inplace.js";
 import { fillQuote, quoteOf, renderQuote } from "./quotes.js";
-import { Sequence } from "./sequence.js";
+import { cloneComment } from "./comment.js";
+import { follow, heartbeatOf } from "./socket.js";
 
 const article = document.getElementById("draft");
 const strings = document.getElementById("live-strings")?.dataset ?? {};
@@ -14,50 +15,45 @@ const reasons = JSON.parse(strings.reasons ?? "{}");
 const announcer = document.getElementById("live-announcer");
 const statusLine = document.getElementById("live-status");
 const template = document.getElementById("comment-template");
-const TEMPLATE_PK = "999999999";
 
 const state = {
-  socket: null,
-  attempt: 0,
   requests: new Map(), // request_id -> {resolve, reject, frame, write}
   announcements: [],
   announceTimer: null,
 };
-const sequence = new Sequence(Number(article?.dataset.seq ?? 0), apply, resume);
+// The draft's socket (./socket.js): reconnects, watches the heartbeat, applies events in order.
+const { socket, sequence } = article?.dataset.live
+  ? follow(article.dataset.live, {
+      seq: Number(article.dataset.seq ?? 0),
+      heartbeatMs: heartbeatOf(article),
+      apply,
+      onHello: hello,
+      onFrame: receive,
+      onClose: closed,
+      resume,
+    })
+  : {};
 
-if (article?.dataset.live) {
-  connect();
+if (socket) {
   enhanceForms(document);
   watchClosingTime();
 }
 
 // Connection ---------------------------------------------------------------------------------
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const lang = article.dataset.lang === "en" ? "?lang=en" : "";
-  const socket = new WebSocket(`${scheme}://${location.host}${article.dataset.live}${lang}`);
-  state.socket = socket;
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
-    state.socket = null;
-    // A write may have been carried out without its answer arriving: it is sent again with the
-    // same request id after the reconnect, and the server answers a repeat once (protocol §3).
-    for (const [id, request] of state.requests) {
-      if (request.write) continue;
-      request.reject(new Error("closed"));
-      state.requests.delete(id);
-    }
-    showStatus(strings.offline, true);
-    // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
-    const base = Math.min(30000, 1000 * 2 ** state.attempt);
-    state.attempt += 1;
-    setTimeout(connect, base * (0.5 + Math.random()));
-  });
+function closed() {
+  // A write may have been carried out without its answer arriving: it is sent again with the
+  // same request id after the reconnect, and the server answers a repeat once (protocol §3).
+  for (const [id, request] of state.requests) {
+    if (request.write) continue;
+    request.reject(new Error("closed"));
+    state.requests.delete(id);
+  }
+  showStatus(strings.offline, true);
 }
 
 function connected() {
-  return state.socket?.readyState === WebSocket.OPEN;
+  return socket?.open ?? false;
 }
 
 const WRITES = new Set(["comment", "vote", "support", "flag"]);
@@ -67,7 +63,7 @@ function send(message) {
   const frame = JSON.stringify({ ...message, request_id });
   return new Promise((resolve, reject) => {
     state.requests.set(request_id, { resolve, reject, frame, write: WRITES.has(message.action) });
-    state.socket.send(frame);
+    socket.send(frame);
   });
 }
 
@@ -78,23 +74,23 @@ function newRequestId() {
 }
 
 function resendUnanswered() {
-  for (const { frame } of state.requests.values()) state.socket.send(frame);
+  for (const { frame } of state.requests.values()) socket.send(frame);
 }
 
+// Each connection's hello; socket.js then asks for what happened since the page was rendered
+// (or since the last event seen).
+function hello(message) {
+  state.helloSeq = message.seq;
+  statusLine?.classList.remove("live-status--offline");
+  showStatus(viewersText(message.viewers));
+  if (message.version > Number(article.dataset.version)) showNewVersion();
+  setAllVotes(message.counts);
+  resendUnanswered();
+}
+
+// Frames without a seq (events with one go through the sequence in socket.js).
 function receive(message) {
   switch (message.type) {
-    case "hello":
-      state.attempt = 0;
-      state.helloSeq = message.seq;
-      statusLine?.classList.remove("live-status--offline");
-      showStatus(viewersText(message.viewers));
-      if (message.version > Number(article.dataset.version)) showNewVersion();
-      setAllVotes(message.counts);
-      resendUnanswered();
-      // Ask for what happened since the page was rendered (or since the last event seen).
-      if (message.seq > sequence.last) resume();
-      else if (message.seq < sequence.last) location.reload();
-      return;
     case "ack":
     case "error": {
       const pending = state.requests.get(message.request_id);
@@ -105,21 +101,16 @@ function receive(message) {
     case "resync":
       resync();
       return;
-    case "heartbeat": // the draft's latest seq: resume if events were missed
-      sequence.expect(message.seq);
-      return;
     case "presence":
       showStatus(viewersText(message.viewers));
       return;
     default:
-      if (typeof message.seq === "number") sequence.push(message);
-      else apply(message); // moderators' events carry no sequence number
+      apply(message); // moderators' events carry no sequence number
   }
 }
 
-function resume() {
-  if (!connected()) return;
-  send({ action: "resume", since: sequence.last })
+function resume(since) {
+  send({ action: "resume", since })
     .then((answer) => setAllVotes(answer.counts))
     .catch(() => {});
 }
@@ -240,16 +231,11 @@ function markReleased(comment) {
 }
 
 function renderComment(comment) {
-  const html = template.innerHTML
-    .replaceAll(TEMPLATE_PK, String(comment.id))
-    .replaceAll("__PARAGRAPH__", comment.paragraph);
-  const holder = document.createElement("div");
-  holder.innerHTML = html;
-  const node = holder.firstElementChild;
-  node.classList.replace("comment--depth-0", `comment--depth-${comment.depth}`);
   // Contributions typed in from workshops or letters have no account, perhaps a pseudonym.
-  node.querySelector("[data-author]").textContent =
+  const author =
     comment.author ?? comment.pseudonym ?? (comment.channel !== "online" ? strings.offlineAuthor : strings.deletedAccount);
+  const node = cloneComment(template, comment, author);
+  node.classList.replace("comment--depth-0", `comment--depth-${comment.depth}`);
   const time = node.querySelector("[data-created]");
   time.dateTime = comment.created;
   time.textContent = formatDate(comment.created, strings.datetimeFormat, strings.timeZone, {
@@ -258,8 +244,6 @@ function renderComment(comment) {
     midnight: strings.midnight,
     noon: strings.noon,
   });
-  // body_html was cleaned by the server's sanitizer; the page's CSP is the second wall.
-  node.querySelector("[data-body]").innerHTML = comment.body_html;
   renderQuote(node, comment);
   const me = article.dataset.user;
   if (!me || comment.author === me) node.querySelector("[data-support-form]")?.remove();
@@ -293,7 +277,10 @@ function renderAnswer(node, comment) {
   meta.append(badge);
   if (answer.version) {
     const link = document.createElement("a");
-    link.href = `${location.pathname}versions/${comment.version}/diff/${answer.version}/?paragraph=${comment.paragraph}`;
+    // The page gives the address (data-diff-url, its language's), with stand-ins for the versions.
+    const url = new URL(strings.diffUrl.replace("111111111", comment.version).replace("222222222", answer.version), location.href);
+    url.searchParams.set("paragraph", comment.paragraph);
+    link.href = url.href;
     link.textContent = strings.answerVersion?.replace("%(number)s", answer.version) ?? answer.version_label;
     meta.append(" · ", link);
   }
@@ -489,10 +476,13 @@ function showError(form, error) {
   box.textContent = error?.message ?? strings.error;
 }
 
+// Back to the paragraph's open thread after logging in: the address of its toggle link.
 function loginUrl(form) {
-  const key = form.closest("[data-paragraph]")?.dataset.paragraph;
-  const back = `${location.pathname}?thread=${key}#p-${key}`;
-  return `${article.dataset.loginUrl}?next=${encodeURIComponent(back)}`;
+  const toggle = form.closest("[data-paragraph]")?.querySelector("a.thread-toggle");
+  const back = new URL(toggle?.getAttribute("href") ?? "", location.href);
+  const login = new URL(article.dataset.loginUrl, location.href);
+  login.searchParams.set("next", back.pathname + back.search + back.hash);
+  return login.href;
 }
 
 // The status line sits in the page header; while the connection is lost it stays in view,
@@ -538,7 +528,8 @@ function showStatusChange(status) {
   } else {
     removeControls();
     // The results page exists once the draft is closed (here, not before: it would be a 404).
-    banner.querySelector("[data-results]").href = `${location.pathname}results/`;
+    const results = banner.querySelector("[data-results]");
+    results.href = results.dataset.url;
     banner.querySelector("[data-closed]").hidden = false;
     banner.querySelector("[data-opened]").hidden = true;
   }

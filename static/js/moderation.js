@@ -3,6 +3,8 @@
 // On every hello (the first and each after a reconnect) the queue is read again: the server
 // joins before it says hello, so whatever happened while the page was not listening is in it.
 
+import { Socket } from "./socket.js";
+
 // Addresses and words come from the page (data-*), in its language: /en/… stays English.
 const live = document.getElementById("moderation-live");
 const actionLabels = JSON.parse(live.dataset.actions || "{}");
@@ -10,27 +12,22 @@ const announcer = document.getElementById("live-announcer");
 const queues = Object.fromEntries([...document.querySelectorAll("[data-queue]")].map((q) => [q.dataset.queue, q]));
 
 bind(document);
-connect(0);
+// The moderation socket sends no heartbeat (docs/protocol.md 6.5): no heartbeat watch.
+new Socket(live.dataset.socket, { onOpen: online, onClose: offline, onMessage: receive }).start();
 
-function connect(attempt) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}${live.dataset.socket}`);
-  socket.addEventListener("open", () => {
-    attempt = 0;
-    live.hidden = false;
-    live.classList.remove("live-status--offline");
-    live.textContent = live.dataset.label;
-  });
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
-    // Said where the moderator is (fixed in the viewport), not just a badge that disappears:
-    // until the queue is read again on the next hello, others' decisions do not show here.
-    if (!live.classList.contains("live-status--offline")) say(live.dataset.offline);
-    live.hidden = false;
-    live.classList.add("live-status--offline");
-    live.textContent = live.dataset.offline;
-    setTimeout(() => connect(attempt + 1), Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random()));
-  });
+function online() {
+  live.hidden = false;
+  live.classList.remove("live-status--offline");
+  live.textContent = live.dataset.label;
+}
+
+function offline() {
+  // Said where the moderator is (fixed in the viewport), not just a badge that disappears:
+  // until the queue is read again on the next hello, others' decisions do not show here.
+  if (!live.classList.contains("live-status--offline")) say(live.dataset.offline);
+  live.hidden = false;
+  live.classList.add("live-status--offline");
+  live.textContent = live.dataset.offline;
 }
 
 function receive(event) {

@@ -1,7 +1,8 @@
 // The room view for a projector at a public session: the latest comments on a draft arrive
 // live, and the number of people reading along is kept up to date. Read-only: it never writes.
 // Without JavaScript the page still shows the comments as they were when it was loaded.
-import { Sequence } from "./sequence.js";
+import { cloneComment } from "./comment.js";
+import { follow, heartbeatOf } from "./socket.js";
 
 const room = document.getElementById("room");
 const list = document.getElementById("room-comments");
@@ -11,13 +12,18 @@ const viewers = document.getElementById("room-viewers");
 const numbers = parseJSON(room?.dataset.numbers); // paragraph key -> number as people cite it
 const strings = parseJSON(room?.dataset.strings);
 const limit = Number(room?.dataset.limit ?? 8);
-const state = {
-  attempt: 0,
-  socket: null,
-};
-const sequence = new Sequence(Number(room?.dataset.seq ?? 0), apply, resume);
 
-if (room?.dataset.live && list && template) connect();
+// The draft's socket (./socket.js): reconnects, watches the heartbeat, applies events in order.
+// Only the public stream's events carry a seq; a moderator's pending items never show here.
+if (room?.dataset.live && list && template) {
+  follow(room.dataset.live, {
+    seq: Number(room.dataset.seq ?? 0),
+    heartbeatMs: heartbeatOf(room),
+    apply,
+    onHello: (hello) => showViewers(hello.viewers),
+    onFrame: receive,
+  });
+}
 
 function parseJSON(text) {
   try {
@@ -27,49 +33,10 @@ function parseJSON(text) {
   }
 }
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const lang = room.dataset.lang === "en" ? "?lang=en" : "";
-  const socket = new WebSocket(`${scheme}://${location.host}${room.dataset.live}${lang}`);
-  state.socket = socket;
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
-    state.socket = null;
-    // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
-    const base = Math.min(30000, 1000 * 2 ** state.attempt);
-    state.attempt += 1;
-    setTimeout(connect, base * (0.5 + Math.random()));
-  });
-}
-
+// Frames without a seq.
 function receive(message) {
-  switch (message.type) {
-    case "hello":
-      state.attempt = 0;
-      showViewers(message.viewers);
-      // Catch up on what happened since the page was rendered (or since the last event seen).
-      if (message.seq > sequence.last) resume();
-      else if (message.seq < sequence.last) location.reload();
-      return;
-    case "heartbeat": // the draft's latest seq: resume if events were missed
-      sequence.expect(message.seq);
-      return;
-    case "presence":
-      showViewers(message.viewers);
-      return;
-    case "resync":
-      location.reload(); // too much was missed: the page renders the latest state
-      return;
-    default:
-      // Only the public stream's events (they carry a seq); never a moderator's pending items.
-      if (typeof message.seq === "number") sequence.push(message);
-  }
-}
-
-function resume() {
-  if (state.socket?.readyState === WebSocket.OPEN) {
-    state.socket.send(JSON.stringify({ action: "resume", since: sequence.last }));
-  }
+  if (message.type === "presence") showViewers(message.viewers);
+  else if (message.type === "resync") location.reload(); // too much was missed: render afresh
 }
 
 function apply(event) {
@@ -96,17 +63,13 @@ function find(id) {
 
 function prepend(comment) {
   if (find(comment.id)) return; // already shown (a resumed event)
-  const node = template.content.firstElementChild.cloneNode(true);
-  node.dataset.comment = String(comment.id);
+  const node = cloneComment(template, comment, authorName(comment));
   node.classList.add("room-comment--new");
   const number = numbers[comment.paragraph];
   node.querySelector("[data-paragraph-number]").textContent = number
     ? (strings.paragraph ?? "%(n)s").replace("%(n)s", number)
     : "";
-  node.querySelector("[data-author]").textContent = authorName(comment);
   node.querySelector("[data-marker]").textContent = marker(comment);
-  // body_html was cleaned by the server's sanitizer; the page's CSP is the second wall.
-  node.querySelector("[data-body]").innerHTML = comment.body_html;
   list.querySelector("[data-empty]")?.remove();
   const item = document.createElement("li");
   item.append(node);

@@ -1,8 +1,11 @@
 // A draft's events carry a gapless sequence number. Apply them in order, drop duplicates, and
 // when a gap stays open for a moment, ask for what is missing (docs/protocol.md, section 6).
 
+// `timers` may hand in {setTimeout, clearTimeout} (the browser tests' clock).
 export class Sequence {
-  constructor(last, apply, resume, gapMs = 800) {
+  constructor(last, apply, resume, gapMs = 800, timers = {}) {
+    this.setTimeout = timers.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimeout = timers.clearTimeout ?? ((id) => clearTimeout(id));
     this.last = last; // the newest seq applied, with nothing missing before it
     this.apply = apply;
     this.resume = resume;
@@ -32,8 +35,8 @@ export class Sequence {
   }
 
   arm() {
-    clearTimeout(this.timer);
-    if (this.ahead.size || this.known > this.last) this.timer = setTimeout(this.resume, this.gapMs);
+    this.clearTimeout(this.timer);
+    if (this.ahead.size || this.known > this.last) this.timer = this.setTimeout(this.resume, this.gapMs);
   }
 
   // After the state was reloaded over HTTP: it is at least as new as `seq`.

@@ -243,3 +243,18 @@ def test_footer_pages_have_addresses_in_each_language(client, asked, answer):
     assert response.status_code == 301 and response["Location"] == answer
     html = client.get("/en/").content.decode()
     assert 'href="/en/rules/"' in html and "spielregeln" not in html
+
+
+@pytest.mark.parametrize(("prefix", "query"), [("", ""), ("/en", "?lang=en")])
+@pytest.mark.parametrize(
+    "page", ["/drafts/{slug}/", "/drafts/{slug}/room/", "/drafts/{slug}/feedback/"]
+)
+def test_live_pages_give_their_script_the_socket_in_the_pages_language(
+    client, wg, draft, settings, prefix, query, page
+):
+    # socket.js builds no address: the page names the socket (frames in its language) and the
+    # heartbeat interval it watches the connection by.
+    settings.LIVE_HEARTBEAT = 7.5
+    client.force_login(wg)
+    html = client.get(prefix + page.format(slug=draft.slug)).content.decode()
+    assert f'data-live="/ws/drafts/{draft.slug}/{query}" data-heartbeat="7.5"' in html

@@ -1,0 +1,28 @@
+// The one way a comment that arrives live becomes markup: a copy of the page's <template>, which
+// the server rendered from the same partial as every other comment (one source for the markup).
+// The stand-in's id and paragraph key stand in attribute values (the element id, form
+// addresses, labels' `for`, the reply's parent); the named slots get the comment's text.
+
+// comments.views.TEMPLATE_PK and the stand-in paragraph's key.
+export const STAND_INS = { id: "999999999", paragraph: "__PARAGRAPH__" };
+
+// A filled copy of `template`'s first element for `comment` ({id, paragraph, body_html}), with
+// `author` in [data-author]. body_html was cleaned by the server's sanitizer (the page's CSP is
+// the second wall), so it goes in as HTML; everything else goes in as text.
+export function cloneComment(template, comment, author) {
+  const node = template.content.firstElementChild.cloneNode(true);
+  const real = { id: String(comment.id), paragraph: String(comment.paragraph ?? "") };
+  for (const element of [node, ...node.querySelectorAll("*")]) {
+    for (const attribute of element.attributes) {
+      let value = attribute.value;
+      for (const [name, standIn] of Object.entries(STAND_INS)) value = value.replaceAll(standIn, real[name]);
+      if (value !== attribute.value) attribute.value = value;
+    }
+  }
+  node.dataset.comment = real.id;
+  const name = node.querySelector("[data-author]");
+  if (name) name.textContent = author ?? "";
+  const body = node.querySelector("[data-body]");
+  if (body) body.innerHTML = comment.body_html ?? "";
+  return node;
+}
