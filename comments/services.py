@@ -231,10 +231,6 @@ def quotes_reanchor(*, draft: Draft, old_texts: dict[str, str]) -> int:
     return len(changed)
 
 
-def comment_reply(*, user, parent: Comment, body: str) -> Comment:
-    return comment_create(user=user, paragraph=parent.paragraph, body=body, parent=parent)
-
-
 def _own(user, comment: Comment) -> None:
     if not user.is_authenticated or comment.author_id != user.pk:
         raise ActionRefused("forbidden", _("You can change only your own comments."))

@@ -213,7 +213,9 @@ def thread_fragment(request, slug, key):
     )
 
 
-def _refused(request, draft, paragraph_key, exc: ActionRefused, next_url: str):
+def _refused(request, exc: ActionRefused, next_url: str):
+    """Back to `next_url` with the refusal as a message; to the login page (and back) when the
+    refusal is that nobody is logged in."""
     if exc.code == "not_authenticated":
         return redirect_to_login(next_url)
     messages.error(request, exc.message)
@@ -261,7 +263,7 @@ def comment_post(request, slug, key):
                 ):
                     form.add_error("quote" if exc.field == "quote" else "body", exc.message)
                 else:
-                    return _refused(request, draft, key, exc, back)
+                    return _refused(request, exc, back)
             else:
                 comment = answer["comment"]
                 if comment["status"] == "pending":
@@ -276,7 +278,9 @@ def comment_post(request, slug, key):
     return draft_detail(request, slug, form=form, form_key=str(paragraph.key), status=400)
 
 
-def _own_comment(request, slug, pk) -> tuple[Draft, Comment]:
+def _draft_comment(request, slug, pk) -> tuple[Draft, Comment]:
+    """The draft (as this person may see it) and its comment `pk`, or 404. Whose comment it is
+    is the service's to check (comment_edit, comment_delete refuse others' comments)."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     comment = get_object_or_404(
         Comment.objects.select_related("paragraph", "draft"), pk=pk, draft=draft
@@ -286,7 +290,7 @@ def _own_comment(request, slug, pk) -> tuple[Draft, Comment]:
 
 @require_POST
 def comment_edit(request, slug, pk):
-    draft, comment = _own_comment(request, slug, pk)
+    draft, comment = _draft_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
     try:
         services.comment_edit(user=request.user, comment=comment, body=request.POST.get("body", ""))
@@ -301,7 +305,7 @@ def comment_edit(request, slug, pk):
 
 @require_POST
 def comment_delete(request, slug, pk):
-    draft, comment = _own_comment(request, slug, pk)
+    draft, comment = _draft_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key)
     if not confirmed(request):
         return confirm_page(
@@ -344,13 +348,13 @@ def vote_post(request, slug, key):
             },
         )
     except ActionRefused as exc:
-        return _refused(request, draft, key, exc, back)
+        return _refused(request, exc, back)
     return redirect(back)
 
 
 @require_POST
 def support_post(request, slug, pk):
-    draft, comment = _own_comment(request, slug, pk)
+    draft, comment = _draft_comment(request, slug, pk)
     back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
     try:
         form_write_once(
@@ -363,5 +367,5 @@ def support_post(request, slug, pk):
             },
         )
     except ActionRefused as exc:
-        return _refused(request, draft, comment.paragraph.key, exc, back)
+        return _refused(request, exc, back)
     return redirect(back)

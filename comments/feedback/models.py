@@ -43,7 +43,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to #{self.comment_id}: {self.disposition}"
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None

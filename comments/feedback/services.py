@@ -142,26 +142,6 @@ def answer_save(
     return answer
 
 
-def _locked_answer(answer: Answer) -> Answer:
-    answer = Answer.objects.select_for_update().get(pk=answer.pk)
-    answer.comment = _locked(answer.comment)
-    return answer
-
-
-@transaction.atomic
-def answer_publish(*, user, answer: Answer) -> Answer:
-    """Make a drafted answer public under its comment."""
-    _check_working_group(user)
-    answer = _locked_answer(answer)
-    if answer.published_at is not None:
-        raise ActionRefused("invalid", _("This answer is published already."))
-    answer.published_at = timezone.now()
-    answer.save(update_fields=["published_at", "updated_at"])
-    logger.info("answer to comment %s published by %s", answer.comment_id, user.get_username())
-    _announce(answer.comment, answer)
-    return answer
-
-
 @transaction.atomic
 def answer_unpublish(*, user, answer: Answer) -> Answer:
     """Take a published answer back into the working group (readers see it disappear)."""

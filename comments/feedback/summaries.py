@@ -72,10 +72,6 @@ class Tally:
         return self.agree + self.disagree + self.neutral
 
     @property
-    def voters(self) -> int:
-        return self.votes  # one vote per person and paragraph
-
-    @property
     def approval(self) -> float | None:
         return approval_share(self.agree, self.disagree, self.neutral)
 

@@ -158,51 +158,6 @@ def _store(*, user, paragraph: Paragraph, text: str, pseudonym: str, **shared) -
     return comment
 
 
-@transaction.atomic
-def offline_contribution_create(
-    *,
-    user,
-    paragraph: Paragraph,
-    channel: str,
-    contributed_on: date,
-    body: str,
-    place: str = "",
-    pseudonym: str = "",
-    session: PublicSession | None = None,
-    late_entry: bool = False,
-) -> Comment:
-    """Enter one contribution collected offline on a paragraph, published at once.
-
-    On a closed draft only with `late_entry` (raises ContributionRefused otherwise).
-    """
-    _check_staff(user)
-    fields: dict = {}
-    day, place, late_entry = _shared(
-        draft=paragraph.draft,
-        channel=channel,
-        contributed_on=contributed_on,
-        place=place,
-        session=session,
-        late_entry=late_entry,
-        errors=fields,
-    )
-    row: dict = {}
-    text, pseudonym = _row(paragraph=paragraph, body=body, pseudonym=pseudonym, errors=row)
-    if fields or row:
-        raise ContributionRefused(fields={**fields, **row})
-    return _store(
-        user=user,
-        paragraph=paragraph,
-        text=text,
-        pseudonym=pseudonym,
-        channel=channel,
-        contributed_on=day,
-        place=place,
-        session=session,
-        late_entry=late_entry,
-    )
-
-
 def _is_empty(row: Sequence[str]) -> bool:
     return not any((value or "").strip() for value in row)
 

@@ -24,7 +24,12 @@ def mixed(draft, paragraph, make_user, moderator):
         user=users["veroeffentlicht"], paragraph=paragraph, body="Bleibt stehen"
     )
     deleted = services.comment_create(user=users["geloescht"], paragraph=paragraph, body="Weg")
-    services.comment_reply(user=users["veroeffentlicht"], parent=deleted, body="Antwort darauf")
+    services.comment_create(
+        user=users["veroeffentlicht"],
+        paragraph=deleted.paragraph,
+        parent=deleted,
+        body="Antwort darauf",
+    )
     services.comment_delete(user=users["geloescht"], comment=deleted)
     hidden = services.comment_create(
         user=users["versteckt"], paragraph=paragraph, body="Beleidigung"
@@ -88,14 +93,14 @@ def test_the_reading_page_keeps_the_placeholder_but_not_the_name(client, draft, 
 def test_an_offline_contribution_removed_by_moderation_loses_its_pseudonym(
     draft, paragraph, wg, moderator
 ):
-    contribution = offline.offline_contribution_create(
+    [contribution] = offline.offline_contributions_create_bulk(
         user=wg,
-        paragraph=paragraph,
-        body="Aus dem Workshop",
-        pseudonym="Frau K.",
+        draft=paragraph.draft,
+        rows=[(str(paragraph.key), "Aus dem Workshop", "Frau K.")],
         channel="workshop",
         contributed_on=timezone.localdate(),
         place="Rathaus",
+        session=None,
     )
     assert comment_payload(contribution)["pseudonym"] == "Frau K."
     moderation.comment_hide(moderator=moderator, comment=contribution, reason="insult")

@@ -40,7 +40,9 @@ def grow(draft, paragraph, citizen, make_user, moderator, wg):
         flagger = make_user(f"melder{draft.comments.count()}")
         for i in range(n):
             root = services.comment_create(user=citizen, paragraph=paragraph, body=f"K {i}")
-            reply = services.comment_reply(user=supporter, parent=root, body=f"A {i}")
+            reply = services.comment_create(
+                user=supporter, paragraph=root.paragraph, parent=root, body=f"A {i}"
+            )
             services.comment_support(user=supporter, comment=root, on=True)
             services.vote_cast(user=supporter, paragraph=paragraph, choice="agree")
             answers.answer_save(

@@ -125,9 +125,15 @@ def test_closed_draft_refuses_writes_but_not_reads(paragraph, citizen, draft, cl
 
 def test_reply_threads_and_depth(paragraph, citizen, other_citizen):
     root = services.comment_create(user=citizen, paragraph=paragraph, body="Wurzel")
-    one = services.comment_reply(user=other_citizen, parent=root, body="Antwort")
-    two = services.comment_reply(user=citizen, parent=one, body="Antwort auf Antwort")
-    three = services.comment_reply(user=other_citizen, parent=two, body="noch tiefer")
+    one = services.comment_create(
+        user=other_citizen, paragraph=root.paragraph, parent=root, body="Antwort"
+    )
+    two = services.comment_create(
+        user=citizen, paragraph=one.paragraph, parent=one, body="Antwort auf Antwort"
+    )
+    three = services.comment_create(
+        user=other_citizen, paragraph=two.paragraph, parent=two, body="noch tiefer"
+    )
     assert [c.depth for c in (root, one, two, three)] == [0, 1, 2, 2]
     assert {one.root_id, two.root_id, three.root_id} == {root.pk}
     assert three.parent_id == two.pk, "the reply keeps whom it answers"
@@ -182,7 +188,9 @@ def test_edit_after_15_minutes_or_by_others_is_refused(paragraph, citizen, other
 
 def test_delete_is_soft_and_keeps_replies(paragraph, citizen, other_citizen):
     root = services.comment_create(user=citizen, paragraph=paragraph, body="Wurzel")
-    reply = services.comment_reply(user=other_citizen, parent=root, body="Antwort")
+    reply = services.comment_create(
+        user=other_citizen, paragraph=root.paragraph, parent=root, body="Antwort"
+    )
     refused("forbidden", services.comment_delete, user=other_citizen, comment=root)
     services.comment_delete(user=citizen, comment=root)
     root.refresh_from_db()

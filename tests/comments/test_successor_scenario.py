@@ -118,7 +118,9 @@ def test_comments_follow_their_paragraph_through_four_versions(make_draft, citiz
     draft_publish_version(draft=draft, text=text(A, R, C, D, E), message="B neu", user=wg)
     r = key_of(draft, R)
     assert r != b
-    services.comment_reply(user=citizen, parent=on_b, body="Antwort zu B")
+    services.comment_create(
+        user=citizen, paragraph=on_b.paragraph, parent=on_b, body="Antwort zu B"
+    )
     services.comment_create(user=citizen, paragraph=draft.paragraphs.get(key=r), body="Zu R")
     expected = {"Zu A": a, "Zu B": r, "Antwort zu B": r, "Zu C": c, "Zu D": d, "Zu R": r}
     labels = dict(AS_IN_VERSION_1)

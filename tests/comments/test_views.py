@@ -230,7 +230,9 @@ def test_reading_page_query_count_is_constant_in_the_number_of_comments(
     def write(n):
         for i in range(n):
             root = services.comment_create(user=author, paragraph=paragraph, body=f"K{i}")
-            services.comment_reply(user=author, parent=root, body=f"A{i}")
+            services.comment_create(
+                user=author, paragraph=root.paragraph, parent=root, body=f"A{i}"
+            )
 
     write(1)
     few = queries()

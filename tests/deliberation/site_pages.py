@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from comments.feedback.services import answer_save
 from comments.moderation import services as moderation
-from comments.offline.services import offline_contribution_create
+from comments.offline.services import offline_contributions_create_bulk
 from comments.services import comment_create
 from deliberation.process import services as process_services
 from drafts.services import draft_close, draft_create, draft_open, draft_publish_version
@@ -117,13 +117,14 @@ def build_site(make_user, language: str = "de") -> Site:
             version=2,
             publish=True,
         )
-        offline_contribution_create(
+        offline_contributions_create_bulk(
             user=wg,
-            paragraph=paragraph,
+            draft=paragraph.draft,
+            rows=[(str(paragraph.key), "More benches in the park.", "")],
             channel="workshop",
             contributed_on=today,
-            body="More benches in the park.",
             place="Library",
+            session=None,
         )
         closed = draft_create(
             title="Closed", slug="closed", text=TEXT_V1, user=wg, moderation="post"

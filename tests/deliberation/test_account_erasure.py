@@ -62,8 +62,10 @@ def rich_account(person, other_citizen, moderator, make_draft, draft, pre_draft,
     )
     services.comment_edit(user=person, comment=mine, body=EDITED)
     others = services.comment_create(user=other_citizen, paragraph=first, body=OTHERS)
-    services.comment_reply(user=person, parent=others, body=REPLY)
-    services.comment_reply(user=other_citizen, parent=mine, body="Bernd antwortet darauf")
+    services.comment_create(user=person, paragraph=others.paragraph, parent=others, body=REPLY)
+    services.comment_create(
+        user=other_citizen, paragraph=mine.paragraph, parent=mine, body="Bernd antwortet darauf"
+    )
     services.vote_cast(user=person, paragraph=first, choice="agree")
     services.vote_cast(user=person, paragraph=second, choice="disagree")
     services.comment_support(user=person, comment=others, on=True)

@@ -52,6 +52,13 @@ def test_versions_and_diff_pages(client, draft, wg):
     diff = client.get(reverse("draft_diff", args=[draft.slug, 1, 2])).content.decode()
     assert "<del>" in diff and "<ins>" in diff and "Einsatz" in diff
     assert client.get(reverse("draft_diff", args=[draft.slug, 1, 5])).status_code == 404
+    changed = draft.paragraphs.get(archived=False, text__contains="Einsatz").key
+    url = reverse("draft_diff", args=[draft.slug, 1, 2])
+    one = client.get(f"{url}?paragraph={changed}").content.decode()
+    assert "Einsatz" in one and "Transparenz" not in one, "one paragraph's changes only"
+    for unknown in ("kein-absatz", "00000000-0000-0000-0000-000000000000"):
+        page = client.get(f"{url}?paragraph={unknown}")
+        assert page.status_code == 200 and "Einsatz" not in page.content.decode()
 
 
 def test_citizens_cannot_reach_the_working_group_pages(client, draft, citizen):

@@ -5,36 +5,27 @@ import json
 import pytest
 
 from comments.models import Comment
-from comments.offline.services import ContributionRefused, offline_contribution_create
+from comments.offline.services import ContributionRefused
 from drafts.services import draft_close
-from tests.offline.test_offline import WORKSHOP_DAY, form_data, new_url, text_paragraphs
+from tests.offline.helpers import form_data, new_url, text_paragraphs
 
 pytestmark = pytest.mark.django_db
 
 
-def enter(paragraph, wg, **extra):
-    return offline_contribution_create(
-        user=wg,
-        paragraph=paragraph,
-        channel="workshop",
-        contributed_on=WORKSHOP_DAY,
-        body="Beim Workshop gesagt",
-        **extra,
-    )
-
-
-def test_a_closed_drafts_record_takes_offline_entries_only_marked_late(draft, paragraph, wg):
+def test_a_closed_drafts_record_takes_offline_entries_only_marked_late(
+    draft, paragraph, contribute
+):
     draft_close(draft=draft)
     with pytest.raises(ContributionRefused) as info:
-        enter(paragraph, wg)
+        contribute(paragraph=paragraph, body="Beim Workshop gesagt")
     assert "late_entry" in info.value.fields
     assert not Comment.objects.exists()
-    comment = enter(paragraph, wg, late_entry=True)
+    comment = contribute(paragraph=paragraph, body="Beim Workshop gesagt", late_entry=True)
     assert comment.late_entry
 
 
-def test_on_an_open_draft_nothing_is_late(draft, paragraph, wg):
-    assert not enter(paragraph, wg, late_entry=True).late_entry
+def test_on_an_open_draft_nothing_is_late(draft, paragraph, contribute):
+    assert not contribute(paragraph=paragraph, body="Gesagt", late_entry=True).late_entry
 
 
 def test_the_entry_page_asks_for_the_mark_and_everything_shows_it(client, draft, wg, citizen):

@@ -1,6 +1,5 @@
 """Contributions from workshops, letters and calls, entered by staff on behalf of their authors."""
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -8,48 +7,26 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, ParagraphTally
-from comments.offline.services import (
-    ContributionRefused,
-    offline_contribution_create,
-    offline_contributions_create_bulk,
-)
+from comments.offline.services import ContributionRefused, offline_contributions_create_bulk
 from deliberation.errors import ActionRefused
 from deliberation.models import Event
-from deliberation.process.models import Process, PublicSession
+from tests.offline.helpers import (
+    WORKSHOP_DAY,
+    created_events,
+    form_data,
+    make_session,
+    new_url,
+    text_paragraphs,
+)
 
 pytestmark = pytest.mark.django_db
-
-WORKSHOP_DAY = date(2026, 3, 21)
-
-
-def text_paragraphs(draft):
-    return list(draft.paragraphs.filter(archived=False).exclude(kind="heading"))
-
-
-def new_url(draft):
-    return f"/drafts/{draft.slug}/contributions/new/"
-
-
-def make_session(draft, title="Workshop im Bürgerhaus", days_ago=3):
-    process = Process.objects.create(title="Leitlinien", slug=f"p-{draft.slug}")
-    draft.process = process
-    draft.save(update_fields=["process"])
-    start = timezone.now() - timedelta(days=days_ago)
-    return PublicSession.objects.create(
-        process=process, title=title, starts_at=start, ends_at=start + timedelta(hours=2)
-    )
-
-
-def created_events():
-    return [json.loads(e.text) for e in Event.objects.filter(type="comment.created")]
-
 
 # The service -----------------------------------------------------------------------------------
 
 
-def test_one_contribution_is_published_counted_and_broadcast(pre_draft, wg):
+def test_one_contribution_is_published_counted_and_broadcast(pre_draft, wg, contribute):
     paragraph = text_paragraphs(pre_draft)[0]
-    comment = offline_contribution_create(
+    comment = contribute(
         user=wg,
         paragraph=paragraph,
         channel="workshop",
@@ -76,8 +53,8 @@ def test_one_contribution_is_published_counted_and_broadcast(pre_draft, wg):
     assert event["comment"]["contributed_on"] == "2026-03-21"
 
 
-def test_markup_in_a_contribution_is_escaped(draft, paragraph, moderator):
-    comment = offline_contribution_create(
+def test_markup_in_a_contribution_is_escaped(draft, paragraph, moderator, contribute):
+    comment = contribute(
         user=moderator,
         paragraph=paragraph,
         channel="letter",
@@ -101,19 +78,22 @@ def test_markup_in_a_contribution_is_escaped(draft, paragraph, moderator):
         ({"pseudonym": "n" * 101}, "pseudonym"),
     ],
 )
-def test_invalid_contribution_is_refused_and_nothing_stored(draft, paragraph, wg, change, field):
+def test_invalid_contribution_is_refused_and_nothing_stored(
+    draft, paragraph, wg, change, field, contribute
+):
     values = {"channel": "phone", "contributed_on": WORKSHOP_DAY, "body": "Anruf", **change}
     with pytest.raises(ContributionRefused) as info:
-        offline_contribution_create(user=wg, paragraph=paragraph, **values)
-    assert field in info.value.fields and info.value.code == "invalid"
+        contribute(user=wg, paragraph=paragraph, **values)
+    named = {**info.value.fields, **info.value.rows.get(1, {})}  # shared fields and the row's
+    assert field in named and info.value.code == "invalid"
     assert (
         not Comment.objects.exists() and not Event.objects.filter(type="comment.created").exists()
     )
 
 
-def test_citizens_cannot_enter_contributions(draft, paragraph, citizen):
+def test_citizens_cannot_enter_contributions(draft, paragraph, citizen, contribute):
     with pytest.raises(ActionRefused) as info:
-        offline_contribution_create(
+        contribute(
             user=citizen,
             paragraph=paragraph,
             channel="letter",
@@ -124,11 +104,11 @@ def test_citizens_cannot_enter_contributions(draft, paragraph, citizen):
     assert not Comment.objects.exists()
 
 
-def test_session_must_belong_to_the_drafts_process(draft, make_draft, paragraph, wg):
+def test_session_must_belong_to_the_drafts_process(draft, make_draft, paragraph, wg, contribute):
     own = make_session(draft)
     foreign = make_session(make_draft(slug="anderer"), title="Fremde Sitzung")
     with pytest.raises(ContributionRefused) as info:
-        offline_contribution_create(
+        contribute(
             user=wg,
             paragraph=paragraph,
             channel="event",
@@ -137,7 +117,7 @@ def test_session_must_belong_to_the_drafts_process(draft, make_draft, paragraph,
             session=foreign,
         )
     assert "session" in info.value.fields
-    comment = offline_contribution_create(
+    comment = contribute(
         user=wg,
         paragraph=paragraph,
         channel="event",
@@ -215,8 +195,8 @@ def test_bulk_refuses_bad_shared_fields_and_no_rows(draft, wg):
     assert not Comment.objects.exists()
 
 
-def test_a_contribution_can_be_answered_like_any_comment(draft, paragraph, wg, citizen):
-    contribution = offline_contribution_create(
+def test_a_contribution_can_be_answered_like_any_comment(draft, paragraph, wg, citizen, contribute):
+    contribution = contribute(
         user=wg, paragraph=paragraph, channel="walk_in", contributed_on=WORKSHOP_DAY, body="Frage"
     )
     reply = services.comment_create(
@@ -241,21 +221,6 @@ def test_entry_page_needs_the_working_group_or_the_moderation(
         page = client.get(new_url(draft)).content.decode()
         assert page.count('class="contribution-row') == 10
         assert "<legend>" in page and 'name="row-10-body"' in page
-
-
-def form_data(draft, rows, **shared):
-    data = {
-        "rows": str(max(len(rows), 10)),
-        "channel": "workshop",
-        "contributed_on": "2026-03-21",
-        "place": "Rathausfoyer",
-        **shared,
-    }
-    for number, (paragraph, body, pseudonym) in enumerate(rows, 1):
-        data[f"row-{number}-paragraph"] = str(paragraph.key) if paragraph else ""
-        data[f"row-{number}-body"] = body
-        data[f"row-{number}-pseudonym"] = pseudonym
-    return data
 
 
 def test_entry_page_publishes_and_the_draft_page_shows_the_marker(client, draft, wg, citizen):

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from comments import services
 from comments.moderation import services as moderation
-from comments.offline.services import offline_contribution_create
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_room_qr_code_uses_the_site_url_when_set(client, draft, settings):
 
 
 def test_room_shows_only_the_latest_published_comments(
-    client, pre_draft, citizen, other_citizen, moderator, wg
+    client, pre_draft, citizen, other_citizen, moderator, contribute
 ):
     paragraphs = list(pre_draft.paragraphs.exclude(kind="heading"))
     published = []
@@ -66,8 +65,7 @@ def test_room_shows_only_the_latest_published_comments(
     moderation.comment_hide(
         moderator=moderator, comment=published[-1], reason="insult", note="weg damit"
     )
-    offline_contribution_create(
-        user=wg,
+    contribute(
         paragraph=paragraphs[1],
         channel="letter",
         contributed_on=date(2026, 3, 21),
