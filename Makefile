@@ -47,9 +47,10 @@ run: install
 	@echo "  deliberation runs at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password for all: demo-passwort-2026):"
 	@echo "    buergerin  (citizen)    moderation  (moderator)    arbeitskreis  (working group)"
-	@echo "  Stop with Ctrl+C."
+	@echo "  The worker beside it sends the e-mails (printed here while EMAIL_HOST is unset)."
+	@echo "  Stop both with Ctrl+C."
 	@echo
-	DEBUG=$${DEBUG:-1} $(BIN)/python -m deliberation.fastpath -b $(HOST) -p $(PORT) deliberation.asgi:application
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m deliberation.supervise $(HOST) $(PORT)
 
 # The whole suite. DEBUG=1 here only relaxes production-only settings (HTTPS redirects, the
 # required SECRET_KEY); pytest-django runs the tests themselves with DEBUG off.

@@ -10,12 +10,15 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments and votes")
 
     def ready(self):
+        from deliberation.notifications import notification_kinds_register
         from drafts.signals import version_published
 
-        from . import personal_data
+        from . import notices, personal_data
         from .pending_votes import vote_carry_out
 
         personal_data.register()
+        notices.topics_register()
+        notification_kinds_register(notices.TEXTS, topic="replies", details=notices.DETAILS)
         # Before an account goes, its votes and supports are taken back so counts stay exact.
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"

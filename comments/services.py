@@ -23,6 +23,7 @@ from .models import (
     ParagraphVote,
     VoteChoice,
 )
+from .notices import reply_notify
 from .permissions import check_can_write
 
 MAX_COMMENT_CHARS = 5000
@@ -184,6 +185,7 @@ def comment_create(
     if status == CommentStatus.PUBLISHED:
         tally_add(paragraph.pk, comments=1)
     announce_new(comment)
+    reply_notify(comment)
     return comment
 
 

@@ -7,11 +7,17 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from deliberation.accounts import (
             confirmation,  # noqa: F401  (connects its receiver)
             platform_data,
             signin_data,
         )
+        from deliberation.notifications.jobs import platform_jobs_register
+        from deliberation.notifications.middleware import remember_at_login
 
         platform_data.register()
         signin_data.register()
+        platform_jobs_register()
+        user_logged_in.connect(remember_at_login, dispatch_uid="mail_language")

@@ -60,7 +60,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    # What happened (a key of deliberation.notifications.TEXTS) and its details, said in the
+    # What happened (a kind registered in deliberation.notifications) and its details, said in the
     # reader's language when shown; `text` only holds notifications from before kinds existed.
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     params = models.JSONField(default=dict, blank=True)
@@ -68,10 +68,23 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # How it is mailed ("" not at all, else a notifications.Channel) and the mail that carries
+    # it once there is one: a digest collects those of its period without a delivery yet.
+    mail = models.CharField(max_length=10, blank=True)
+    delivery = models.ForeignKey(
+        "deliberation.Delivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["mail", "delivery"]),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
@@ -81,9 +94,16 @@ class Notification(models.Model):
     @property
     def display_text(self) -> str:
         """The notification in the active language."""
-        from deliberation.notifications import notification_text  # it imports this module
+        from deliberation.notifications.kinds import notification_text
 
         return notification_text(kind=self.kind, params=self.params, fallback=self.text)
+
+    @property
+    def details(self) -> dict:
+        """Its extra parts in the active language: {"quote", "diff_html", "diff_text"} or {}."""
+        from deliberation.notifications.kinds import notification_details
+
+        return notification_details(kind=self.kind, params=self.params)
 
     @property
     def safe_url(self) -> str:
@@ -97,3 +117,13 @@ class Notification(models.Model):
         if url.lower().startswith(("https://", "http://")):
             return url
         return ""
+
+
+# The notification machinery's own tables (settings, languages, the mail outbox, periodic runs).
+from deliberation.notifications.models import (  # noqa: E402, F401
+    Delivery,
+    DeliveryState,
+    MailProfile,
+    NotificationSetting,
+    ScheduledRun,
+)

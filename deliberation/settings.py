@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "django_tasks",
+    "django_tasks_db",
     "deliberation",
     "deliberation.process",
     "drafts",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "deliberation.notifications.middleware.LanguagePreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -294,6 +297,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
 
+# Background work (mails from the outbox, digests, pruning): tasks kept in the database and run
+# by `manage.py worker` (docs/deploy.md); nothing else to install. A failed mail is tried again
+# after NOTIFICATION_RETRY_SECONDS, doubling each time, NOTIFICATION_MAX_ATTEMPTS times in all.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+
 # What the footer pages name; an operator sets these (see README).
 SITE_NAME = env("SITE_NAME", "Beteiligung")
 SITE_OPERATOR = env("SITE_OPERATOR", "Stadtverwaltung Musterstadt")
@@ -327,5 +337,9 @@ LOGGING = {
         "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"}
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The task worker says "no more tasks" on every idle round; only its problems matter.
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
     path("", include("comments.moderation.urls")),
     path("", include("deliberation.process.urls")),
+    path("", include("deliberation.notifications.urls")),
     path("", include("comments.offline.urls")),
     path("", include("comments.feedback.urls")),
     path("<slug:name>/", views.page, name="page"),

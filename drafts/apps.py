@@ -12,5 +12,5 @@ class DraftsConfig(AppConfig):
         from . import personal_data
         from .services import NOTIFICATION_TEXTS
 
-        notification_kinds_register(NOTIFICATION_TEXTS)
+        notification_kinds_register(NOTIFICATION_TEXTS, topic="process")
         personal_data.register()

@@ -132,3 +132,83 @@ def redis_server():
         yield server
     finally:
         server.stop()
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a port of its own that keeps every message it accepts.
+
+    `stop()` and `start()` take it away and bring it back on the same port (a mail server that
+    is down for a while); `messages` are `email.message.EmailMessage`s, in order of arrival.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler protocol
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def settings(self) -> dict[str, str]:
+        """The environment that points the site's mail at this server."""
+        return {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_USE_TLS": "0",
+        }
+
+    def wait_for(self, count: int, timeout: float = 60) -> list:
+        """Wait until `count` messages arrived (RuntimeError after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{len(self.messages)} of {count} mails arrived")
+            time.sleep(0.05)
+        return self.messages
+
+
+@contextlib.contextmanager
+def smtp_server():
+    """Run a real SMTP server in this process; yield it (see SmtpSink); stop it."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@contextlib.contextmanager
+def worker(log: Path | None = None, interval: float = 0.2, **env_overrides):
+    """Run the real worker (`manage.py worker`) against the test database; stop it after."""
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--interval", str(interval)],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab") if log else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()

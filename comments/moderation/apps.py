@@ -10,10 +10,16 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from deliberation.notifications import notification_kinds_register
+        from django.utils.translation import gettext_lazy
+
+        from deliberation.notifications import notification_kinds_register, topic_register
 
         from . import personal_data
         from .services import NOTIFICATION_TEXTS
 
-        notification_kinds_register(NOTIFICATION_TEXTS)
+        topic_register(
+            "moderation",
+            label=gettext_lazy("My comments released, not released or removed by the moderation"),
+        )
+        notification_kinds_register(NOTIFICATION_TEXTS, topic="moderation")
         personal_data.register()

@@ -20,11 +20,12 @@ from comments.announcements import (
     events_forget,
 )
 from comments.models import Comment, CommentEdit, CommentStatus
+from comments.notices import comment_place, comment_url, reply_notify
 from comments.permissions import active_block, check_can_write
 from comments.services import comment_body_clean, comment_lock, tally_add
 from deliberation import events
 from deliberation.errors import ActionRefused
-from deliberation.notifications import notification_send
+from deliberation.notifications import notify
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.reasons import NOTE_REQUIRED, reason_label, reasons
 from deliberation.roles import is_moderator, is_working_group
@@ -113,10 +114,6 @@ def _mark(comment: Comment, status: str, moderator, reason: str = "", note: str 
     )
 
 
-def _comment_url(comment: Comment) -> str:
-    return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
-
-
 def _reason_said(params: dict) -> dict:
     return {"reason": reason_label(params.get("reason", ""))}
 
@@ -142,12 +139,11 @@ NOTIFICATION_TEXTS = {
 
 def _tell_author(comment: Comment, kind: str, **params) -> None:
     if comment.author is not None:
-        notification_send(
+        notify(
             user=comment.author,
             kind=kind,
-            params=params,
-            url=_comment_url(comment),
-            email_subject=_("Your comment on “%(title)s”") % {"title": comment.draft.title},
+            params={**params, **comment_place(comment)},
+            url=comment_url(comment),
         )
 
 
@@ -176,6 +172,7 @@ def comment_release(*, moderator, comment: Comment) -> Comment:
     _log(actor=moderator, action=ModerationActionKind.RELEASE, comment=comment)
     _decided(comment, ModerationActionKind.RELEASE, moderator)
     _tell_author(comment, "comment_released")
+    reply_notify(comment)
     return comment
 
 
@@ -380,12 +377,11 @@ def user_block(*, moderator, user, justification: str, until: datetime | None = 
             note=justification,
         )
         _decided(comment, ModerationActionKind.REJECT, moderator)
-    notification_send(
+    notify(
         user=user,
         url=reverse("profile"),
         kind="account_blocked",
         params={"until": until.isoformat() if until else None, "justification": justification},
-        email_subject=_("Your account has been blocked"),
     )
     return block
 
@@ -399,7 +395,7 @@ def user_unblock(*, moderator, block: UserBlock) -> UserBlock:
     block.lifted_at, block.lifted_by = timezone.now(), moderator
     block.save(update_fields=["lifted_at", "lifted_by"])
     _log(actor=moderator, action=ModerationActionKind.UNBLOCK, user=block.user)
-    notification_send(user=block.user, kind="account_unblocked", url=reverse("home"))
+    notify(user=block.user, kind="account_unblocked", url=reverse("home"))
     return block
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.models import Notification
-from deliberation.notifications import notification_text, stored_url
+from deliberation.notifications import Note, notify_many
 from deliberation.sanitizing import clean_plain
 
 from ..models import Follow, Process
@@ -20,15 +18,6 @@ from .fields import clean_text, clean_title, full_clean
 RESERVED_SLUGS = frozenset({"new"})
 
 
-def _absolute(url: str, site_url: str) -> str:
-    # Without a request (e.g. a command), the operator's SITE_URL makes e-mail links absolute.
-    site_url = site_url or getattr(settings, "SITE_URL", "")
-    if url.startswith(("http://", "https://")) or not site_url:
-        return url
-    return site_url.rstrip("/") + url
-
-
-@transaction.atomic
 def process_create(**fields) -> Process:
     """Create a process; `fields` and errors as for process_update."""
     return process_update(process=Process(), **fields)
@@ -77,43 +66,20 @@ def process_unfollow(*, user, process: Process) -> None:
 def process_notify_followers(
     *, process: Process, kind: str, params: dict, url: str, site_url: str = ""
 ) -> int:
-    """Notify every follower on the site; e-mail only those who asked for it.
+    """Notify every follower on the site; mail only those who followed with e-mail (and did
+    not choose otherwise in their notification settings).
 
-    ``kind`` and ``params`` as for ``notification_send`` (each follower reads it in the
-    language of their page; e-mails go out in the active one). ``url`` is best a site path
-    (``/processes/…``); ``site_url`` (``https://host``, default: settings.SITE_URL) makes the
-    link in e-mails absolute. E-mails go out after the surrounding transaction commits.
-    Returns the number of notifications created.
+    ``kind`` and ``params`` as for ``deliberation.notifications.notify`` (each follower reads
+    it in their language). ``url`` is best a site path (``/processes/…``). The mails go through
+    the outbox after the surrounding transaction commits. Returns the number of followers.
+    ``site_url`` is no longer needed (mails link to SITE_URL) and kept for callers.
     """
-    text = notification_text(kind=kind, params=params)
-    url = stored_url(url)
     rows = list(
-        Follow.objects.filter(process=process, user__is_active=True).values_list(
-            "user_id", "email", "user__email"
-        )
+        Follow.objects.filter(process=process, user__is_active=True).values_list("user_id", "email")
     )
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        [
-            Notification(user_id=user_id, kind=kind, params=params, url=url[:500], created_at=now)
-            for user_id, _wants, _address in rows
-        ]
+    notify_many(
+        [Note(user_id, kind, params, url, email=wants_email) for user_id, wants_email in rows]
     )
-    recipients = [address for _user, wants_email, address in rows if wants_email and address]
-    if recipients:
-        subject = f"{settings.SITE_NAME}: {process.title}".replace("\n", " ")[:200]
-        body = "\n\n".join(
-            [
-                text,
-                _absolute(url, site_url),
-                _(
-                    "You receive this e-mail because you follow this process and asked to be "
-                    "notified by e-mail. To stop, unfollow the process on its page."
-                ),
-            ]
-        )
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages), robust=True)
     return len(rows)
 
 
