@@ -45,49 +45,57 @@ def _form_page(request, form, *, heading, process=None, submit=None, intro="", s
     )
 
 
-PROCESS_FIELDS = (
-    "title",
-    "slug",
-    "description",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "contact_address",
-)
+def _save(request, form, write, *, done: str, then, heading: str, process=None, submit=None):
+    """The form pages' one flow: on a valid POST call `write()` (a service call); a
+    ValidationError it raises goes next to the form's fields, success says `done` (and the
+    form's `time_notes`, if any) and redirects to `then(result)`. Otherwise the form page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = write()
+        except ValidationError as exc:
+            apply_errors(form, exc, getattr(form, "FIELD_FOR", None))
+        else:
+            messages.success(request, done)
+            for note in getattr(form, "time_notes", ()):
+                messages.info(request, note)
+            return redirect(then(result))
+    return _form_page(request, form, heading=heading, process=process, submit=submit)
+
+
+def _fields(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names}
+
+
+PROCESS_FIELDS = ProcessForm.Meta.fields
 
 
 @working_group_required
 @once_per_form
 def process_create(request):
     form = ProcessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            process = services.process_create(
-                **{name: form.cleaned_data[name] for name in PROCESS_FIELDS}
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The process has been created."))
-            return redirect(process.get_absolute_url())
-    return _form_page(request, form, heading=_("New participation process"))
+    return _save(
+        request,
+        form,
+        lambda: services.process_create(**_fields(form, PROCESS_FIELDS)),
+        done=_("The process has been created."),
+        then=lambda process: process.get_absolute_url(),
+        heading=_("New participation process"),
+    )
 
 
 @working_group_required
 def process_edit(request, slug):
     process = selectors.process_get(slug=slug)
     form = ProcessForm(request.POST or None, instance=Process.objects.get(pk=process.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.process_update(
-                process=process, **{name: form.cleaned_data[name] for name in PROCESS_FIELDS}
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The process has been saved."))
-            return redirect(process.get_absolute_url())
-    return _form_page(request, form, heading=_("Edit the process"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.process_update(process=process, **_fields(form, PROCESS_FIELDS)),
+        done=_("The process has been saved."),
+        then=lambda saved: saved.get_absolute_url(),
+        heading=_("Edit the process"),
+        process=process,
+    )
 
 
 MILESTONE_FIELDS = ("title", "description", "starts_on", "ends_on", "state", "position")
@@ -99,17 +107,15 @@ def milestone_create(request, slug):
     process = selectors.process_get(slug=slug)
     initial = {"position": (process.milestones.count() + 1) * 10}
     form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(
-                process=process, **{name: form.cleaned_data[name] for name in MILESTONE_FIELDS}
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The step has been added to the timeline."))
-            return redirect(f"{process.get_absolute_url()}#timeline")
-    return _form_page(request, form, heading=_("New step in the timeline"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.milestone_create(process=process, **_fields(form, MILESTONE_FIELDS)),
+        done=_("The step has been added to the timeline."),
+        then=lambda _step: f"{process.get_absolute_url()}#timeline",
+        heading=_("New step in the timeline"),
+        process=process,
+    )
 
 
 @working_group_required
@@ -119,17 +125,15 @@ def milestone_edit(request, slug, pk: int):
     form = MilestoneForm(
         request.POST or None, instance=selectors.milestone_get(process=process, pk=pk)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_update(
-                milestone=milestone, **{name: form.cleaned_data[name] for name in MILESTONE_FIELDS}
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The step has been saved."))
-            return redirect(f"{process.get_absolute_url()}#timeline")
-    return _form_page(request, form, heading=_("Edit the step"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.milestone_update(milestone=milestone, **_fields(form, MILESTONE_FIELDS)),
+        done=_("The step has been saved."),
+        then=lambda _step: f"{process.get_absolute_url()}#timeline",
+        heading=_("Edit the step"),
+        process=process,
+    )
 
 
 def _confirm_delete(request, process, *, heading, title, delete):
@@ -162,19 +166,17 @@ def milestone_delete(request, slug, pk: int):
 def session_create(request, slug):
     process = selectors.process_get(slug=slug)
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(
-                process=process, site_url=_site_url(request), **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, SessionForm.FIELD_FOR)
-        else:
-            messages.success(request, _("The session has been added."))
-            for note in form.time_notes:
-                messages.info(request, note)
-            return redirect(f"{process.get_absolute_url()}#{session.anchor}")
-    return _form_page(request, form, heading=_("New public session"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.session_create(
+            process=process, site_url=_site_url(request), **form.service_kwargs()
+        ),
+        done=_("The session has been added."),
+        then=lambda session: f"{process.get_absolute_url()}#{session.anchor}",
+        heading=_("New public session"),
+        process=process,
+    )
 
 
 @working_group_required
@@ -182,17 +184,15 @@ def session_edit(request, slug, pk: int):
     process = selectors.process_get(slug=slug)
     session = selectors.session_get(process=process, pk=pk)
     form = SessionForm(request.POST or None, initial=SessionForm.initial_for(session))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(session=session, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_errors(form, exc, SessionForm.FIELD_FOR)
-        else:
-            messages.success(request, _("The session has been saved."))
-            for note in form.time_notes:
-                messages.info(request, note)
-            return redirect(f"{process.get_absolute_url()}#{session.anchor}")
-    return _form_page(request, form, heading=_("Edit the session"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.session_update(session=session, **form.service_kwargs()),
+        done=_("The session has been saved."),
+        then=lambda saved: f"{process.get_absolute_url()}#{saved.anchor}",
+        heading=_("Edit the session"),
+        process=process,
+    )
 
 
 @working_group_required
@@ -221,21 +221,20 @@ def document_create(request, slug):
     form = DocumentForm(
         request.POST or None, request.FILES or None, process=process, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_create(
-                process=process,
-                file=form.cleaned_data["file"],
-                site_url=_site_url(request),
-                **{name: form.cleaned_data[name] for name in DOCUMENT_FIELDS},
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The document has been published."))
-            return redirect(f"{process.get_absolute_url()}#documents")
-    return _form_page(
-        request, form, heading=_("New document"), process=process, submit=_("Publish")
+    return _save(
+        request,
+        form,
+        lambda: services.document_create(
+            process=process,
+            file=form.cleaned_data["file"],
+            site_url=_site_url(request),
+            **_fields(form, DOCUMENT_FIELDS),
+        ),
+        done=_("The document has been published."),
+        then=lambda _document: f"{process.get_absolute_url()}#documents",
+        heading=_("New document"),
+        process=process,
+        submit=_("Publish"),
     )
 
 
@@ -256,20 +255,20 @@ def document_edit(request, slug, pk: int):
         initial=initial,
         require_file=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(
-                document=document,
-                file=form.cleaned_data.get("file") or None,
-                site_url=_site_url(request),
-                **{name: form.cleaned_data[name] for name in DOCUMENT_FIELDS},
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The document has been saved."))
-            return redirect(f"{process.get_absolute_url()}#documents")
-    return _form_page(request, form, heading=_("Edit the document"), process=process)
+    return _save(
+        request,
+        form,
+        lambda: services.document_update(
+            document=document,
+            file=form.cleaned_data.get("file") or None,
+            site_url=_site_url(request),
+            **_fields(form, DOCUMENT_FIELDS),
+        ),
+        done=_("The document has been saved."),
+        then=lambda _document: f"{process.get_absolute_url()}#documents",
+        heading=_("Edit the document"),
+        process=process,
+    )
 
 
 @working_group_required
