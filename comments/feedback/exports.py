@@ -35,6 +35,7 @@ from deliberation.spreadsheets import (
 from drafts.models import Draft
 
 from . import selectors
+from .group_selectors import draft_comment_themes
 from .models import Disposition
 from .summaries import Pseudonyms
 
@@ -68,6 +69,7 @@ COLUMNS = [
     Column("reply", gettext_lazy("Reply of the working group"), 50),
     Column("version_taken_up", gettext_lazy("Taken up in version"), 10),
     Column("answer_published", gettext_lazy("Answer published"), 17),
+    Column("themes", gettext_lazy("Themes"), 24),
 ]
 KEYS = [column.key for column in COLUMNS]
 # Codes that people read as labels in CSV and Excel (JSON keeps the codes).
@@ -87,19 +89,22 @@ def _author(row: dict, pseudonyms: Pseudonyms | None) -> str:
     return pseudonyms(person) if pseudonyms is not None else name
 
 
-def export_rows(*, draft: Draft, anonymous: bool = False) -> Iterator[dict]:
+def export_rows(
+    *, draft: Draft, anonymous: bool = False, theme: int | None = None
+) -> Iterator[dict]:
     """One dict per comment (keys: KEYS, codes and datetimes as stored), oldest first. A fixed
     number of queries in all.
 
     `anonymous`: the export for publication: published comments only, numbered participants
     instead of names, and an answer only once it is published. Otherwise every comment (the
-    internal export), the text of a comment its author deleted left out.
+    internal export), the text of a comment its author deleted left out. `theme`: only the
+    comments with the theme of this id. Never an internal note or an assignment.
     """
     # Translated now, in the request's language: the rows are read later, while streaming.
     participant = _("Participant %(number)s")
     pseudonyms = Pseudonyms(lambda n: participant % {"number": n}) if anonymous else None
     reasons = {code: str(label) for code, label in reason_choices()}
-    comments = selectors.export_comments(draft=draft, published_only=anonymous)
+    comments = selectors.export_comments(draft=draft, published_only=anonymous, theme=theme)
     return _rows(
         draft,
         comments,
@@ -115,6 +120,7 @@ def _rows(draft, comments, *, anonymous, pseudonyms, reasons, language) -> Itera
     votes = selectors.vote_split(draft=draft)
     place_of = selectors.comment_places(draft=draft, index=index)
     empty_votes = {"agree": 0, "disagree": 0, "neutral": 0}
+    themes = draft_comment_themes(draft=draft)
     for c in comments:
         at = place_of(c["paragraph_id"], c["version"])
         with override(language):  # the paragraph's label, in the request's language
@@ -150,6 +156,7 @@ def _rows(draft, comments, *, anonymous, pseudonyms, reasons, language) -> Itera
             "reply": c["answer__reply"] if answered else "",
             "version_taken_up": c["answer__version_taken_up"] if answered else None,
             "answer_published": c["answer__published_at"] if answered else None,
+            "themes": ", ".join(themes.get(c["pk"], ())),
         }
 
 
@@ -191,10 +198,11 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     return chunked(pieces())
 
 
-def export_response(request, *, draft: Draft, kind: str, anonymous: bool):
+def export_response(request, *, draft: Draft, kind: str, anonymous: bool, theme: int | None = None):
     """The export of `draft` in `kind` ("csv", "json" or "xlsx") as a download; `anonymous`:
-    the one for publication, otherwise the internal one (see the module's docstring)."""
-    rows = export_rows(draft=draft, anonymous=anonymous)
+    the one for publication, otherwise the internal one (see the module's docstring); `theme`:
+    only the comments with that theme."""
+    rows = export_rows(draft=draft, anonymous=anonymous, theme=theme)
     edition = (
         pgettext("file name", "publication") if anonymous else pgettext("file name", "internal")
     )

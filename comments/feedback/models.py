@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
+from drafts.models import Draft
 
 
 class Disposition(models.TextChoices):
@@ -36,6 +37,11 @@ class Answer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The group answer this answer came from (all its fields are copies of the group's); None
+    # for an answer written to this comment alone, or changed alone since.
+    group = models.ForeignKey(
+        "GroupAnswer", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         db_table = "comments_answer"
@@ -43,3 +49,86 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to #{self.comment_id}: {self.disposition}"
+
+
+# The working group's tools for many comments (comments/feedback/group_services.py) ------------
+
+
+class GroupAnswer(models.Model):
+    """One answer given to a group of comments (a selection, a search result, a theme): each
+    comment of the group gets an Answer with these fields and a link here, so it counts as
+    answered everywhere an answer counts."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="group_answers")
+    disposition = models.CharField(max_length=16, choices=Disposition.choices)
+    reply = models.TextField(blank=True, max_length=5000)
+    reply_html = models.TextField(blank=True)
+    version_taken_up = models.PositiveIntegerField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"group answer {self.pk} on {self.draft_id}: {self.disposition}"
+
+
+class Theme(models.Model):
+    """A theme (tag) the working group gives comments of one draft; a comment may have several."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=100)
+    comments = models.ManyToManyField(Comment, related_name="themes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "name"], name="one_theme_name_per_draft")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TextBlock(models.Model):
+    """A reusable standard reply (Textbaustein) of one draft, to insert into answers."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="text_blocks")
+    title = models.CharField(max_length=100)
+    body = models.TextField(max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "title"], name="one_block_title_per_draft")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Handling(models.Model):
+    """The working group's internal record of one comment: who handles it and a note. Never
+    published, exported publicly or sent to citizens (not in the API or the websocket)."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="handling")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["assignee"])]
+
+    def __str__(self) -> str:
+        return f"handling of #{self.comment_id}"

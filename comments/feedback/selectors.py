@@ -34,6 +34,7 @@ from drafts.diffing import DraftDiff
 from drafts.models import Draft
 from drafts.numbering import Place
 
+from .group_selectors import MoreFilters, narrow
 from .models import Answer
 from .summaries import Tally, controversy_ranking, fill_days, tally_sum
 
@@ -330,17 +331,21 @@ def shown_at(key: str) -> Q:
     return Q(paragraph__current_id=key) | Q(paragraph__key=key, paragraph__current__isnull=True)
 
 
-def answer_triage(
+def triage_comments(
     *,
     draft: Draft,
     paragraph_key: str = "",
     disposition: str = "",
     version: int | None = None,
     taken_up: int | None = None,
-    page: int | str = 1,
-) -> Page:
-    """Published comments, unanswered first, then drafted answers, then published ones."""
-    qs = _triage_comments(draft).filter(status=CommentStatus.PUBLISHED)
+    more: MoreFilters | None = None,
+    user=None,
+) -> QuerySet[Comment]:
+    """The answer list's comments (published ones unless `more` asks for another status),
+    unanswered first, then drafted answers, then published ones; `more`: the further filters
+    (group_selectors.narrow, `user` being "me")."""
+    qs = _triage_comments(draft)
+    qs = narrow(qs, filters=more, user=user) if more else qs.filter(status=CommentStatus.PUBLISHED)
     if paragraph_key:
         qs = qs.filter(shown_at(paragraph_key))
     if disposition == UNANSWERED:
@@ -357,12 +362,21 @@ def answer_triage(
         default=Value(2),
         output_field=IntegerField(),
     )
-    qs = qs.annotate(stage=stage).order_by("stage", *TEXT_ORDER, "created_at", "pk")
-    return Paginator(qs, TRIAGE_PER_PAGE).get_page(page)
+    return qs.annotate(stage=stage).order_by("stage", *TEXT_ORDER, "created_at", "pk")
+
+
+def answer_triage(*, page: int | str = 1, **filters) -> Page:
+    """One page of `triage_comments(**filters)`, each comment with its themes."""
+    page_obj = Paginator(
+        triage_comments(**filters).prefetch_related("themes"), TRIAGE_PER_PAGE
+    ).get_page(page)
+    return page_obj
 
 
 def _triage_comments(draft: Draft):
-    return Comment.objects.filter(draft=draft).select_related("author", "answer", "parent__author")
+    return Comment.objects.filter(draft=draft).select_related(
+        "author", "answer", "parent__author", "handling__assignee"
+    )
 
 
 def answer_triage_item(*, draft: Draft, pk: int) -> Comment:
@@ -370,7 +384,7 @@ def answer_triage_item(*, draft: Draft, pk: int) -> Comment:
 
     Raises Comment.DoesNotExist if `pk` is not a comment of `draft`.
     """
-    return _triage_comments(draft).get(pk=pk)
+    return _triage_comments(draft).prefetch_related("themes").get(pk=pk)
 
 
 def answer_counts(*, draft: Draft) -> dict[str, int]:
@@ -445,7 +459,7 @@ EXPORT_FIELDS = (
 
 
 def export_comments(
-    *, draft: Draft, published_only: bool = False, chunk_size: int = 500
+    *, draft: Draft, published_only: bool = False, theme: int | None = None, chunk_size: int = 500
 ) -> Iterator[dict]:
     """Every comment of the draft as a dict (or, `published_only`, the published ones), oldest
     first, read in chunks (never all in memory).
@@ -455,6 +469,8 @@ def export_comments(
     qs = Comment.objects.filter(draft=draft)
     if published_only:
         qs = qs.filter(status=CommentStatus.PUBLISHED)
+    if theme is not None:
+        qs = qs.filter(themes__id=theme)
     return qs.order_by("created_at", "pk").values(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
 
 

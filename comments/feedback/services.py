@@ -29,7 +29,8 @@ MAX_REPLY_CHARS = 5000
 REPLY_OPTIONAL = {Disposition.NOTED}
 
 
-def _check_working_group(user) -> None:
+def check_working_group(user) -> None:
+    """Refuse anyone outside the working group: ActionRefused "not_authenticated" or "forbidden"."""
     if not user.is_authenticated:
         raise ActionRefused("not_authenticated", _("Please log in."))
     if not is_working_group(user):
@@ -52,9 +53,12 @@ def _locked(comment: Comment) -> Comment:
     return comment
 
 
-def _clean(
+def clean_answer(
     *, comment: Comment, disposition: str, reply: str, version
 ) -> tuple[str, str, int | None]:
+    """(disposition, reply text, version taken up) checked for an answer to `comment`; raises
+    ActionRefused("invalid") with the reason (no disposition, a reason missing, too long, a
+    version that does not exist or is older than the comment)."""
     if disposition not in Disposition.values:
         raise ActionRefused("invalid", _("Choose how the comment was dealt with."))
     text = normalize_text(reply or "")
@@ -91,7 +95,7 @@ def _clean(
     return disposition, text, number
 
 
-def _announce(comment: Comment, answer: Answer) -> None:
+def announce_answer(comment: Comment, answer: Answer) -> None:
     """Tell every reader of the draft: the comment's payload now carries (or lost) the answer."""
     comment.answer = answer  # the payload reads it from here, without another query
     announce_updated(comment, with_answer=True)
@@ -111,9 +115,9 @@ def answer_save(
 
     Changing a published answer keeps it published and updates it for readers live.
     """
-    _check_working_group(user)
+    check_working_group(user)
     comment = _locked(comment)
-    disposition, text, number = _clean(
+    disposition, text, number = clean_answer(
         comment=comment, disposition=disposition, reply=reply, version=version
     )
     answer = Answer.objects.filter(comment=comment).first() or Answer(comment=comment)
@@ -125,6 +129,7 @@ def answer_save(
     )
     if not changed:
         return answer
+    answer.group = None  # answered on its own now, no longer by a group answer
     answer.disposition, answer.reply, answer.reply_html = disposition, text, render_comment(text)
     answer.version_taken_up, answer.author = number, user
     if publish and answer.published_at is None:
@@ -138,14 +143,14 @@ def answer_save(
         " (published)" if answer.published_at else "",
     )
     if answer.published_at is not None:
-        _announce(comment, answer)
+        announce_answer(comment, answer)
     return answer
 
 
 @transaction.atomic
 def answer_unpublish(*, user, answer: Answer) -> Answer:
     """Take a published answer back into the working group (readers see it disappear)."""
-    _check_working_group(user)
+    check_working_group(user)
     answer = Answer.objects.select_for_update().select_related("comment__draft").get(pk=answer.pk)
     if answer.published_at is None:
         raise ActionRefused("invalid", _("This answer is not published."))
@@ -155,5 +160,5 @@ def answer_unpublish(*, user, answer: Answer) -> Answer:
     comment = Comment.objects.select_related("draft", "paragraph", "author").get(
         pk=answer.comment_id
     )
-    _announce(comment, answer)
+    announce_answer(comment, answer)
     return answer

@@ -7,23 +7,25 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments.models import Channel, Comment
+from comments.search import search_language
 from comments.selectors import vote_snapshot
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group, staff_role_required, working_group_required
-from deliberation.urls_safety import safe_next
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, DraftStatus
 
 from . import exports, selectors
 from . import services as answers
-from .models import Answer, Disposition
+from .group_selectors import draft_themes, more_filters
+from .group_services import reply_with_block
+from .group_views import chosen_block, group_context, list_url
+from .models import Answer, Disposition, Handling
 from .summaries import bar_chart, stacked_rows
 
 RESULTS_STATUSES = (DraftStatus.CLOSED, DraftStatus.FINAL)
@@ -50,7 +52,9 @@ def _versions(draft: Draft) -> list[int]:
 # Answering ---------------------------------------------------------------------------------------
 
 
-def _triage_filters(params) -> dict:
+def triage_filters(params, *, user) -> dict:
+    """The answer list's filters from a query dict (its form's fields), for
+    selectors.triage_comments: the bulk actions on "all comments of this list" read them too."""
     disposition = params.get("disposition", "")
     if disposition not in (*Disposition.values, selectors.UNANSWERED):
         disposition = ""
@@ -59,6 +63,8 @@ def _triage_filters(params) -> dict:
         "disposition": disposition,
         "version": _int_or_none(params.get("version")),
         "taken_up": _int_or_none(params.get("taken_up")),
+        "more": more_filters(params, user=user, language=search_language(get_language())),
+        "user": user,
     }
 
 
@@ -74,6 +80,10 @@ def _triage_item(comment: Comment, *, place, feedback: dict | None, error: dict 
     except Answer.DoesNotExist:
         answer = None
     comment.current_answer = answer
+    try:
+        comment.handling_or_none = comment.handling
+    except Handling.DoesNotExist:
+        comment.handling_or_none = None
     comment.answer_form = {
         "disposition": answer.disposition if answer else "",
         "reply": answer.reply if answer else "",
@@ -90,7 +100,7 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
     """The triage list for the address `here` (the list with its filters and page)."""
     params = QueryDict(urlsplit(here).query)
     feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
-    filters = _triage_filters(params)
+    filters = triage_filters(params, user=request.user)
     page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
@@ -112,6 +122,7 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
             "versions": _versions(draft),
             "query": query.urlencode(),
             "here": here,
+            **group_context(request, draft),
         },
         status=status,
     )
@@ -138,6 +149,7 @@ def _answer_feedback(
             "dispositions": Disposition.choices,
             "versions": _versions(draft),
             "here": here,
+            **group_context(request, draft),
         }
         return render(request, "feedback/_answer_item.html", context, status=400 if error else 200)
     if error:
@@ -152,19 +164,12 @@ def answer_list(request, slug: str):
     return _triage(request, draft, here=request.get_full_path())
 
 
-def _list_url(request, draft: Draft) -> str:
-    """Where the form was sent from (the list with its filters), checked to be on this site."""
-    list_url = reverse("draft_answers", kwargs={"slug": draft.slug})
-    target = safe_next(request, list_url).split("#")[0]
-    return target if target.startswith(list_url) else list_url
-
-
 @working_group_required
 @require_POST
 def answer_post(request, slug: str, pk: int):
     draft = draft_selectors.draft_get(slug=slug)
     comment = get_object_or_404(Comment, pk=pk, draft=draft)
-    here = _list_url(request, draft)
+    here = list_url(request, draft)
     action = request.POST.get("action", "save")
     try:
         if action == "unpublish":
@@ -178,7 +183,10 @@ def answer_post(request, slug: str, pk: int):
                 user=request.user,
                 comment=comment,
                 disposition=request.POST.get("disposition", ""),
-                reply=request.POST.get("reply", ""),
+                reply=reply_with_block(
+                    reply=request.POST.get("reply", ""),
+                    block=chosen_block(draft, request.POST.get("block", "")),
+                ),
                 version=request.POST.get("version") or None,
                 publish=action == "publish",
             )
@@ -259,6 +267,7 @@ def feedback(request, slug: str):
             "diff": diff,
             "changes": changes,
             "can_answer": is_working_group(request.user),
+            "themes": draft_themes(draft=draft),
             "seq": events.latest_seq(events.stream_name(draft)),
             # Votes are not in the event log: the sum of the paragraphs' revs grows with each.
             "votes_rev": sum(c["rev"] for c in vote_snapshot(draft_id=draft.pk).values()),
@@ -269,8 +278,13 @@ def feedback(request, slug: str):
 @staff_role_required
 def feedback_export(request, slug: str, kind: str):
     draft = draft_selectors.draft_get(slug=slug)
+    theme = request.GET.get("theme", "")
     return exports.export_response(
-        request, draft=draft, kind=kind, anonymous=request.GET.get("anonymous") == "1"
+        request,
+        draft=draft,
+        kind=kind,
+        anonymous=request.GET.get("anonymous") == "1",
+        theme=int(theme) if theme.isdigit() and len(theme) < 12 else None,
     )
 
 

@@ -1,0 +1,225 @@
+"""The working group's forms for many comments on the answer list: bulk actions on a selection
+or on the whole filtered list (theme, assignment, one answer for all), themes, text blocks, and
+each comment's internal note and assignee. Plain POST forms that return to the list."""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comments.models import Channel, Comment, CommentStatus
+from comments.permissions import can_see_unreleased
+from deliberation.errors import ActionRefused
+from deliberation.roles import working_group_required
+from deliberation.urls_safety import safe_next
+from drafts import selectors as draft_selectors
+from drafts.models import Draft
+
+from . import group_services as services
+from . import selectors
+from .group_selectors import draft_text_blocks, draft_themes
+from .models import TextBlock, Theme
+
+
+def list_url(request, draft: Draft) -> str:
+    """Where the form was sent from (the list with its filters), checked to be on this site."""
+    url = reverse("draft_answers", kwargs={"slug": draft.slug})
+    target = safe_next(request, url).split("#")[0]
+    return target if target.startswith(url) else url
+
+
+def chosen_block(draft: Draft, value: str) -> TextBlock | None:
+    """The draft's text block with the id `value`, or None (none chosen, or not this draft's)."""
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return TextBlock.objects.filter(draft=draft, pk=int(value)).first()
+
+
+def group_context(request, draft: Draft) -> dict:
+    """What the answer list's forms offer: themes (with figures), text blocks, members to
+    assign to, channels and the statuses this person may filter by."""
+    statuses = (
+        CommentStatus.choices
+        if can_see_unreleased(user=request.user)
+        else [(CommentStatus.PUBLISHED, CommentStatus.PUBLISHED.label)]
+    )
+    return {
+        "themes": draft_themes(draft=draft),
+        "text_blocks": draft_text_blocks(draft=draft),
+        "members": list(services.working_group_members()),
+        "channels": Channel.choices,
+        "statuses": statuses,
+    }
+
+
+def _selected(request, draft: Draft) -> list[int]:
+    """The comment ids a bulk form means: the ticked ones, or with scope "all" every comment
+    of the list it was sent from (the same filters, all pages)."""
+    if request.POST.get("scope") == "all":
+        from .views import triage_filters  # the list's own reading of its filters
+
+        params = QueryDict(urlsplit(list_url(request, draft)).query)
+        filters = triage_filters(params, user=request.user)
+        qs = selectors.triage_comments(draft=draft, **filters)
+        return list(qs.values_list("pk", flat=True)[: services.MAX_GROUP + 1])
+    ids = []
+    for value in request.POST.getlist("ids"):
+        if value.isdigit() and len(value) < 12:
+            ids.append(int(value))
+    return ids
+
+
+def _back(request, draft: Draft, text: str, *, error: bool = False):
+    (messages.error if error else messages.success)(request, text)
+    return HttpResponseRedirect(list_url(request, draft))
+
+
+@working_group_required
+@require_POST
+def answers_bulk(request, slug: str):
+    """One action on many comments: `action` = tag, untag (with `theme`), assign (with
+    `assignee`: a member's id or empty for nobody) or answer (with the answer's fields)."""
+    draft = draft_selectors.draft_get(slug=slug)
+    action = request.POST.get("action", "")
+    try:
+        ids = _selected(request, draft)
+        if action in ("tag", "untag"):
+            theme = Theme.objects.filter(draft=draft, pk=_number(request, "theme")).first()
+            if theme is None:
+                raise ActionRefused("invalid", _("Choose a theme."))
+            count = services.themes_tag(
+                user=request.user, theme=theme, comment_ids=ids, on=action == "tag"
+            )
+            text = _("Theme “%(theme)s”: %(count)s comments changed.") % {
+                "theme": theme.name,
+                "count": count,
+            }
+        elif action == "assign":
+            assignee = None
+            if request.POST.get("assignee"):
+                assignee = (
+                    services.working_group_members().filter(pk=_number(request, "assignee")).first()
+                )
+                if assignee is None:
+                    raise ActionRefused(
+                        "invalid", _("Comments can be assigned to the working group only.")
+                    )
+            count = services.comments_assign(
+                user=request.user, draft=draft, comment_ids=ids, assignee=assignee
+            )
+            text = _("%(count)s comments assigned.") % {"count": count}
+        elif action == "answer":
+            publish = request.POST.get("publish") == "1"
+            _group, count = services.group_answer_save(
+                user=request.user,
+                draft=draft,
+                comment_ids=ids,
+                disposition=request.POST.get("disposition", ""),
+                reply=services.reply_with_block(
+                    reply=request.POST.get("reply", ""),
+                    block=chosen_block(draft, request.POST.get("block", "")),
+                ),
+                version=request.POST.get("version") or None,
+                publish=publish,
+            )
+            text = (
+                _("One answer published to %(count)s comments.")
+                if publish
+                else _("One answer drafted for %(count)s comments (internal).")
+            ) % {"count": count}
+        else:
+            raise ActionRefused("invalid", _("Choose what to do with the comments."))
+    except ActionRefused as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from exc
+        return _back(request, draft, exc.message, error=True)
+    return _back(request, draft, text)
+
+
+def _number(request, name: str) -> int:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
+@working_group_required
+@require_POST
+def theme_post(request, slug: str):
+    """Create a theme (`name`), or delete one (`delete` = its id)."""
+    draft = draft_selectors.draft_get(slug=slug)
+    try:
+        if request.POST.get("delete"):
+            theme = get_object_or_404(Theme, draft=draft, pk=_number(request, "delete"))
+            services.theme_delete(user=request.user, theme=theme)
+            text = _("Theme “%(theme)s” deleted.") % {"theme": theme.name}
+        else:
+            theme = services.theme_create(
+                user=request.user, draft=draft, name=request.POST.get("name", "")
+            )
+            text = _("Theme “%(theme)s” created.") % {"theme": theme.name}
+    except ActionRefused as exc:
+        return _back(request, draft, exc.message, error=True)
+    return _back(request, draft, text)
+
+
+@working_group_required
+@require_POST
+def handling_post(request, slug: str, pk: int):
+    """A comment's internal note (`note`) and who handles it (`assignee`)."""
+    draft = draft_selectors.draft_get(slug=slug)
+    comment = get_object_or_404(Comment, draft=draft, pk=pk)
+    try:
+        services.comment_note_save(
+            user=request.user, comment=comment, note=request.POST.get("note", "")
+        )
+        assignee = None
+        if request.POST.get("assignee"):
+            assignee = (
+                services.working_group_members().filter(pk=_number(request, "assignee")).first()
+            )
+        services.comments_assign(
+            user=request.user, draft=draft, comment_ids=[comment.pk], assignee=assignee
+        )
+    except ActionRefused as exc:
+        return _back(request, draft, exc.message, error=True)
+    messages.success(request, _("Note and assignment saved."))
+    return HttpResponseRedirect(f"{list_url(request, draft)}#a-{comment.pk}")
+
+
+@working_group_required
+def text_blocks(request, slug: str):
+    """The draft's library of standard replies: list, add (`title`, `body`), delete."""
+    draft = draft_selectors.draft_get(slug=slug)
+    error, posted = None, {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete"):
+                block = get_object_or_404(TextBlock, draft=draft, pk=_number(request, "delete"))
+                services.text_block_delete(user=request.user, block=block)
+                messages.success(request, _("Text block deleted."))
+            else:
+                services.text_block_create(
+                    user=request.user,
+                    draft=draft,
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
+                )
+                messages.success(request, _("Text block saved."))
+            return HttpResponseRedirect(reverse("draft_text_blocks", kwargs={"slug": slug}))
+        except ActionRefused as exc:
+            error, posted = exc.message, request.POST
+    return render(
+        request,
+        "feedback/text_blocks.html",
+        {
+            "draft": draft,
+            "blocks": draft_text_blocks(draft=draft),
+            "error": error,
+            "posted": posted,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,258 @@
+"""The working group on many comments at once: one answer for a group, themes, text blocks,
+assignments and internal notes; and that none of it reaches citizens or anonymous readers."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from comments import services
+from comments.feedback import group_services as group
+from comments.feedback import services as answers
+from comments.feedback.models import Answer, Handling, TextBlock, Theme
+from comments.feedback.selectors import answer_counts
+from comments.moderation import services as moderation
+from deliberation.errors import ActionRefused
+from deliberation.models import Event
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "Intern: Anruf beim Bauamt abwarten"
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
+
+
+@pytest.fixture
+def comments(draft, paragraph, citizen, other_citizen):
+    """Five comments: three about cycle paths, two about trees; the last one hidden."""
+    bodies = [
+        (citizen, "Die Radwege sind zu schmal."),
+        (other_citizen, "Der Radweg endet im Nichts."),
+        (citizen, "Radweg bitte beleuchten."),
+        (other_citizen, "Mehr Bäume pflanzen."),
+        (citizen, "Ein Baum muss weichen."),
+    ]
+    made = [services.comment_create(user=u, paragraph=paragraph, body=b) for u, b in bodies]
+    return made
+
+
+def test_a_group_answer_answers_every_published_member(comments, draft, wg, moderator):
+    moderation.comment_hide(moderator=moderator, comment=comments[4], reason="spam")
+    answers.answer_save(user=wg, comment=comments[0], disposition="noted", reply="")
+    ids = [c.pk for c in comments]
+    answer_group, count = group.group_answer_save(
+        user=wg,
+        draft=draft,
+        comment_ids=ids,
+        disposition="partly_adopted",
+        reply="Wir prüfen das für alle Radwege.",
+        publish=True,
+    )
+    assert count == 4, "the hidden comment cannot be answered and is left out"
+    rows = Answer.objects.filter(comment_id__in=ids).order_by("comment_id")
+    assert [a.comment_id for a in rows] == ids[:4]
+    for answer in rows:
+        assert answer.group == answer_group and answer.published_at is not None
+        assert answer.disposition == "partly_adopted"
+        assert answer.reply_html == "<p>Wir prüfen das für alle Radwege.</p>"
+    counts = answer_counts(draft=draft)
+    assert counts["published"] == 4 and counts["unanswered"] == 0
+    updated = [json.loads(e.text) for e in Event.objects.filter(type="comment.updated")]
+    assert sorted(e["comment"] for e in updated) == ids[:4], "every reader sees each answer"
+    assert all(e["data"]["answer"]["disposition"] == "partly_adopted" for e in updated)
+
+    # Answered alone afterwards, a comment leaves the group; the others stay in it.
+    answers.answer_save(user=wg, comment=comments[1], disposition="adopted", reply="Ja.")
+    assert Answer.objects.get(comment=comments[1]).group is None
+    assert Answer.objects.filter(group=answer_group).count() == 3
+
+
+def test_a_group_answer_is_refused_like_a_single_one(comments, draft, wg, citizen):
+    ids = [c.pk for c in comments]
+    with pytest.raises(ActionRefused) as info:
+        group.group_answer_save(
+            user=citizen, draft=draft, comment_ids=ids, disposition="noted", reply=""
+        )
+    assert info.value.code == "forbidden"
+    with pytest.raises(ActionRefused) as info:
+        group.group_answer_save(
+            user=wg, draft=draft, comment_ids=ids, disposition="adopted", reply=""
+        )
+    assert info.value.code == "invalid", "a reason is needed, as for one answer"
+    with pytest.raises(ActionRefused):
+        group.group_answer_save(user=wg, draft=draft, comment_ids=[], disposition="noted", reply="")
+    assert not Answer.objects.exists()
+
+
+def post_list(client, draft, data, query=""):
+    here = f"/drafts/{draft.slug}/answers/{query}"
+    return client.post(f"/drafts/{draft.slug}/answers/bulk/", {"next": here, **data})
+
+
+def test_tag_and_answer_a_search_result_from_the_list(client, comments, draft, wg):
+    theme = group.theme_create(user=wg, draft=draft, name="Radverkehr")
+    client.force_login(wg)
+    response = post_list(
+        client, draft, {"scope": "all", "action": "tag", "theme": theme.pk}, "?q=Radwege"
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?q=Radwege")
+    assert set(theme.comments.values_list("pk", flat=True)) == {c.pk for c in comments[:3]}
+
+    response = post_list(
+        client,
+        draft,
+        {
+            "scope": "all",
+            "action": "answer",
+            "disposition": "adopted",
+            "reply": "Wird umgesetzt.",
+            "version": "",
+            "publish": "1",
+        },
+        f"?theme={theme.pk}",
+    )
+    assert response.status_code == 302
+    answered = set(Answer.objects.exclude(published_at=None).values_list("comment_id", flat=True))
+    assert answered == {c.pk for c in comments[:3]}
+    page = client.get(f"/drafts/{draft.slug}/answers/?theme={theme.pk}&answered=yes")
+    html = page.content.decode()
+    assert all(f'id="a-{c.pk}"' in html for c in comments[:3])
+    assert f'id="a-{comments[3].pk}"' not in html
+    summary = client.get(f"/drafts/{draft.slug}/feedback/").content.decode()
+    assert f'data-theme="{theme.pk}"' in summary and "Radverkehr" in summary
+
+
+def test_ticked_comments_get_assigned_and_filtered_by_assignee(client, comments, draft, wg):
+    client.force_login(wg)
+    picked = [comments[0].pk, comments[3].pk]
+    response = post_list(
+        client, draft, {"scope": "selected", "action": "assign", "assignee": wg.pk, "ids": picked}
+    )
+    assert response.status_code == 302
+    html = client.get(f"/drafts/{draft.slug}/answers/?assignee=me").content.decode()
+    shown = {c.pk for c in comments if f'id="a-{c.pk}"' in html}
+    assert shown == set(picked)
+    html = client.get(f"/drafts/{draft.slug}/answers/?assignee=none").content.decode()
+    assert {c.pk for c in comments if f'id="a-{c.pk}"' in html} == {
+        comments[1].pk,
+        comments[2].pk,
+        comments[4].pk,
+    }
+
+
+def test_the_list_filters_by_words_answered_and_dates(client, comments, draft, wg):
+    client.force_login(wg)
+    answers.answer_save(user=wg, comment=comments[3], disposition="noted", reply="")
+
+    def shown(query):
+        html = client.get(f"/drafts/{draft.slug}/answers/{query}").content.decode()
+        return {n for n, c in enumerate(comments) if f'id="a-{c.pk}"' in html}
+
+    assert shown("?q=B%C3%A4ume") == {3, 4}
+    assert shown("?q=Baum&answered=no") == {4}
+    assert shown("?answered=yes") == {3}
+    today = comments[0].created_at.date().isoformat()
+    assert shown(f"?since={today}&until={today}") == {0, 1, 2, 3, 4}
+    assert shown("?until=2000-01-01") == set()
+    assert shown("?since=x&until=99999-1-1&assignee=';&theme=1e9") == {0, 1, 2, 3, 4}
+
+
+def test_text_blocks_go_into_an_answer(client, comments, draft, wg):
+    client.force_login(wg)
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/blocks/",
+        {"title": "Radverkehrsplan", "body": "Siehe den Radverkehrsplan 2030."},
+    )
+    assert response.status_code == 302
+    block = TextBlock.objects.get(draft=draft)
+    assert "Radverkehrsplan" in client.get(f"/drafts/{draft.slug}/answers/blocks/").content.decode()
+    duplicate = client.post(
+        f"/drafts/{draft.slug}/answers/blocks/", {"title": "Radverkehrsplan", "body": "x"}
+    )
+    assert duplicate.status_code == 400 and "schon" in duplicate.content.decode()
+    client.post(
+        f"/drafts/{draft.slug}/answers/{comments[0].pk}/",
+        {"disposition": "noted", "reply": "Danke.", "block": block.pk, "action": "save"},
+    )
+    assert (
+        Answer.objects.get(comment=comments[0]).reply == "Danke.\n\nSiehe den Radverkehrsplan 2030."
+    )
+
+
+def test_internal_notes_reach_no_citizen_and_no_public_file(client, comments, draft, wg, citizen):
+    comment = comments[0]
+    group.comment_note_save(user=wg, comment=comment, note=NOTE)
+    theme = group.theme_create(user=wg, draft=draft, name="Radverkehr")
+    group.themes_tag(user=wg, theme=theme, comment_ids=[comment.pk])
+    answers.answer_save(user=wg, comment=comment, disposition="noted", reply="", publish=True)
+    assert Handling.objects.get(comment=comment).note == NOTE
+
+    for who in (None, citizen):
+        if who:
+            client.force_login(who)
+        for url in (
+            f"/api/drafts/{draft.slug}/comments/",
+            f"/drafts/{draft.slug}/",
+            f"/drafts/{draft.slug}/?thread={comment.paragraph.key}",
+            f"/drafts/{draft.slug}/search/?q=Radwege",
+        ):
+            body = client.get(url).content.decode()
+            assert NOTE not in body and "Anruf" not in body, url
+    events = " ".join(Event.objects.values_list("text", flat=True))
+    assert "Anruf" not in events, "no event carries a note"
+
+    client.force_login(wg)
+    for query in ("", "?anonymous=1"):
+        export = client.get(f"/drafts/{draft.slug}/feedback.csv{query}")
+        text = b"".join(export.streaming_content).decode("utf-8-sig")
+        assert "Anruf" not in text, "no export carries a note"
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert {r["Themen"] for r in rows if r["Kommentar-Nr."] == str(comment.pk)} == {
+            "Radverkehr"
+        }
+    only = client.get(f"/drafts/{draft.slug}/feedback.csv?theme={theme.pk}")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(only.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert [r["Kommentar-Nr."] for r in rows] == [str(comment.pk)]
+    assert NOTE in client.get(f"/drafts/{draft.slug}/answers/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "answers/bulk/"),
+        ("post", "answers/themes/"),
+        ("get", "answers/blocks/"),
+        ("post", "answers/blocks/"),
+        ("post", "answers/{pk}/handling/"),
+    ],
+)
+def test_citizens_and_anonymous_get_none_of_the_tools(
+    client, comments, draft, citizen, moderator, method, path
+):
+    url = f"/drafts/{draft.slug}/" + path.format(pk=comments[0].pk)
+    data = {"name": "X", "title": "X", "body": "X", "note": NOTE, "action": "tag", "ids": "1"}
+    anonymous = getattr(client, method)(url, data)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    for who in (citizen, moderator):
+        client.force_login(who)
+        assert getattr(client, method)(url, data).status_code == 403
+    assert not Theme.objects.exists() and not TextBlock.objects.exists()
+    assert not Handling.objects.exists()
+
+
+def test_notes_about_a_deleted_account_s_comments_go_with_it(comments, wg, citizen):
+    from deliberation.accounts.services import account_delete
+
+    group.comment_note_save(user=wg, comment=comments[0], note=NOTE)
+    group.comment_note_save(user=wg, comment=comments[1], note=NOTE)  # other_citizen's
+    account_delete(user=citizen)
+    assert Handling.objects.get(comment=comments[0]).note == ""
+    assert Handling.objects.get(comment=comments[1]).note == NOTE
