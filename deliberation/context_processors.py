@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from deliberation.process.selectors import notifications_unread_count
+from deliberation.notifications.selectors import notifications_unread_count
 
 
 def site(request):

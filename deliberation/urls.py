@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("drafts.api_urls")),
     path("api/", include("comments.api_urls")),
     path("api/", include("deliberation.process.api_urls")),
+    path("api/", include("deliberation.notifications.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -101,8 +101,6 @@ KNOWN = {
     # The reading page shows the working group's published answer (feedback's Answer).
     ("comments/serializers.py", "feedback"),
     ("comments/views.py", "feedback"),
-    # The header's unread count: notifications pages and reads still live in the process app.
-    ("deliberation/context_processors.py", "process"),
 }
 
 

@@ -1,4 +1,6 @@
-"""Reads for the notification pages."""
+"""Reads for the notification pages, the header's unread count and the API."""
+
+from deliberation.models import Notification
 
 from .channels import Channel
 from .kinds import TOPICS
@@ -23,3 +25,15 @@ def notification_settings_rows(*, user) -> list[dict]:
             }
         )
     return rows
+
+
+def notifications_list(*, user, limit: int = 200) -> list[Notification]:
+    """The user's newest `limit` notifications, newest first."""
+    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def notifications_unread_count(*, user) -> int:
+    """How many of the user's notifications are unread (0 for a visitor): one indexed COUNT."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

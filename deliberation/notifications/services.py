@@ -181,3 +181,10 @@ def notification_mark_read(*, user, pk: int) -> Notification | None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark all of `user`'s unread notifications read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

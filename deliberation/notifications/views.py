@@ -1,4 +1,5 @@
-"""Pages: how I want to hear of things, one notification read, unsubscribe without login."""
+"""Pages: the notifications list, marking them read, how I want to hear of things,
+unsubscribing without login."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -67,3 +68,21 @@ def unsubscribe(request, token: str):
         services.unsubscribe_apply(user=user, topic=topic)
         context["done"] = True
     return render(request, "notifications/unsubscribe.html", context)
+
+
+@login_required
+def notifications(request):
+    items = selectors.notifications_list(user=request.user)
+    return render(
+        request,
+        "notifications/list.html",
+        {"notifications": items, "has_unread": any(n.read_at is None for n in items)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.notifications_mark_read(user=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications")

@@ -4,5 +4,4 @@ from . import api
 
 urlpatterns = [
     path("processes/", api.process_list, name="api_process_list"),
-    path("me/notifications/", api.my_notifications, name="api_my_notifications"),
 ]

@@ -14,7 +14,6 @@ from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import Http404
 from django.utils import timezone
 
-from deliberation.models import Notification
 from deliberation.roles import is_working_group
 
 from .models import Document, Follow, Milestone, MilestoneState, Process, PublicSession
@@ -159,13 +158,3 @@ def document_get(*, process: Process, pk: int) -> Document:
     if document is None:
         raise Http404(pk)
     return document
-
-
-def notifications_list(*, user, limit: int = 200) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
-
-
-def notifications_unread_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

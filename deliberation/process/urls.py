@@ -1,5 +1,4 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from .views import editing, pages
 
@@ -50,7 +49,4 @@ urlpatterns = [
         editing.document_delete,
         name="document_delete",
     ),
-    # Addresses in the page's language: /benachrichtigungen/ and /en/notifications/.
-    path(_("notifications/"), pages.notifications, name="notifications"),
-    path(_("notifications/read/"), pages.notifications_read, name="notifications_read"),
 ]

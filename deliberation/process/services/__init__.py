@@ -14,7 +14,6 @@ this package's names (``services.session_create``); the modules say where each l
 from .documents import document_create, document_delete, document_markdown_html, document_update
 from .processes import (
     RESERVED_SLUGS,
-    notifications_mark_read,
     process_create,
     process_follow,
     process_notify_followers,
@@ -33,7 +32,6 @@ __all__ = [
     "milestone_create",
     "milestone_delete",
     "milestone_update",
-    "notifications_mark_read",
     "process_create",
     "process_follow",
     "process_notify_followers",

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation.models import Notification
 from deliberation.notifications import Note, notify_many
 from deliberation.sanitizing import clean_plain
 
@@ -81,9 +79,3 @@ def process_notify_followers(
         [Note(user_id, kind, params, url, email=wants_email) for user_id, wants_email in rows]
     )
     return len(rows)
-
-
-def notifications_mark_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

@@ -153,21 +153,3 @@ def process_unfollow(request, slug):
     services.process_unfollow(user=request.user, process=process)
     messages.success(request, _("You no longer follow this process."))
     return redirect(process.get_absolute_url())
-
-
-@login_required
-def notifications(request):
-    items = selectors.notifications_list(user=request.user)
-    return render(
-        request,
-        "notifications/list.html",
-        {"notifications": items, "has_unread": any(n.read_at is None for n in items)},
-    )
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    services.notifications_mark_read(user=request.user)
-    messages.success(request, _("All notifications are marked as read."))
-    return redirect("notifications")
