@@ -10,6 +10,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and answers")
 
     def ready(self):
-        from . import personal_data
+        from deliberation.notifications import notification_kinds_register
+
+        from . import notices, personal_data
 
         personal_data.register()
+        notices.topics_register()
+        notification_kinds_register(notices.TEXTS, topic="answers", details=notices.DETAILS)

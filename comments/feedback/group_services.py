@@ -20,6 +20,7 @@ from deliberation.sanitizing import clean_plain, normalize_text, render_comment
 from drafts.models import Draft
 
 from .models import Answer, GroupAnswer, Handling, TextBlock, Theme
+from .notices import answers_notify
 from .services import announce_answer, check_working_group, clean_answer
 
 logger = logging.getLogger(__name__)
@@ -39,16 +40,6 @@ def _ids(comment_ids) -> list[int]:
             _("At most %(max)s comments at once; narrow the selection.") % {"max": MAX_GROUP},
         )
     return ids
-
-
-def notify_answered(*, comments: list[Comment], group: GroupAnswer) -> None:
-    """Tell the author of each comment that the group answer answered it: the one call site
-    for the notification of answered comments (issue 18 with the loop issue's notifications).
-
-    Readers of the draft already get `comment.updated` with the answer; a notification to the
-    authors' accounts follows once the notifications machinery offers an answer kind.
-    """
-    logger.info("group answer %s published to %s comments", group.pk, len(comments))
 
 
 @transaction.atomic
@@ -107,7 +98,7 @@ def group_answer_save(
         "group": group,
     }
     existing = {a.comment_id: a for a in Answer.objects.filter(comment__in=comments)}
-    new, changed = [], []
+    new, changed, told = [], [], []
     for comment in comments:
         answer = existing.get(comment.pk) or Answer(comment=comment)
         for name, value in fields.items():
@@ -115,6 +106,7 @@ def group_answer_save(
         answer.updated_at = now
         if publish and answer.published_at is None:
             answer.published_at = now
+            told.append(comment)
         (changed if answer.pk else new).append(answer)
         comment.answer = answer
     Answer.objects.bulk_create(new, batch_size=500)
@@ -122,8 +114,7 @@ def group_answer_save(
     published = [c for c in comments if c.answer.published_at is not None]
     for comment in published:
         announce_answer(comment, comment.answer)
-    if publish:
-        notify_answered(comments=comments, group=group)
+    answers_notify(told)  # the authors whose comment is answered publicly now
     logger.info(
         "group answer %s by %s: %s to %s comments%s",
         group.pk,

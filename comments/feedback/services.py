@@ -21,6 +21,7 @@ from deliberation.roles import is_working_group
 from deliberation.sanitizing import normalize_text, render_comment
 
 from .models import Answer, Disposition
+from .notices import answers_notify
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ def answer_save(
     answer.group = None  # answered on its own now, no longer by a group answer
     answer.disposition, answer.reply, answer.reply_html = disposition, text, render_comment(text)
     answer.version_taken_up, answer.author = number, user
-    if publish and answer.published_at is None:
+    newly_published = publish and answer.published_at is None
+    if newly_published:
         answer.published_at = timezone.now()
     answer.save()
     logger.info(
@@ -144,6 +146,8 @@ def answer_save(
     )
     if answer.published_at is not None:
         announce_answer(comment, answer)
+    if newly_published:
+        answers_notify([comment])
     return answer
 
 

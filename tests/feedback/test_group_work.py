@@ -256,3 +256,24 @@ def test_notes_about_a_deleted_account_s_comments_go_with_it(comments, wg, citiz
     account_delete(user=citizen)
     assert Handling.objects.get(comment=comments[0]).note == ""
     assert Handling.objects.get(comment=comments[1]).note == NOTE
+
+
+def test_authors_hear_once_that_their_comment_was_answered(comments, draft, wg, citizen):
+    from deliberation.models import Notification
+
+    ids = [c.pk for c in comments]
+    group.group_answer_save(user=wg, draft=draft, comment_ids=ids, disposition="noted", reply="")
+    assert not Notification.objects.exists(), "an internal answer tells nobody"
+    group.group_answer_save(
+        user=wg, draft=draft, comment_ids=ids, disposition="noted", reply="", publish=True
+    )
+    told = Notification.objects.filter(kind="answer_published")
+    assert sorted(n.params["comment"] for n in told) == ids, "each author, for each comment"
+    assert {n.user_id for n in told} == {c.author_id for c in comments}
+    mine = told.filter(user=citizen).first()
+    assert "Der Arbeitskreis hat Ihren Kommentar zu „Leitlinien“ beantwortet" in mine.display_text
+
+    answer = Answer.objects.get(comment=comments[0])
+    answers.answer_unpublish(user=wg, answer=answer)
+    answers.answer_save(user=wg, comment=comments[0], disposition="noted", reply="", publish=True)
+    assert told.count() == len(ids), "published again: told once"
