@@ -175,12 +175,13 @@ def paragraph_threads(
 ) -> tuple[Page, list[Thread]]:
     """One page of top-level comments a paragraph shows (its own and those its predecessors
     hand on), each with all its replies (3 queries)."""
-    # With its paragraph (the one it was written on, perhaps one this one replaced): the
-    # template's links, reply forms and diffs read it, a query per comment otherwise.
+    # With its paragraph (the one it was written on, perhaps one this one replaced) and the
+    # working group's answer: the template's links, reply forms, diffs and answers read them,
+    # a query per comment otherwise.
     base = (
         visible_comments(user=user)
         .filter(paragraph__current_id=paragraph.key)
-        .select_related("author", "paragraph")
+        .select_related("author", "paragraph", "answer")
     )
     roots = base.filter(parent__isnull=True).order_by(*ORDERS.get(order, ORDERS["newest"]))
     page_obj = Paginator(roots, THREADS_PER_PAGE).get_page(page)
@@ -222,7 +223,7 @@ def removed_paragraph_threads(*, user, draft: Draft) -> list[RemovedParagraph]:
     comments = list(
         visible_comments(user=user, draft=draft)
         .filter(paragraph__archived=True, paragraph__current__isnull=True)
-        .select_related("author", "paragraph")
+        .select_related("author", "paragraph", "answer")
         .order_by("created_at", "pk")
     )
     if not comments:

@@ -99,7 +99,7 @@ def comment_feedback(
     """
     feedback = {"comment": None if gone else comment.pk, "text": text, "error": error}
     if request.headers.get("X-Requested-With") == "fetch":
-        fresh = Comment.objects.select_related("author", "paragraph").get(pk=comment.pk)
+        fresh = Comment.objects.select_related("author", "paragraph", "answer").get(pk=comment.pk)
         context = {
             "c": fresh,
             "draft": draft,
