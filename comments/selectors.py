@@ -45,6 +45,23 @@ def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
     return qs.filter(shown)
 
 
+def comment_find(
+    *, pk: int, draft: Draft | None = None, draft_slug: str = "", with_answer: bool = False
+) -> Comment | None:
+    """The comment `pk` with its draft, paragraph and author, or None; only if it belongs to
+    `draft` (or to the draft with `draft_slug`) when given. `with_answer`: with the working
+    group's answer too, as the comment's template reads it (feedback's published_answer).
+    Whether the person may see or change it is for the caller and the services to decide."""
+    qs = Comment.objects.select_related("draft", "paragraph", "author")
+    if with_answer:
+        qs = qs.select_related("answer")
+    if draft is not None:
+        qs = qs.filter(draft=draft)
+    if draft_slug:
+        qs = qs.filter(draft__slug=draft_slug)
+    return qs.filter(pk=pk).first()
+
+
 def events_as_now(*, draft_id: int, texts: list[str]) -> list[str]:
     """Replayed events that show every comment as it is now, for the public (`resume`).
 

@@ -99,7 +99,7 @@ def comment_feedback(
     """
     feedback = {"comment": None if gone else comment.pk, "text": text, "error": error}
     if request.headers.get("X-Requested-With") == "fetch":
-        fresh = Comment.objects.select_related("author", "paragraph", "answer").get(pk=comment.pk)
+        fresh = selectors.comment_find(pk=comment.pk, with_answer=True)
         context = {
             "c": fresh,
             "draft": draft,
@@ -233,7 +233,7 @@ def comment_post(request, slug, key):
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
-            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], draft=draft).first()
+            parent = selectors.comment_find(pk=form.cleaned_data["parent"], draft=draft)
             if parent is None:
                 form.add_error(
                     None, _("The comment you wanted to answer does not exist (any more).")
@@ -282,9 +282,9 @@ def _draft_comment(request, slug, pk) -> tuple[Draft, Comment]:
     """The draft (as this person may see it) and its comment `pk`, or 404. Whose comment it is
     is the service's to check (comment_edit, comment_delete refuse others' comments)."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
-    comment = get_object_or_404(
-        Comment.objects.select_related("paragraph", "draft"), pk=pk, draft=draft
-    )
+    comment = selectors.comment_find(pk=pk, draft=draft)
+    if comment is None:
+        raise Http404(pk)
     return draft, comment
 
 

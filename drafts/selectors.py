@@ -166,3 +166,8 @@ def versions_diff(*, draft: Draft, a: int, b: int, key: UUID | None = None) -> D
         old = [p for p in old if p.key == str(key)]
         new = [p for p in new if p.key == str(key)]
     return diff_versions(_sides(old), _sides(new))
+
+
+def draft_titles() -> list[tuple[str, str]]:
+    """(slug, title) of every draft, by title: the choices of the staff pages' draft filters."""
+    return list(Draft.objects.order_by("title").values_list("slug", "title"))

@@ -518,3 +518,8 @@ def paragraphs_by_version(*, draft: Draft):
         return cache[number]
 
     return lookup
+
+
+def answer_of(*, comment: Comment) -> Answer | None:
+    """The working group's answer to `comment` (drafted or published), or None."""
+    return Answer.objects.filter(comment=comment).first()

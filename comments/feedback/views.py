@@ -5,15 +5,15 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments.models import Channel, Comment
 from comments.search import search_language
-from comments.selectors import vote_snapshot
+from comments.selectors import comment_find, vote_snapshot
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group, staff_role_required, working_group_required
@@ -168,12 +168,14 @@ def answer_list(request, slug: str):
 @require_POST
 def answer_post(request, slug: str, pk: int):
     draft = draft_selectors.draft_get(slug=slug)
-    comment = get_object_or_404(Comment, pk=pk, draft=draft)
+    comment = comment_find(pk=pk, draft=draft)
+    if comment is None:
+        raise Http404(pk)
     here = list_url(request, draft)
     action = request.POST.get("action", "save")
     try:
         if action == "unpublish":
-            answer = Answer.objects.filter(comment=comment).first()
+            answer = selectors.answer_of(comment=comment)
             if answer is None:
                 raise ActionRefused("invalid", _("This comment has no answer yet."))
             answers.answer_unpublish(user=request.user, answer=answer)

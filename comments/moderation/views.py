@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from comments import selectors as comment_selectors
 from comments.models import Comment
 from comments.views import comment_feedback
 from deliberation.accounts.erasure import DELETED_ACCOUNT
@@ -28,7 +29,7 @@ from deliberation.roles import moderator_required, staff_role_required, working_
 from deliberation.sanitizing import normalize_text
 from deliberation.spreadsheets import Column, csv_response
 from deliberation.urls_safety import safe_next
-from drafts.models import Draft
+from drafts import selectors as draft_selectors
 
 from . import selectors
 from . import services as moderation
@@ -47,7 +48,7 @@ def queue(request):
         "moderation/queue.html",
         {
             **selectors.moderation_queue(draft_slug=draft_slug, reason=reason),
-            "drafts": Draft.objects.order_by("title").values_list("slug", "title"),
+            "drafts": draft_selectors.draft_titles(),
             "reasons": reasons(),
             "draft_filter": draft_slug,
             "reason_filter": reason,
@@ -95,7 +96,7 @@ DONE = {
 @moderator_required
 @require_POST
 def decide(request, pk: int):
-    comment = Comment.objects.filter(pk=pk).first()
+    comment = comment_selectors.comment_find(pk=pk)
     decision = DECISIONS.get(request.POST.get("action", ""))
     try:
         if comment is None:
@@ -201,7 +202,7 @@ def log(request):
         {
             "page_obj": page,
             "actions": ModerationActionKind.choices,
-            "drafts": Draft.objects.order_by("title").values_list("slug", "title"),
+            "drafts": draft_selectors.draft_titles(),
             "filters": _log_filters(request),
             "query": request.GET.urlencode(),
         },
@@ -259,9 +260,9 @@ def _back(comment: Comment) -> str:
 
 @require_POST
 def flag(request, slug: str, pk: int):
-    comment = get_object_or_404(
-        Comment.objects.select_related("draft", "paragraph"), pk=pk, draft__slug=slug
-    )
+    comment = comment_selectors.comment_find(pk=pk, draft_slug=slug)
+    if comment is None:
+        raise Http404(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(_back(comment))
 
@@ -293,9 +294,9 @@ def flag(request, slug: str, pk: int):
 
 @require_POST
 def resubmit(request, slug: str, pk: int):
-    comment = get_object_or_404(
-        Comment.objects.select_related("draft", "paragraph"), pk=pk, draft__slug=slug
-    )
+    comment = comment_selectors.comment_find(pk=pk, draft_slug=slug)
+    if comment is None:
+        raise Http404(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(_back(comment))
 
@@ -319,7 +320,7 @@ def resubmit(request, slug: str, pk: int):
 @working_group_required
 @require_POST
 def moderation_mode(request, slug: str):
-    draft = get_object_or_404(Draft, slug=slug)
+    draft = draft_selectors.draft_get(slug=slug)
     if not confirmed(request):
         pre = request.POST.get("mode") == "pre"
         return confirm_page(

@@ -9,43 +9,31 @@ import json
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathImage
 
-from comments.models import Channel, Comment, CommentStatus
-from comments.services import MAX_COMMENT_CHARS
+from comments.models import Channel
 from deliberation import events
-from deliberation.idempotency import OnceFormMixin, once_per_form
-from deliberation.localtime import DayField
-from deliberation.process.models import PublicSession
+from deliberation.idempotency import once_per_form
 from deliberation.roles import staff_role_required
 from drafts import selectors as draft_selectors
-from drafts.models import Draft, DraftStatus
+from drafts.models import Draft
 
-from .services import (
-    MAX_PLACE,
-    MAX_PSEUDONYM,
-    OFFLINE_CHANNELS,
-    ContributionRefused,
-    offline_contributions_create_bulk,
-)
+from .forms import RowForm, SharedForm, paragraph_choices
+from .selectors import ROOM_COMMENTS, room_comments
+from .services import ContributionRefused, offline_contributions_create_bulk
 
 ROWS_DEFAULT = 10
 ROWS_MORE = 10
 ROWS_MAX = 100
-ROOM_COMMENTS = 8
 
 # Shown instead of a name when a contribution collected offline has no pseudonym, and the
 # marker next to it; the templates (offline/_author.html, _marker.html) say the same.
@@ -70,91 +58,6 @@ MARKERS = {
 # Entering contributions -------------------------------------------------------------------------
 
 
-class SharedForm(OnceFormMixin, forms.Form):
-    """What all contributions of one entry share: how, when and where they were collected."""
-
-    channel = forms.ChoiceField(label=gettext_lazy("How was it collected?"))
-    contributed_on = DayField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("The day of the workshop, or when the letter or call came in."),
-    )
-    session = forms.ModelChoiceField(
-        label=gettext_lazy("Public session"),
-        queryset=PublicSession.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("– none –"),
-    )
-    place = forms.CharField(
-        label=gettext_lazy("Place or event"),
-        max_length=MAX_PLACE,
-        required=False,
-        help_text=gettext_lazy("Free text, e.g. “Information stand at the weekly market”."),
-    )
-
-    late_entry = forms.BooleanField(
-        label=gettext_lazy("Late entry"),
-        required=False,
-        help_text=gettext_lazy(
-            "The consultation is closed. Tick this to add contributions that were collected in "
-            "time but are entered only now; they are marked as late entries everywhere."
-        ),
-    )
-
-    def __init__(self, *args, draft: Draft, **kwargs):
-        super().__init__(*args, **kwargs)
-        if draft.status not in (DraftStatus.CLOSED, DraftStatus.FINAL):
-            del self.fields["late_entry"]  # only a closed draft's record needs the mark
-        self.fields["channel"].choices = [("", _("choose…"))] + [
-            (value, label) for value, label in Channel.choices if value in OFFLINE_CHANNELS
-        ]
-        sessions = PublicSession.objects.filter(process_id=draft.process_id).order_by("starts_at")
-        if draft.process_id is None or not sessions.exists():
-            del self.fields["session"]  # nothing to choose from
-        else:
-            self.fields["session"].queryset = sessions
-            self.fields["session"].label_from_instance = lambda s: (
-                f"{s.title} ({date_format(timezone.localtime(s.starts_at), 'SHORT_DATE_FORMAT')})"
-            )
-
-
-class RowForm(forms.Form):
-    """One contribution: the paragraph, its text and (optionally) the author's pseudonym.
-
-    Every field is optional here: an empty row is skipped, and the service checks the others.
-    """
-
-    paragraph = forms.ChoiceField(label=gettext_lazy("Paragraph"), required=False)
-    body = forms.CharField(
-        label=gettext_lazy("Contribution"),
-        required=False,
-        strip=False,
-        max_length=MAX_COMMENT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_COMMENT_CHARS}),
-    )
-    pseudonym = forms.CharField(
-        label=gettext_lazy("Name or pseudonym (optional)"),
-        required=False,
-        max_length=MAX_PSEUDONYM,
-    )
-
-    def __init__(self, *args, choices, number: int, **kwargs):
-        super().__init__(*args, prefix=f"row-{number}", **kwargs)
-        self.number = number
-        self.fields["paragraph"].choices = choices
-
-
-def _paragraph_choices(draft: Draft) -> list[tuple[str, str]]:
-    choices = [("", _("choose…"))]
-    for p in draft_selectors.paragraphs_current(draft=draft):
-        if not p.is_heading:
-            words = Truncator(" ".join(p.text.split())).words(8)
-            choices.append(
-                (p.key, _("Paragraph %(n)s: %(words)s") % {"n": p.number, "words": words})
-            )
-    return choices
-
-
 def _row_count(value, default: int = ROWS_DEFAULT) -> int:
     try:
         return max(1, min(int(value), ROWS_MAX))
@@ -171,7 +74,7 @@ def _shared_initial(data) -> dict:
 @once_per_form
 def contributions_new(request, slug: str):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
-    choices = _paragraph_choices(draft)
+    choices = paragraph_choices(draft)
     status = 200
     if request.method == "POST" and "add_rows" not in request.POST:
         count = _row_count(request.POST.get("rows"))
@@ -287,15 +190,6 @@ def qr_svg(url: str, label: str) -> str:
     svg = image.to_string(encoding="unicode")
     # Generated from the URL alone; no user text reaches it but the escaped aria-label.
     return mark_safe(svg)
-
-
-def room_comments(*, draft: Draft, limit: int = ROOM_COMMENTS) -> list[Comment]:
-    """The latest published comments of the draft, newest first (one query)."""
-    return list(
-        Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED)
-        .select_related("author", "paragraph")
-        .order_by("-created_at", "-pk")[:limit]
-    )
 
 
 def _strings() -> dict:
