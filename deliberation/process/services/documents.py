@@ -62,14 +62,13 @@ def _delete_file_on_commit(name: str, storage) -> None:
         transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
-def _notify_protocol(document: Document, site_url: str) -> None:
+def _notify_protocol(document: Document) -> None:
     process = document.process
     process_notify_followers(
         process=process,
         kind="protocol_new",
         params={"process": process.title, "title": document.title},
         url=document.get_absolute_url(),
-        site_url=site_url,
     )
 
 
@@ -81,7 +80,6 @@ def document_create(
     date: date,
     file: File,
     session: PublicSession | None = None,
-    site_url: str = "",
 ) -> Document:
     """Store a document whose content passed the type check; a protocol reaches followers."""
     document = Document(
@@ -94,7 +92,7 @@ def document_create(
         with transaction.atomic():
             document.save()  # stores the file first, then inserts the row
             if document.kind == DocumentKind.PROTOCOL:
-                _notify_protocol(document, site_url)
+                _notify_protocol(document)
     except Exception:
         if getattr(document.file, "_committed", False) and document.file.name:
             document.file.storage.delete(document.file.name)
@@ -111,7 +109,6 @@ def document_update(
     date: date,
     session: PublicSession | None = None,
     file: File | None = None,
-    site_url: str = "",
 ) -> Document:
     was_protocol = document.kind == DocumentKind.PROTOCOL
     _check_session(document.process, session)
@@ -128,7 +125,7 @@ def document_update(
     if old_name:
         _delete_file_on_commit(old_name, document.file.storage)
     if document.kind == DocumentKind.PROTOCOL and not was_protocol:
-        _notify_protocol(document, site_url)
+        _notify_protocol(document)
     return document
 
 

@@ -1,4 +1,5 @@
-"""Writes for a process itself and for those who follow it (notifications and e-mail)."""
+"""Writes for a process itself and for those who follow it (telling them goes through
+deliberation.notifications: on the site, and by e-mail to those who asked for it)."""
 
 from __future__ import annotations
 
@@ -61,16 +62,13 @@ def process_unfollow(*, user, process: Process) -> None:
     Follow.objects.filter(user=user, process=process).delete()
 
 
-def process_notify_followers(
-    *, process: Process, kind: str, params: dict, url: str, site_url: str = ""
-) -> int:
+def process_notify_followers(*, process: Process, kind: str, params: dict, url: str) -> int:
     """Notify every follower on the site; mail only those who followed with e-mail (and did
     not choose otherwise in their notification settings).
 
     ``kind`` and ``params`` as for ``deliberation.notifications.notify`` (each follower reads
     it in their language). ``url`` is best a site path (``/processes/…``). The mails go through
     the outbox after the surrounding transaction commits. Returns the number of followers.
-    ``site_url`` is no longer needed (mails link to SITE_URL) and kept for callers.
     """
     rows = list(
         Follow.objects.filter(process=process, user__is_active=True).values_list("user_id", "email")

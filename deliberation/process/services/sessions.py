@@ -42,9 +42,9 @@ def session_validate_times(
 
 
 @transaction.atomic
-def session_create(*, process: Process, site_url: str = "", **fields) -> PublicSession:
+def session_create(*, process: Process, **fields) -> PublicSession:
     """Create a session; followers hear of it when it is still to come. `fields` and errors
-    as for session_update; `site_url` as for process_notify_followers."""
+    as for session_update."""
     session = session_update(session=PublicSession(process=process), **fields)
     if session.ends_at >= timezone.now():
         process_notify_followers(
@@ -56,7 +56,6 @@ def session_create(*, process: Process, site_url: str = "", **fields) -> PublicS
                 "when": session.starts_at.isoformat(),
             },
             url=f"{process.get_absolute_url()}#{session.anchor}",
-            site_url=site_url,
         )
     return session
 

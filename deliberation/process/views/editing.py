@@ -26,10 +26,6 @@ from ..forms import (
 from ..models import Process
 
 
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _form_page(request, form, *, heading, process=None, submit=None, intro="", status=None):
     return render(
         request,
@@ -169,9 +165,7 @@ def session_create(request, slug):
     return _save(
         request,
         form,
-        lambda: services.session_create(
-            process=process, site_url=_site_url(request), **form.service_kwargs()
-        ),
+        lambda: services.session_create(process=process, **form.service_kwargs()),
         done=_("The session has been added."),
         then=lambda session: f"{process.get_absolute_url()}#{session.anchor}",
         heading=_("New public session"),
@@ -227,7 +221,6 @@ def document_create(request, slug):
         lambda: services.document_create(
             process=process,
             file=form.cleaned_data["file"],
-            site_url=_site_url(request),
             **_fields(form, DOCUMENT_FIELDS),
         ),
         done=_("The document has been published."),
@@ -261,7 +254,6 @@ def document_edit(request, slug, pk: int):
         lambda: services.document_update(
             document=document,
             file=form.cleaned_data.get("file") or None,
-            site_url=_site_url(request),
             **_fields(form, DOCUMENT_FIELDS),
         ),
         done=_("The document has been saved."),
