@@ -11,24 +11,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 import deliberation.process.models
+from deliberation.migrating import content_types_move
 
 MOVED = ["process", "milestone", "publicsession", "document", "follow"]
-
-
-def _relabel(apps, old: str, new: str) -> None:
-    content_type = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        if content_type.objects.filter(app_label=new, model=model).exists():
-            continue  # already there (e.g. created by an earlier run): keep it
-        content_type.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def content_types_forward(apps, schema_editor):
-    _relabel(apps, "deliberation", "process")
-
-
-def content_types_backward(apps, schema_editor):
-    _relabel(apps, "process", "deliberation")
 
 
 class Migration(migrations.Migration):
@@ -44,114 +29,318 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='Process',
+                    name="Process",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('title', models.CharField(max_length=200, verbose_name='title')),
-                        ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name in the address')),
-                        ('description', models.TextField(blank=True, max_length=10000, verbose_name='description')),
-                        ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='coordinating office')),
-                        ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                        ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                        ('contact_address', models.TextField(blank=True, max_length=500, verbose_name='address')),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=200, verbose_name="title")),
+                        (
+                            "slug",
+                            models.SlugField(
+                                max_length=80, unique=True, verbose_name="short name in the address"
+                            ),
+                        ),
+                        (
+                            "description",
+                            models.TextField(
+                                blank=True, max_length=10000, verbose_name="description"
+                            ),
+                        ),
+                        (
+                            "contact_name",
+                            models.CharField(
+                                blank=True, max_length=200, verbose_name="coordinating office"
+                            ),
+                        ),
+                        (
+                            "contact_email",
+                            models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
+                        ),
+                        (
+                            "contact_phone",
+                            models.CharField(blank=True, max_length=50, verbose_name="phone"),
+                        ),
+                        (
+                            "contact_address",
+                            models.TextField(blank=True, max_length=500, verbose_name="address"),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
                     ],
                     options={
-                        'db_table': 'deliberation_process',
-                        'verbose_name': 'participation process',
-                        'verbose_name_plural': 'participation processes',
-                        'ordering': ['-created_at'],
+                        "db_table": "deliberation_process",
+                        "verbose_name": "participation process",
+                        "verbose_name_plural": "participation processes",
+                        "ordering": ["-created_at"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Milestone',
+                    name="Milestone",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('title', models.CharField(max_length=200, verbose_name='title')),
-                        ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                        ('starts_on', models.DateField(verbose_name='start date')),
-                        ('ends_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                        ('state', models.CharField(choices=[('planned', 'planned'), ('current', 'current step'), ('done', 'done')], default='planned', max_length=10, verbose_name='state')),
-                        ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                        ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='process.process')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=200, verbose_name="title")),
+                        (
+                            "description",
+                            models.TextField(
+                                blank=True, max_length=5000, verbose_name="description"
+                            ),
+                        ),
+                        ("starts_on", models.DateField(verbose_name="start date")),
+                        (
+                            "ends_on",
+                            models.DateField(blank=True, null=True, verbose_name="end date"),
+                        ),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("planned", "planned"),
+                                    ("current", "current step"),
+                                    ("done", "done"),
+                                ],
+                                default="planned",
+                                max_length=10,
+                                verbose_name="state",
+                            ),
+                        ),
+                        (
+                            "position",
+                            models.PositiveIntegerField(default=0, verbose_name="position"),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="milestones",
+                                to="process.process",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'deliberation_milestone',
-                        'verbose_name': 'milestone',
-                        'verbose_name_plural': 'milestones',
-                        'ordering': ['process', 'position', 'starts_on', 'id'],
+                        "db_table": "deliberation_milestone",
+                        "verbose_name": "milestone",
+                        "verbose_name_plural": "milestones",
+                        "ordering": ["process", "position", "starts_on", "id"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PublicSession',
+                    name="PublicSession",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('title', models.CharField(max_length=200, verbose_name='title')),
-                        ('starts_at', models.DateTimeField(verbose_name='starts')),
-                        ('ends_at', models.DateTimeField(verbose_name='ends')),
-                        ('place', models.CharField(blank=True, max_length=300, verbose_name='place')),
-                        ('place_accessibility', models.TextField(blank=True, max_length=2000, verbose_name='accessibility of the place')),
-                        ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                        ('listeners_welcome', models.BooleanField(default=True, verbose_name='listeners welcome')),
-                        ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
-                        ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='process.process')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=200, verbose_name="title")),
+                        ("starts_at", models.DateTimeField(verbose_name="starts")),
+                        ("ends_at", models.DateTimeField(verbose_name="ends")),
+                        (
+                            "place",
+                            models.CharField(blank=True, max_length=300, verbose_name="place"),
+                        ),
+                        (
+                            "place_accessibility",
+                            models.TextField(
+                                blank=True,
+                                max_length=2000,
+                                verbose_name="accessibility of the place",
+                            ),
+                        ),
+                        (
+                            "description",
+                            models.TextField(
+                                blank=True, max_length=5000, verbose_name="description"
+                            ),
+                        ),
+                        (
+                            "listeners_welcome",
+                            models.BooleanField(default=True, verbose_name="listeners welcome"),
+                        ),
+                        (
+                            "online_url",
+                            models.URLField(blank=True, max_length=500, verbose_name="online link"),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="sessions",
+                                to="process.process",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'deliberation_publicsession',
-                        'verbose_name': 'public session',
-                        'verbose_name_plural': 'public sessions',
-                        'ordering': ['starts_at', 'id'],
+                        "db_table": "deliberation_publicsession",
+                        "verbose_name": "public session",
+                        "verbose_name_plural": "public sessions",
+                        "ordering": ["starts_at", "id"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Document',
+                    name="Document",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('title', models.CharField(max_length=200, verbose_name='title')),
-                        ('kind', models.CharField(choices=[('protocol', 'result protocol'), ('presentation', 'presentation'), ('other', 'other document')], default='other', max_length=20, verbose_name='kind')),
-                        ('date', models.DateField(verbose_name='date')),
-                        ('file', models.FileField(max_length=200, upload_to=deliberation.process.models.document_path, verbose_name='file')),
-                        ('file_format', models.CharField(choices=[('pdf', 'PDF'), ('md', 'Markdown'), ('docx', 'Word (.docx)')], editable=False, max_length=10)),
-                        ('content_type', models.CharField(editable=False, max_length=120)),
-                        ('size', models.PositiveBigIntegerField(default=0, editable=False)),
-                        ('html', models.TextField(blank=True, editable=False, help_text='Markdown only: sanitized by deliberation.sanitizing')),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
-                        ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='process.process')),
-                        ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='process.publicsession', verbose_name='session')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=200, verbose_name="title")),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("protocol", "result protocol"),
+                                    ("presentation", "presentation"),
+                                    ("other", "other document"),
+                                ],
+                                default="other",
+                                max_length=20,
+                                verbose_name="kind",
+                            ),
+                        ),
+                        ("date", models.DateField(verbose_name="date")),
+                        (
+                            "file",
+                            models.FileField(
+                                max_length=200,
+                                upload_to=deliberation.process.models.document_path,
+                                verbose_name="file",
+                            ),
+                        ),
+                        (
+                            "file_format",
+                            models.CharField(
+                                choices=[
+                                    ("pdf", "PDF"),
+                                    ("md", "Markdown"),
+                                    ("docx", "Word (.docx)"),
+                                ],
+                                editable=False,
+                                max_length=10,
+                            ),
+                        ),
+                        ("content_type", models.CharField(editable=False, max_length=120)),
+                        ("size", models.PositiveBigIntegerField(default=0, editable=False)),
+                        (
+                            "html",
+                            models.TextField(
+                                blank=True,
+                                editable=False,
+                                help_text="Markdown only: sanitized by deliberation.sanitizing",
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="documents",
+                                to="process.process",
+                            ),
+                        ),
+                        (
+                            "session",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="documents",
+                                to="process.publicsession",
+                                verbose_name="session",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'deliberation_document',
-                        'verbose_name': 'document',
-                        'verbose_name_plural': 'documents',
-                        'ordering': ['-date', '-id'],
+                        "db_table": "deliberation_document",
+                        "verbose_name": "document",
+                        "verbose_name_plural": "documents",
+                        "ordering": ["-date", "-id"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Follow',
+                    name="Follow",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('email', models.BooleanField(default=False, verbose_name='also notify me by e-mail')),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_follows', to=settings.AUTH_USER_MODEL)),
-                        ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='process.process')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "email",
+                            models.BooleanField(
+                                default=False, verbose_name="also notify me by e-mail"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="process_follows",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="follows",
+                                to="process.process",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'deliberation_follow',
-                        'verbose_name': 'follower',
-                        'verbose_name_plural': 'followers',
-                        'constraints': [models.UniqueConstraint(fields=('user', 'process'), name='unique_process_follow')],
+                        "db_table": "deliberation_follow",
+                        "verbose_name": "follower",
+                        "verbose_name_plural": "followers",
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("user", "process"), name="unique_process_follow"
+                            )
+                        ],
                     },
                 ),
                 migrations.AddIndex(
-                    model_name='publicsession',
-                    index=models.Index(fields=['process', 'starts_at'], name='deliberatio_process_5ace6c_idx'),
+                    model_name="publicsession",
+                    index=models.Index(
+                        fields=["process", "starts_at"], name="deliberatio_process_5ace6c_idx"
+                    ),
                 ),
             ],
             database_operations=[],
         ),
-        migrations.RunPython(content_types_forward, content_types_backward),
+        migrations.RunPython(
+            content_types_move("deliberation", "process", MOVED),
+            content_types_move("process", "deliberation", MOVED),
+        ),
     ]
