@@ -19,6 +19,9 @@ class CommentsConfig(AppConfig):
         personal_data.register()
         notices.topics_register()
         notification_kinds_register(notices.TEXTS, topic="replies", details=notices.DETAILS)
+        notification_kinds_register(
+            notices.VERSION_TEXTS, topic="versions", details=notices.VERSION_DETAILS
+        )
         # Before an account goes, its votes and supports are taken back so counts stay exact.
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"
@@ -27,6 +30,8 @@ class CommentsConfig(AppConfig):
         user_logged_in.connect(vote_carry_out, dispatch_uid="pending_vote")
         # Quoted passages are looked up again in every new version of their paragraph.
         version_published.connect(_reanchor_quotes, dispatch_uid="reanchor_quotes")
+        # Who commented on or voted on a paragraph hears when a new version changes it.
+        version_published.connect(_paragraphs_changed, dispatch_uid="paragraphs_changed")
 
 
 def _withdraw_participation(sender, instance, **kwargs):
@@ -39,3 +44,11 @@ def _reanchor_quotes(sender, draft, old_texts, **kwargs):
     from .services import quotes_reanchor
 
     quotes_reanchor(draft=draft, old_texts=old_texts)
+
+
+def _paragraphs_changed(sender, draft, number, successors, old_texts, **kwargs):
+    from .notices import paragraphs_changed_notify
+
+    paragraphs_changed_notify(
+        draft=draft, number=number, successors=successors, old_texts=old_texts
+    )

@@ -5,13 +5,19 @@ the comments' kinds and the parameters every comment notice carries (draft title
 excerpt, permalink), so that digests group them by draft and paragraph.
 """
 
+import html
+import re
+
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation.models import Notification
-from deliberation.notifications import Channel, notify, topic_register
+from deliberation.notifications import Note, notify, notify_many, topic_register
+from drafts.diffing import word_diff_html
+from drafts.models import Paragraph
 
-from .models import Comment, CommentStatus
+from .models import Comment, CommentStatus, ParagraphVote
 
 EXCERPT = 80
 
@@ -55,6 +61,10 @@ DETAILS = {"comment_reply": _reply_details}
 
 def topics_register() -> None:
     topic_register("replies", label=gettext_lazy("Replies to my comments"))
+    topic_register(
+        "versions",
+        label=gettext_lazy("New versions that change a paragraph I commented on or voted on"),
+    )
 
 
 def reply_notify(reply: Comment) -> None:
@@ -85,4 +95,78 @@ def reply_notify(reply: Comment) -> None:
     )
 
 
-__all__ = ["Channel", "comment_place", "comment_url", "excerpt", "reply_notify"]
+# --- a paragraph I commented on or voted on changed in a new version ---------------------------
+
+_DIFF_MARK = re.compile(r'<(del|ins)><span class="visually-hidden">[^<]*</span>(.*?)</\1>', re.S)
+
+
+def diff_details(old_text: str, new_text: str) -> dict:
+    """The word diff of a paragraph for a notice: {"diff_html" (marked, escaped), "diff_text"
+    ("[-deleted-] {+inserted+}")}, or {} when the texts are the same."""
+    if not old_text or not new_text or old_text == new_text:
+        return {}
+    marked = word_diff_html(old_text, new_text)
+    plain = _DIFF_MARK.sub(
+        lambda m: ("[-%s-]" if m.group(1) == "del" else "{+%s+}") % m.group(2), marked
+    )
+    return {"diff_html": mark_safe(marked), "diff_text": html.unescape(plain)}
+
+
+def _changed(params: dict) -> str:
+    return _(
+        "Version %(number)s of “%(draft)s” changed a paragraph you commented on or voted on."
+    ) % {
+        "number": params.get("number", "?"),
+        "draft": params.get("draft_title", ""),
+    }
+
+
+def _changed_details(params: dict) -> dict:
+    return diff_details(params.get("old_text", ""), params.get("new_text", ""))
+
+
+def paragraphs_changed_notify(*, draft, number: int, successors: dict, old_texts: dict) -> int:
+    """After version `number` of `draft`: tell everyone who commented on or voted on a paragraph
+    whose text changed, once per paragraph, with its word diff. Returns notices written."""
+    new_keys = {key: new for key, new in successors.items() if new}
+    live = dict(
+        Paragraph.objects.filter(
+            draft=draft, archived=False, key__in=set(new_keys.values())
+        ).values_list("key", "text")
+    )
+    live = {str(key): text for key, text in live.items()}
+    changed = {
+        old: new
+        for old, new in new_keys.items()
+        if old in old_texts and live.get(new) is not None and live[new] != old_texts[old]
+    }
+    if not changed:
+        return 0
+    people: dict[str, set[int]] = {}
+    comments = Comment.objects.filter(
+        draft=draft, paragraph__key__in=changed, author__isnull=False
+    ).exclude(status__in=[CommentStatus.DELETED])
+    for key, user_id in comments.values_list("paragraph__key", "author_id"):
+        people.setdefault(str(key), set()).add(user_id)
+    votes = ParagraphVote.objects.filter(paragraph__draft=draft, paragraph__key__in=changed)
+    for key, user_id in votes.values_list("paragraph__key", "user_id"):
+        people.setdefault(str(key), set()).add(user_id)
+    notes = []
+    for old, user_ids in people.items():
+        new = changed[old]
+        params = {
+            "draft_title": draft.title,
+            "paragraph_excerpt": excerpt(live[new]),
+            "number": number,
+            "old_text": old_texts[old],
+            "new_text": live[new],
+        }
+        url = f"{draft.get_absolute_url()}#p-{new}"
+        notes.extend(
+            Note(user_id, "paragraph_changed", params, url) for user_id in sorted(user_ids)
+        )
+    return len(notify_many(notes))
+
+
+VERSION_TEXTS = {"paragraph_changed": _changed}
+VERSION_DETAILS = {"paragraph_changed": _changed_details}

@@ -10,10 +10,18 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and answers")
 
     def ready(self):
-        from deliberation.notifications import notification_kinds_register
+        from datetime import timedelta
+
+        from deliberation.notifications import notification_kinds_register, periodic_register
 
         from . import notices, personal_data
 
         personal_data.register()
         notices.topics_register()
         notification_kinds_register(notices.TEXTS, topic="answers", details=notices.DETAILS)
+        notification_kinds_register(notices.CLOSED_TEXTS, topic="results")
+        periodic_register(
+            "consultations_closed",
+            every=timedelta(minutes=1),
+            run=notices.consultations_closed_notify,
+        )

@@ -21,7 +21,7 @@ from deliberation.roles import is_working_group
 from deliberation.sanitizing import normalize_text, render_comment
 
 from .models import Answer, Disposition
-from .notices import answers_notify
+from .notices import answers_notify, answers_published_notify
 
 logger = logging.getLogger(__name__)
 
@@ -166,3 +166,25 @@ def answer_unpublish(*, user, answer: Answer) -> Answer:
     )
     announce_answer(comment, answer)
     return answer
+
+
+def answers_publish_drafted(*, user, draft) -> int:
+    """Publish every drafted answer to the published comments of `draft` at once (the answer
+    table, when the working group is done). One UPDATE here; the authors are told by the
+    worker (answers_published_notify), so the request stays short for thousands. Readers see
+    the answers when they load the page. Returns how many were published."""
+    check_working_group(user)
+    with transaction.atomic():
+        drafted = Answer.objects.filter(
+            comment__draft=draft,
+            comment__status=CommentStatus.PUBLISHED,
+            published_at__isnull=True,
+        ).select_for_update()
+        ids = list(drafted.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Answer.objects.filter(pk__in=ids).update(published_at=timezone.now())
+        # In the same transaction: the task exists exactly when the answers are published.
+        answers_published_notify.enqueue(answer_ids=ids)
+    logger.info("%s answers to %s published by %s", len(ids), draft.slug, user.get_username())
+    return len(ids)

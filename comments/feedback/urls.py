@@ -4,6 +4,9 @@ from . import group_views, views
 
 urlpatterns = [
     path("drafts/<slug:slug>/answers/", views.answer_list, name="draft_answers"),
+    path(
+        "drafts/<slug:slug>/answers/publish/", views.answers_publish, name="draft_answers_publish"
+    ),
     path("drafts/<slug:slug>/answers/table/", views.answer_table, name="draft_answer_table"),
     path("drafts/<slug:slug>/answers/<int:pk>/", views.answer_post, name="draft_answer_post"),
     path(

@@ -4,10 +4,12 @@ public results. Every form is a plain POST form; the summary's live banner is an
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -203,6 +205,27 @@ def answer_post(request, slug: str, pk: int):
         return _answer_feedback(request, draft, comment, here=here, error=error)
     # At the comment, with what happened beside it (not at the top, out of sight).
     return _answer_feedback(request, draft, comment, here=here, text=str(done))
+
+
+@working_group_required
+@require_POST
+def answers_publish(request, slug: str):
+    """Publish every drafted answer of the draft at once; the authors hear of it by the worker."""
+    draft = draft_selectors.draft_get(slug=slug)
+    try:
+        count = answers.answers_publish_drafted(user=request.user, draft=draft)
+    except ActionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s answer is published; its author is being notified.",
+            "%(count)s answers are published; their authors are being notified.",
+            count,
+        )
+        % {"count": count},
+    )
+    return HttpResponseRedirect(reverse("draft_answers", kwargs={"slug": draft.slug}))
 
 
 # The summary ------------------------------------------------------------------------------------

@@ -69,7 +69,8 @@ def _groups(items: list[dict]) -> list[dict]:
             params.get("draft_title", ""),
             {"title": params.get("draft_title", ""), "paragraphs": {}},
         )
-        label = params.get("paragraph_label", "")
+        excerpt = params.get("paragraph_excerpt", "")
+        label = _("Paragraph “%(excerpt)s”") % {"excerpt": excerpt} if excerpt else ""
         draft["paragraphs"].setdefault(label, {"label": label, "items": []})["items"].append(item)
     return [
         {"title": draft["title"], "paragraphs": list(draft["paragraphs"].values())}

@@ -12,11 +12,14 @@ from django.test import Client
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from comments.feedback import services as answers
 from comments.services import comment_create
 from deliberation.models import Delivery, DeliveryState, ScheduledRun
 from deliberation.notifications import notification_settings_save, notify
 from deliberation.notifications.schedule import JOBS
 from deliberation.notifications.tasks import job_run
+from drafts.services import draft_publish_version
+from tests.notifications.test_kinds import NEW_TEXT
 from tests.servers import smtp_server, worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -129,3 +132,21 @@ def test_a_digest_is_one_mail_with_all_items_and_the_unsubscribe_link_stops_mail
     sink.wait_for(2)
     _until(lambda: not _tasks_waiting())
     assert [m["To"] for m in sink.messages] == [citizen.email, "gustav@example.org"], _log(log)
+
+
+def test_answers_published_at_once_reach_their_authors_with_disposition_reply_and_diff(
+    mail_and_worker, draft, paragraph, citizen, wg
+):
+    sink, _process, log = mail_and_worker
+    notification_settings_save(user=citizen, choices={"answers": "instant"})
+    comment = comment_create(user=citizen, paragraph=paragraph, body="Bitte die Umwelt nennen.")
+    draft_publish_version(draft=draft, text=NEW_TEXT, message="Umwelt ergänzt", user=wg)
+    answers.answer_save(
+        user=wg, comment=comment, disposition="adopted", reply="Ist ergänzt.", version=2
+    )
+    assert answers.answers_publish_drafted(user=wg, draft=draft) == 1
+    (mail,) = sink.wait_for(1)
+    text = mail.get_body(("plain",)).get_content()
+    assert "übernommen. Übernommen in Fassung 2." in text, _log(log)
+    assert "Ist ergänzt." in text and "{+und die Umwelt+}" in text
+    assert "<ins>" in mail.get_body(("html",)).get_content()
