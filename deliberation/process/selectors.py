@@ -139,6 +139,17 @@ def process_page(*, process: Process, user, now: datetime | None = None) -> Proc
     )
 
 
+def sessions_list(*, process: Process) -> list[PublicSession]:
+    """The process's sessions, earliest first (for its calendar file)."""
+    return list(process.sessions.all())
+
+
+def milestone_next_position(*, process: Process) -> int:
+    """A position after every step the timeline has now (steps are numbered in tens, so that
+    one can be put between two others without renumbering)."""
+    return (process.milestones.count() + 1) * 10
+
+
 def session_get(*, process: Process, pk: int) -> PublicSession:
     session = process.sessions.filter(pk=pk).first()
     if session is None:

@@ -23,7 +23,6 @@ from ..forms import (
     SessionForm,
     apply_errors,
 )
-from ..models import Process
 
 
 def _form_page(request, form, *, heading, process=None, submit=None, intro="", status=None):
@@ -82,7 +81,9 @@ def process_create(request):
 @working_group_required
 def process_edit(request, slug):
     process = selectors.process_get(slug=slug)
-    form = ProcessForm(request.POST or None, instance=Process.objects.get(pk=process.pk))
+    # The form gets a copy of its own: validating writes the posted values into its instance,
+    # and the page must keep the saved title while the form shows errors.
+    form = ProcessForm(request.POST or None, instance=selectors.process_get(slug=slug))
     return _save(
         request,
         form,
@@ -101,7 +102,7 @@ MILESTONE_FIELDS = ("title", "description", "starts_on", "ends_on", "state", "po
 @once_per_form
 def milestone_create(request, slug):
     process = selectors.process_get(slug=slug)
-    initial = {"position": (process.milestones.count() + 1) * 10}
+    initial = {"position": selectors.milestone_next_position(process=process)}
     form = MilestoneForm(request.POST or None, initial=initial)
     return _save(
         request,

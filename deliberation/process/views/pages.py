@@ -71,7 +71,9 @@ def _calendar_response(text: str, filename: str) -> HttpResponse:
 
 def process_calendar(request, slug):
     process = selectors.process_get(slug=slug)
-    events = [_calendar_event(request, process, s) for s in process.sessions.all()]
+    events = [
+        _calendar_event(request, process, s) for s in selectors.sessions_list(process=process)
+    ]
     text = ics.calendar(events=events, now=timezone.now(), name=process.title)
     return _calendar_response(text, f"{process.slug}.ics")
 
