@@ -4,9 +4,9 @@
 
 An app may import the apps to its left and deliberation's platform modules; the platform imports
 no app; moderation, feedback and offline do not import each other. Only the wiring (settings,
-URL and websocket routing, the ASGI entry point) and the demo data, which composes every app,
-name apps. Imports inside functions and under ``if TYPE_CHECKING:`` count like any other:
-a dependency is a dependency. Migrations are history and not checked.
+URL and websocket routing, the ASGI entry point) may name apps; the demo data finds each app's
+part by convention (`<app>/demo.py`). Imports inside functions and under ``if TYPE_CHECKING:``
+count like any other: a dependency is a dependency. Migrations are history and not checked.
 """
 
 from __future__ import annotations
@@ -27,14 +27,8 @@ SUB_APPS = {
     ("comments", "feedback"): "feedback",
     ("comments", "offline"): "offline",
 }
-# Platform modules allowed to name apps: the wiring, and the demo data that fills every app.
-WIRING = {
-    "deliberation.settings",
-    "deliberation.urls",
-    "deliberation.routing",
-    "deliberation.asgi",
-    "deliberation.demo.seed",
-}
+# Platform modules allowed to name apps: the wiring.
+WIRING = {"deliberation.settings", "deliberation.urls", "deliberation.routing", "deliberation.asgi"}
 
 
 def app_of(module: str) -> str | None:
