@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from . import search_views, views
+from . import contributions_views, search_views, views
 
 urlpatterns = [
+    # /meine-beitraege/ and /en/my-contributions/
+    path(_("my-contributions/"), contributions_views.my_contributions, name="my_contributions"),
     path("drafts/<slug:slug>/", views.draft_detail, name="draft_detail"),
     path("drafts/<slug:slug>/search/", search_views.draft_search, name="draft_search"),
     path("drafts/<slug:slug>/p/<str:key>/thread/", views.thread_fragment, name="thread_fragment"),
