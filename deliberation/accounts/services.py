@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
@@ -93,7 +94,13 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     """Delete the account and everything of it: every registered eraser runs first (texts go,
     the moderation log keeps its entries as "deleted account"), then the account row goes (the
     foreign keys' on_delete takes what is left), then every session of the person ends, on this
-    device and on every other one."""
+    device and on every other one.
+
+    The account's row is locked first: a write of the person that commits meanwhile (from
+    another device) waits for the deletion and then finds no account, instead of slipping in
+    after the erasers ran and being kept without its author (on_delete=SET_NULL).
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     for source in personal_data_sources():
         if source.eraser is not None:
             source.eraser(user)

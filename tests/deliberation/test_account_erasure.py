@@ -4,10 +4,12 @@ download holds all of it beforehand (GDPR Art. 15, 17, 20)."""
 
 import html
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -24,6 +26,7 @@ from deliberation.process.models import Process
 from deliberation.process.services import process_follow
 from drafts.anchoring import Quote
 from tests.conftest import PASSWORD
+from tests.races import at_once, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +239,37 @@ def test_the_download_holds_everything_stored_about_the_person(rich_account, cli
         data["platform"]["notifications"]
     )
     assert "account_blocked" in kinds
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_committed_while_the_account_is_deleted_leaves_nothing(
+    person, draft, monkeypatch
+):
+    """A comment from another device that commits after the erasers ran but before the account
+    row goes: it waits for the deletion and then finds no account (without the lock it was
+    kept, its text orphaned by on_delete=SET_NULL)."""
+    from deliberation.accounts import services as accounts
+
+    paragraph = _paragraphs(draft, 1)[0]
+    erased, written = threading.Event(), threading.Event()
+
+    def pause(user):
+        erased.set()
+        written.wait(3)  # the writer commits now, or waits for us (then this times out)
+
+    monkeypatch.setitem(
+        accounts._sources, "zz-pause", accounts.PersonalData("zz-pause", None, pause, {})
+    )
+
+    def write_meanwhile():
+        erased.wait(10)
+        try:
+            services.comment_create(user=person, paragraph=paragraph, body=PENDING)
+        finally:
+            written.set()
+
+    outcomes = at_once(lambda: account_delete(user=person), write_meanwhile)
+    assert "ok" in outcomes
+    assert not get_user_model().objects.filter(pk=person.pk).exists()
+    assert not Comment.objects.filter(body=PENDING).exists()
