@@ -170,3 +170,12 @@ def paragraphs_changed_notify(*, draft, number: int, successors: dict, old_texts
 
 VERSION_TEXTS = {"paragraph_changed": _changed}
 VERSION_DETAILS = {"paragraph_changed": _changed_details}
+
+
+def reply_notices_forget(*, comment_ids: list[int]) -> int:
+    """Delete the notifications that told others of the replies `comment_ids` (they name the
+    replier and quote the reply), when the replier's account is deleted. Returns how many."""
+    if not comment_ids:
+        return 0
+    told = Notification.objects.filter(kind="comment_reply", params__reply__in=comment_ids)
+    return told.delete()[0]

@@ -5,6 +5,7 @@ from deliberation.accounts.erasure import admin_log_forget
 from deliberation.accounts.services import personal_data_register
 
 from .models import Comment, CommentEdit, CommentSupport, ParagraphVote
+from .notices import reply_notices_forget
 from .selectors import personal_data
 from .services import comments_erase
 
@@ -13,9 +14,12 @@ LINK_GOES = "a staff member's work: the link is set to NULL with the account, th
 
 
 def comments_data_erase(user) -> None:
-    """The comments' eraser: comments lose their texts (comments_erase), and the admin's
-    history forgets how they were shown (their first words)."""
-    admin_log_forget(model=Comment, pks=comments_erase(user=user))
+    """The comments' eraser: comments lose their texts (comments_erase), the admin's history
+    forgets how they were shown (their first words), and the notifications that told others of
+    the person's replies (with name and words) go."""
+    ids = comments_erase(user=user)
+    admin_log_forget(model=Comment, pks=ids)
+    reply_notices_forget(comment_ids=ids)
 
 
 def register() -> None:

@@ -4,8 +4,10 @@ log, the admin's history), registered with deliberation.accounts.services."""
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django_tasks_db.models import DBTaskResult
 
 from deliberation.models import Event, Notification, WriteReceipt
+from deliberation.notifications.models import Delivery, MailProfile, NotificationSetting
 
 from .erasure import platform_erase
 from .services import personal_data_register
@@ -22,6 +24,26 @@ def _notifications(user) -> list[dict]:
         }
         for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
     ]
+
+
+def _notification_settings(user) -> dict:
+    profile = MailProfile.objects.filter(user=user).first()
+    return {
+        "mail_language": profile.language if profile else None,
+        "topics": {
+            s.topic: s.channel
+            for s in NotificationSetting.objects.filter(user=user).order_by("topic")
+        },
+        "mails": [
+            {
+                "period": d.period,
+                "state": d.state,
+                "created": d.created_at.isoformat(),
+                "sent": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in Delivery.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+    }
 
 
 def _write_receipts(user) -> list[dict]:
@@ -51,6 +73,7 @@ def platform_data(user) -> dict:
     the answers kept for repeated writes (ten minutes)."""
     return {
         "notifications": _notifications(user),
+        "notification_settings": _notification_settings(user),
         "admin_actions": _admin_actions(user),
         "repeated_write_answers": _write_receipts(user),
     }
@@ -73,7 +96,33 @@ def register() -> None:
                 "last_name": "in the download's 'account'; the row is deleted",
                 "password": "a salted hash, not exported; the row is deleted",
             },
-            Notification: {f: KEPT_NOTHING for f in ("user", "kind", "params", "text", "url")},
+            Notification: {
+                **{f: KEPT_NOTHING for f in ("user", "kind", "params", "text", "url", "mail")},
+                "params": "exported; " + KEPT_NOTHING + "; others' notifications that quote "
+                "the person (a reply's author and words) are deleted by the app that wrote "
+                "them (comments.notices.reply_notices_forget)",
+            },
+            NotificationSetting: {f: "exported; " + KEPT_NOTHING for f in ("user", "topic")},
+            MailProfile: {f: "exported; " + KEPT_NOTHING for f in ("user", "language")},
+            Delivery: {
+                "user": "exported (as 'mails'); " + KEPT_NOTHING,
+                "key": "names the person's id and a period; " + KEPT_NOTHING,
+                "period": "exported; " + KEPT_NOTHING,
+                "claim": "a worker's name; " + KEPT_NOTHING,
+                "last_error": "the mail server's answer; " + KEPT_NOTHING,
+            },
+            DBTaskResult: {
+                f: "the worker's task records: tasks carry no person's data (deliver(), "
+                "job_run(name, slot)), and return counts"
+                for f in (
+                    "args_kwargs",
+                    "task_path",
+                    "worker_ids",
+                    "return_value",
+                    "exception_class_path",
+                    "traceback",
+                )
+            },
             WriteReceipt: {f: KEPT_NOTHING for f in ("user", "key", "fingerprint", "answer")},
             LogEntry: {
                 "user": "the admin's history of what this person did: exported; " + KEPT_NOTHING,
