@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision
 
+from deliberation.roles import is_working_group
+
 from .diffing import CHANGE_FIGURES, changes_summary, version_description
 
 
@@ -21,6 +23,20 @@ class DraftStatus(models.TextChoices):
 class ModerationMode(models.TextChoices):
     PRE = "pre", _("pre-moderation: comments appear once released")
     POST = "post", _("post-moderation: comments appear at once")
+
+
+class DraftQuerySet(models.QuerySet):
+    def visible_to(self, user, now: datetime | None = None) -> "DraftQuerySet":
+        """The drafts `user` may see at `now` (default: now): all of them for the working group;
+        for everyone else those not in preparation, i.e. adopted as final or opened by `now`.
+        The same rule as `Draft.status_at(now) != PREPARATION`, as a query, so that the home
+        page, the process pages and the API agree (a final draft that never opened is shown)."""
+        if is_working_group(user):
+            return self
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(is_final=True) | models.Q(opens_at__isnull=False, opens_at__lte=now)
+        )
 
 
 class Draft(models.Model):
@@ -49,6 +65,8 @@ class Draft(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_at", "-created_at"]

@@ -81,11 +81,10 @@ def draft_visible_to(*, draft: Draft, user) -> bool:
 
 
 def draft_list(*, user) -> list[Draft]:
-    drafts = list(Draft.objects.all())
+    """The drafts `user` may see (Draft.objects.visible_to): open ones first, then those in
+    preparation, closed and final ones."""
     now = timezone.now()
-    visible = [
-        d for d in drafts if d.status_at(now) != DraftStatus.PREPARATION or is_working_group(user)
-    ]
+    visible = list(Draft.objects.visible_to(user, now))
     order = {
         DraftStatus.CONSULTATION: 0,
         DraftStatus.PREPARATION: 1,

@@ -25,10 +25,8 @@ def _draft_model():
 
 
 def _visible_drafts(*, user, now: datetime) -> QuerySet:
-    drafts = _draft_model().objects.all()
-    if is_working_group(user):
-        return drafts
-    return drafts.filter(opens_at__isnull=False, opens_at__lte=now)
+    # The drafts app's one visibility rule (Draft.objects.visible_to), reached via the relation.
+    return _draft_model().objects.visible_to(user, now)
 
 
 def process_get(*, slug: str) -> Process:
@@ -79,11 +77,7 @@ def process_list_with_drafts(*, user, now: datetime | None = None) -> list[Proce
 
 
 def process_drafts(*, process: Process, user, now: datetime | None = None) -> list:
-    now = now or timezone.now()
-    drafts = process.drafts.all()
-    if not is_working_group(user):
-        drafts = drafts.filter(opens_at__isnull=False, opens_at__lte=now)
-    return list(drafts)
+    return list(process.drafts.visible_to(user, now or timezone.now()))
 
 
 @dataclass

@@ -50,3 +50,25 @@ def test_only_get(client):
     response = client.post("/api/processes/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_final_draft_that_never_opened_is_shown_alike_everywhere(client, make_draft, citizen):
+    """One visibility rule (Draft.objects.visible_to): the process API and page, the home page
+    and the drafts API once disagreed about a draft adopted as final without a consultation."""
+    process = make_process()
+    final = make_draft(slug="beschlossen", open=False, title="Beschlossene Leitlinien")
+    final.is_final = True
+    final.process = process
+    final.save(update_fields=["is_final", "process"])
+    hidden = make_draft(slug="vorbereitung", open=False, title="In Vorbereitung")
+    hidden.process = process
+    hidden.save(update_fields=["process"])
+    client.force_login(citizen)
+
+    assert client.get("/api/processes/").json()[0]["drafts"] == ["beschlossen"]
+    assert [d["slug"] for d in client.get("/api/drafts/").json()] == ["beschlossen"]
+    for page in (process.get_absolute_url(), "/"):
+        html = client.get(page).content.decode()
+        assert "Beschlossene Leitlinien" in html and "In Vorbereitung" not in html, page
+    assert client.get(final.get_absolute_url()).status_code == 200
+    assert client.get(hidden.get_absolute_url()).status_code == 404
