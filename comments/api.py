@@ -8,6 +8,7 @@ from deliberation.api import api_view, int_param
 from deliberation.localtime import LocalDateTimeField
 from drafts import selectors as draft_selectors
 from drafts.api import draft_summary
+from drafts.models import parse_paragraph_key
 
 from . import selectors
 from .permissions import can_see_unreleased
@@ -56,19 +57,19 @@ def comment_list(request, slug):
             ) from None
     after = int_param(request, "after", 0)
     limit = int_param(request, "limit", selectors.API_PAGE_MAX)
-    try:
-        comments, more = selectors.comments_for_api(
-            user=request.user,
-            draft=draft,
-            paragraph_key=request.GET.get("paragraph") or None,
-            since=since,
-            after=after,
-            limit=limit,
-            search=request.GET.get("q", "").strip(),
-            language=search_language(request.GET.get("lang")),
-        )
-    except ValidationError:  # an invalid paragraph key
-        raise Http404 from None
+    key = parse_paragraph_key(request.GET.get("paragraph") or None)
+    if request.GET.get("paragraph") and key is None:
+        raise Http404("no such paragraph")  # not a UUID: as unknown as a key of no paragraph
+    comments, more = selectors.comments_for_api(
+        user=request.user,
+        draft=draft,
+        paragraph_key=key,
+        since=since,
+        after=after,
+        limit=limit,
+        search=request.GET.get("q", "").strip(),
+        language=search_language(request.GET.get("lang")),
+    )
     moderator = can_see_unreleased(user=request.user)
     payload = [
         comment_payload(c, reveal=moderator or c.author_id == request.user.pk) for c in comments

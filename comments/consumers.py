@@ -7,7 +7,6 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +18,7 @@ from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
 from deliberation.ratelimit import limit_for
 from drafts.anchoring import Quote
-from drafts.models import Draft, Paragraph
+from drafts.models import Draft, Paragraph, parse_paragraph_key
 from drafts.selectors import draft_visible_to
 
 from . import selectors, services
@@ -334,10 +333,14 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     def _paragraph(self, key: str) -> Paragraph:
         if not self.user.is_authenticated:
             raise ActionRefused("not_authenticated", _("Please log in to take part."))
-        try:
-            return Paragraph.objects.select_related("draft").get(draft_id=self.draft_id, key=key)
-        except (Paragraph.DoesNotExist, ValidationError):  # ValidationError: not a UUID at all
-            raise ActionRefused("not_found", _("This paragraph does not exist.")) from None
+        paragraph = (
+            Paragraph.objects.select_related("draft")
+            .filter(draft_id=self.draft_id, key=parse_paragraph_key(key))
+            .first()
+        )
+        if paragraph is None:  # also for a key that is not a UUID at all
+            raise ActionRefused("not_found", _("This paragraph does not exist."))
+        return paragraph
 
     def _comment_row(self, comment_id: int) -> Comment:
         if not self.user.is_authenticated:

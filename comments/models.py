@@ -133,6 +133,17 @@ class Comment(models.Model):
         if fields is None or "body" in fields:
             comment_index(self)
 
+    def get_absolute_url(self) -> str:
+        """The comment on its draft's reading page, `#c-<pk>`, with the thread open that shows it
+        now: the current paragraph that carries it on (Paragraph.current), not necessarily the
+        one it was written on; a comment whose paragraph was removed shows at its former place
+        without a thread to open. Reads `draft` and `paragraph` (select_related them in lists)."""
+        key = self.paragraph.current_id
+        anchor = f"c-{self.pk}"
+        if key is None:
+            return f"{self.draft.get_absolute_url()}#{anchor}"
+        return self.draft.thread_url(key, anchor=anchor)
+
     @property
     def reason_label(self) -> str:
         return reason_label(self.moderation_reason) if self.moderation_reason else ""

@@ -30,11 +30,6 @@ def excerpt(text: str, length: int = EXCERPT) -> str:
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def comment_url(comment: Comment) -> str:
-    """The comment's permalink: its draft, its thread open, scrolled to it."""
-    return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
-
-
 def comment_place(comment: Comment) -> dict:
     """The parameters that place a notice about `comment`: draft title, paragraph excerpt."""
     return {
@@ -91,7 +86,7 @@ def reply_notify(reply: Comment) -> None:
             "name": reply.author.get_username() if reply.author else "",
             "body": excerpt(reply.body, 500),
         },
-        url=comment_url(reply),
+        url=reply.get_absolute_url(),
     )
 
 

@@ -25,7 +25,7 @@ def draft_search(request, slug: str):
             text=text,
             language=search_language(get_language()),
         )
-        found = found.select_related("author", "paragraph").order_by("-created_at", "-pk")
+        found = found.select_related("author", "paragraph", "draft").order_by("-created_at", "-pk")
         page = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page", 1))
         numbers = {p.key: p.number for p in draft_selectors.paragraphs_current(draft=draft)}
         for comment in page.object_list:

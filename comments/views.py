@@ -2,7 +2,6 @@
 
 import json
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +21,7 @@ from deliberation.roles import is_moderator, is_working_group
 from drafts import selectors as draft_selectors
 from drafts.anchoring import sentences
 from drafts.diffing import word_diff_html
-from drafts.models import Draft, Paragraph
+from drafts.models import Draft, Paragraph, paragraph_anchor, parse_paragraph_key
 
 from . import pending_votes, selectors, services
 from .feedback.models import Disposition
@@ -32,17 +31,8 @@ from .serializers import comment_payload
 
 
 def _paragraph(draft: Draft, key) -> Paragraph:
-    try:
-        return get_object_or_404(Paragraph, draft=draft, key=key)
-    except Exception as exc:  # an invalid UUID is just as unknown
-        raise Http404(key) from exc
-
-
-def thread_url(draft: Draft, key, order: str | None = None, anchor: str | None = None) -> str:
-    query = {"thread": str(key)}
-    if order:
-        query["order"] = order
-    return f"{draft.get_absolute_url()}?{urlencode(query)}#{anchor or f'p-{key}'}"
+    """The draft's paragraph `key` (a UUID: the path's `<uuid:key>` converter), or 404."""
+    return get_object_or_404(Paragraph, draft=draft, key=key)
 
 
 def _mark_carried(draft: Draft, paragraph: Paragraph, comments: list[Comment]) -> None:
@@ -110,11 +100,15 @@ def comment_feedback(
         }
         return render(request, "comments/_comment.html", context, status=400 if error else 200)
     request.session[FEEDBACK_KEY] = feedback
-    key = comment.paragraph.key
-    return redirect(thread_url(draft, key, anchor=f"thread-{key}" if gone else f"c-{comment.pk}"))
+    if not gone:
+        return redirect(comment.get_absolute_url())
+    key = comment.paragraph.current_id or comment.paragraph.key
+    return redirect(draft.thread_url(key, anchor=f"thread-{key}"))
 
 
 TEMPLATE_PK = 999_999_999  # stands for the comment's id in the page's <template>
+# Stands for its paragraph's key: UUID-shaped, as the addresses' <uuid:key> takes only UUIDs.
+TEMPLATE_KEY = "00000000-0000-4000-8000-000000000000"
 
 
 def comment_template(draft: Draft) -> SimpleNamespace:
@@ -134,7 +128,7 @@ def comment_template(draft: Draft) -> SimpleNamespace:
         body_html="",
         is_editable=False,
         parent_id=None,
-        paragraph=SimpleNamespace(key="__PARAGRAPH__", current_id="__PARAGRAPH__"),
+        paragraph=SimpleNamespace(key=TEMPLATE_KEY, current_id=TEMPLATE_KEY),
         # The script drops the quote of a comment that has none.
         quote_exact="__QUOTE__",
         quote_prefix="",
@@ -156,7 +150,7 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         raise Http404(requested) from None
     paragraphs = draft_selectors.paragraphs_at_version(draft=draft, number=number)
     is_current = number == draft.version
-    open_key = form_key or request.GET.get("thread")
+    open_key = form_key or parse_paragraph_key(request.GET.get("thread"))
     counts = selectors.paragraph_counts(draft=draft) if is_current else {}
     my_votes = selectors.user_votes(user=request.user, draft=draft) if is_current else {}
     # Comments on removed paragraphs show at their former place, after the paragraph before it.
@@ -226,7 +220,7 @@ def _refused(request, exc: ActionRefused, next_url: str):
 def comment_post(request, slug, key):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
-    back = thread_url(draft, paragraph.key)
+    back = draft.thread_url(paragraph.key)
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     form = CommentForm(request.POST, paragraph_key=str(paragraph.key))
@@ -273,7 +267,7 @@ def comment_post(request, slug, key):
                             "Thank you! Your comment will appear once the moderation has released it."
                         ),
                     )
-                return redirect(thread_url(draft, paragraph.key, anchor=f"c-{comment['id']}"))
+                return redirect(draft.thread_url(paragraph.key, anchor=f"c-{comment['id']}"))
     # Show the form again with the text kept and the error next to it.
     return draft_detail(request, slug, form=form, form_key=str(paragraph.key), status=400)
 
@@ -291,7 +285,7 @@ def _draft_comment(request, slug, pk) -> tuple[Draft, Comment]:
 @require_POST
 def comment_edit(request, slug, pk):
     draft, comment = _draft_comment(request, slug, pk)
-    back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
+    back = comment.get_absolute_url()
     try:
         services.comment_edit(user=request.user, comment=comment, body=request.POST.get("body", ""))
     except ActionRefused as exc:
@@ -306,13 +300,13 @@ def comment_edit(request, slug, pk):
 @require_POST
 def comment_delete(request, slug, pk):
     draft, comment = _draft_comment(request, slug, pk)
-    back = thread_url(draft, comment.paragraph.key)
+    back = comment.get_absolute_url()
     if not confirmed(request):
         return confirm_page(
             request,
             question=_("Your comment will be deleted for everyone. This cannot be undone."),
             yes=_("Yes, delete my comment"),
-            back=thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}"),
+            back=comment.get_absolute_url(),
         )
     try:
         services.comment_delete(user=request.user, comment=comment)
@@ -329,7 +323,7 @@ def comment_delete(request, slug, pk):
 def vote_post(request, slug, key):
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     paragraph = _paragraph(draft, key)
-    back = f"{draft.get_absolute_url()}#p-{paragraph.key}"
+    back = f"{draft.get_absolute_url()}#{paragraph_anchor(paragraph.key)}"
     choice = request.POST.get("choice", "")
     if not request.user.is_authenticated and choice in ("agree", "disagree", "neutral"):
         # Kept for after the login (or sign-up), which then brings the person back here.
@@ -355,7 +349,7 @@ def vote_post(request, slug, key):
 @require_POST
 def support_post(request, slug, pk):
     draft, comment = _draft_comment(request, slug, pk)
-    back = thread_url(draft, comment.paragraph.key, anchor=f"c-{comment.pk}")
+    back = comment.get_absolute_url()
     try:
         form_write_once(
             request,

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,26 @@ from reversion.models import Revision
 from deliberation.roles import is_working_group
 
 from .diffing import CHANGE_FIGURES, changes_summary, version_description
+
+
+def paragraph_anchor(key) -> str:
+    """The id of paragraph `key` on the reading page, `p-<key>`: the fragment every link and
+    every form that returns to a paragraph ends in."""
+    return f"p-{key}"
+
+
+def parse_paragraph_key(value) -> str | None:
+    """A paragraph key as a query parameter or a websocket frame carries it: the canonical UUID
+    text, or None for anything that is not a UUID (never an exception: an unknown key is just
+    unknown). URL paths take the `<uuid:key>` converter instead."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
 
 
 class DraftStatus(models.TextChoices):
@@ -78,6 +99,12 @@ class Draft(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("draft_detail", kwargs={"slug": self.slug})
+
+    def thread_url(self, key, *, order: str | None = None, anchor: str | None = None) -> str:
+        """The reading page with the thread of paragraph `key` open (`?thread=<key>`, and
+        `&order=` when given), at `#<anchor>`: the paragraph's own unless another is named."""
+        query = {"thread": str(key)} | ({"order": order} if order else {})
+        return f"{self.get_absolute_url()}?{urlencode(query)}#{anchor or paragraph_anchor(key)}"
 
     def status_at(self, now: datetime) -> str:
         if self.is_final:
@@ -179,7 +206,7 @@ class Paragraph(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"p-{self.key}"
+        return paragraph_anchor(self.key)
 
 
 class DraftVersion(models.Model):

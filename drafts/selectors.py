@@ -11,7 +11,7 @@ from reversion.models import Version
 from deliberation.roles import is_working_group
 
 from .diffing import DraftDiff, Side, diff_versions
-from .models import Draft, DraftStatus, DraftVersion, Paragraph
+from .models import Draft, DraftStatus, DraftVersion, Paragraph, paragraph_anchor
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ParagraphView:
 
     @property
     def anchor(self) -> str:
-        return f"p-{self.key}"
+        return paragraph_anchor(self.key)
 
     @property
     def is_heading(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from comments.models import Comment, ParagraphVote
-from comments.notices import comment_place, comment_url, diff_details, excerpt
+from comments.notices import comment_place, diff_details, excerpt
 from deliberation.models import Notification, ScheduledRun
 from deliberation.notifications import Note, notify_many, topic_register
 from drafts.models import Draft
@@ -80,7 +80,7 @@ def answers_notify(comments: list[Comment]) -> int:
             params["new_text"] = texts.get(
                 (c.draft_id, key, c.answer.version_taken_up)
             ) or texts.get((c.draft_id, current, c.answer.version_taken_up), "")
-        notes.append(Note(c.author_id, KIND, params, comment_url(c)))
+        notes.append(Note(c.author_id, KIND, params, c.get_absolute_url()))
     return len(notify_many(notes))
 
 

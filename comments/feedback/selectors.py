@@ -31,7 +31,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentStatus, ParagraphTally, ParagraphVote
 from drafts import selectors as draft_selectors
 from drafts.diffing import DraftDiff
-from drafts.models import Draft
+from drafts.models import Draft, paragraph_anchor
 from drafts.numbering import Place
 
 from .group_selectors import MoreFilters, narrow
@@ -59,7 +59,7 @@ class ParagraphRef:
 
     @property
     def anchor(self) -> str:
-        return f"p-{self.key}"
+        return paragraph_anchor(self.key)
 
 
 def paragraph_index(*, draft: Draft) -> dict[int, ParagraphRef]:
@@ -202,7 +202,7 @@ def feedback_figures(*, draft: Draft, index: dict[int, ParagraphRef], public: bo
         return figures
     figures.top_comments = list(
         Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED, support_count__gt=0)
-        .select_related("author", "answer")
+        .select_related("author", "answer", "draft", "paragraph")
         .order_by("-support_count", "created_at")[:TOP_COMMENTS]
     )
     place = comment_places(draft=draft, index=index)
@@ -375,7 +375,7 @@ def answer_triage(*, page: int | str = 1, **filters) -> Page:
 
 def _triage_comments(draft: Draft):
     return Comment.objects.filter(draft=draft).select_related(
-        "author", "answer", "parent__author", "handling__assignee"
+        "author", "answer", "parent__author", "handling__assignee", "draft", "paragraph"
     )
 
 

@@ -2,7 +2,6 @@
 public results. Every form is a plain POST form; the summary's live banner is an extra."""
 
 from urllib.parse import urlsplit
-from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group, staff_role_required, working_group_required
 from drafts import selectors as draft_selectors
-from drafts.models import Draft, DraftStatus
+from drafts.models import Draft, DraftStatus, parse_paragraph_key
 
 from . import exports, selectors
 from . import services as answers
@@ -31,13 +30,6 @@ from .models import Answer, Disposition, Handling
 from .summaries import bar_chart, stacked_rows
 
 RESULTS_STATUSES = (DraftStatus.CLOSED, DraftStatus.FINAL)
-
-
-def _paragraph_key(value: str) -> str:
-    try:
-        return str(UUID(value)) if value else ""
-    except ValueError:
-        return ""
 
 
 def _int_or_none(value) -> int | None:
@@ -61,7 +53,7 @@ def triage_filters(params, *, user) -> dict:
     if disposition not in (*Disposition.values, selectors.UNANSWERED):
         disposition = ""
     return {
-        "paragraph_key": _paragraph_key(params.get("paragraph", "")),
+        "paragraph_key": parse_paragraph_key(params.get("paragraph")) or "",
         "disposition": disposition,
         "version": _int_or_none(params.get("version")),
         "taken_up": _int_or_none(params.get("taken_up")),
@@ -318,7 +310,7 @@ def answer_table(request, slug: str):
     """The answer table (Abwägungstabelle) for the council: printable, one row per comment."""
     draft = draft_selectors.draft_get(slug=slug)
     index = selectors.paragraph_index(draft=draft)
-    key = _paragraph_key(request.GET.get("paragraph", ""))
+    key = parse_paragraph_key(request.GET.get("paragraph")) or ""
     only_published = request.GET.get("answers") == "published"
     place = selectors.comment_places(draft=draft, index=index)
     rows = []

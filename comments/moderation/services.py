@@ -20,7 +20,7 @@ from comments.announcements import (
     events_forget,
 )
 from comments.models import Comment, CommentEdit, CommentStatus
-from comments.notices import comment_place, comment_url, reply_notify
+from comments.notices import comment_place, reply_notify
 from comments.permissions import active_block, check_can_write
 from comments.services import comment_body_clean, comment_lock, tally_add
 from deliberation import events
@@ -143,7 +143,7 @@ def _tell_author(comment: Comment, kind: str, **params) -> None:
             user=comment.author,
             kind=kind,
             params={**params, **comment_place(comment)},
-            url=comment_url(comment),
+            url=comment.get_absolute_url(),
         )
 
 

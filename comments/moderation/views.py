@@ -254,17 +254,13 @@ def log_csv(request):
 # Citizens and the working group -----------------------------------------------------------------
 
 
-def _back(comment: Comment) -> str:
-    return f"{comment.draft.get_absolute_url()}?thread={comment.paragraph.key}#c-{comment.pk}"
-
-
 @require_POST
 def flag(request, slug: str, pk: int):
     comment = comment_selectors.comment_find(pk=pk, draft_slug=slug)
     if comment is None:
         raise Http404(pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(_back(comment))
+        return redirect_to_login(comment.get_absolute_url())
 
     def write() -> dict:
         moderation.flag_create(
@@ -298,7 +294,7 @@ def resubmit(request, slug: str, pk: int):
     if comment is None:
         raise Http404(pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(_back(comment))
+        return redirect_to_login(comment.get_absolute_url())
 
     def write() -> dict:
         moderation.comment_resubmit(
@@ -314,7 +310,7 @@ def resubmit(request, slug: str, pk: int):
         messages.success(request, _("Your revised comment is waiting for release again."))
     except ActionRefused as exc:
         messages.error(request, exc.message)
-    return redirect(_back(comment))
+    return redirect(comment.get_absolute_url())
 
 
 @working_group_required

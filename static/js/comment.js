@@ -3,8 +3,8 @@
 // The stand-in's id and paragraph key stand in attribute values (the element id, form
 // addresses, labels' `for`, the reply's parent); the named slots get the comment's text.
 
-// comments.views.TEMPLATE_PK and the stand-in paragraph's key.
-export const STAND_INS = { id: "999999999", paragraph: "__PARAGRAPH__" };
+// comments.views.TEMPLATE_PK and TEMPLATE_KEY.
+export const STAND_INS = { id: "999999999", paragraph: "00000000-0000-4000-8000-000000000000" };
 
 // A filled copy of `template`'s first element for `comment` ({id, paragraph, body_html}), with
 // `author` in [data-author]. body_html was cleaned by the server's sanitizer (the page's CSP is

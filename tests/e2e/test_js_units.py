@@ -35,7 +35,7 @@ def js(browser):
         '<!doctype html><template id="t"><article id="c-999999999" data-comment="999999999">'
         '<span data-author></span><form action="/drafts/d/comments/999999999/flag/">'
         '<label for="report-999999999">r</label><input type="hidden" name="parent" '
-        'value="999999999"></form><a href="/drafts/d/p/__PARAGRAPH__/">p</a>'
+        'value="999999999"></form><a href="/drafts/d/p/00000000-0000-4000-8000-000000000000/">p</a>'
         "<div data-body></div></article></template>"
     )
 
