@@ -348,7 +348,7 @@ def vote_post(request, slug, key):
 
 @require_POST
 def support_post(request, slug, pk):
-    draft, comment = _draft_comment(request, slug, pk)
+    _, comment = _draft_comment(request, slug, pk)
     back = comment.get_absolute_url()
     try:
         form_write_once(
