@@ -12,7 +12,7 @@ from django.urls import reverse
 from drafts.selectors import paragraph_texts
 
 from .models import Comment, CommentStatus, CommentSupport, ParagraphVote
-from .notices import comment_url, diff_details, excerpt
+from .notices import diff_details, excerpt
 
 LIMIT = 500  # per list: a person with more sees the newest (the data download has them all)
 
@@ -53,7 +53,7 @@ def contributions_of(*, user) -> dict:
         answer = getattr(comment, "answer", None)
         if answer is not None and answer.published_at is None:
             answer = None  # the working group's draft is internal
-        item = MyComment(comment=comment, url=comment_url(comment), answer=answer)
+        item = MyComment(comment=comment, url=comment.get_absolute_url(), answer=answer)
         draft = comment.draft
         if comment.version < draft.version and comment.paragraph.current_id:
             item.changed = diff_details(
@@ -79,5 +79,5 @@ def contributions_of(*, user) -> dict:
         .order_by("-created_at", "-pk")[:LIMIT]
     )
     for support in supports:
-        support.url = comment_url(support.comment)
+        support.url = support.comment.get_absolute_url()
     return {"comments": mine, "votes": votes, "supports": supports}
