@@ -156,3 +156,29 @@ def test_relative_imports_are_resolved(tmp_path, monkeypatch):
         (1, "deliberation.process.models"),
     ]
     assert (2, "deliberation.process.selectors") in _imports(package / "hub.py")
+
+
+def _raised(path: Path) -> set[str]:
+    """The names of the exceptions a module raises by name (`raise X(...)`, `raise X`)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(exc, ast.Name):
+                names.add(exc.id)
+            elif isinstance(exc, ast.Attribute):
+                names.add(exc.attr)
+    return names
+
+
+def test_each_service_module_refuses_with_one_error_type():
+    """docs/architecture.md, "Errors": ValidationError says the input is wrong; a service that
+    can also be refused for another reason raises ActionRefused for everything, so that its
+    callers catch one type. No service module raises both."""
+    both = [
+        path.relative_to(ROOT).as_posix()
+        for path in _sources()
+        if "services" in path.relative_to(ROOT).with_suffix("").parts or path.stem == "services"
+        if {"ValidationError", "ActionRefused"} <= _raised(path)
+    ]
+    assert both == []
