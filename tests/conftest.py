@@ -9,25 +9,7 @@ from django.utils import translation
 
 from deliberation import hub as hub_module
 from deliberation.roles import role_grant
-
-PASSWORD = "ein-sicheres-Passwort-42"
-
-DRAFT_TEXT = """# Leitlinien für Bürgerbeteiligung
-
-## 1. Präambel
-
-Die Stadt lebt vom Engagement ihrer Bürgerinnen und Bürger, die sich für ihr Viertel einsetzen.
-
-## 2. Grundsätze
-
-Alle Informationen werden rechtzeitig, vollständig und verständlich veröffentlicht.
-
-Beteiligung beginnt so früh, dass Anregungen das Ergebnis noch beeinflussen können.
-
-- Transparenz
-- Verbindlichkeit
-- Inklusion
-"""
+from tests.data import DRAFT_TEXT, PASSWORD
 
 
 def pytest_addoption(parser):

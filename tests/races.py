@@ -34,3 +34,24 @@ def at_once(*functions) -> list[str]:
     for thread in threads:
         thread.join(30)
     return outcomes
+
+
+def run_threads(target, count: int = 20) -> None:
+    """Run target(0) … target(count - 1) in threads released together; every one must pass."""
+    errors, barrier = [], threading.Barrier(count)
+
+    def wrapped(i):
+        try:
+            barrier.wait()
+            target(i)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors

@@ -1,36 +1,15 @@
 """Counts stay exact under concurrency (real threads, real transactions; PostgreSQL in CI pass 2)."""
 
 import random
-import threading
 
 import pytest
-from django.db import connection
 
 from comments import services
 from comments.models import Comment, ParagraphTally, ParagraphVote
+from tests.races import run_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 20
-
-
-def run_threads(target, count=THREADS):
-    errors, barrier = [], threading.Barrier(count)
-
-    def wrapped(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
 
 
 def test_twenty_threads_voting_and_changing_votes(draft, paragraph, make_user, settings):

@@ -4,44 +4,12 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from comments import services
-from deliberation.asgi import application
+from tests.comments.sockets import connect, receive, receive_type
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-ORIGIN = (b"origin", b"http://localhost")
-
-
-async def connect(slug, user=None, origin=ORIGIN, query=""):
-    from django.contrib.auth import get_user_model  # noqa: F401
-
-    path = f"/ws/drafts/{slug}/{query}"
-    headers = [origin] if origin else []
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    if user is not None:
-        communicator.scope["user"] = user  # AuthMiddleware keeps a user that is already set
-    connected, code = await communicator.connect(timeout=5)
-    return communicator, connected, code
-
-
-async def receive(communicator, timeout=3):
-    return json.loads(await communicator.receive_from(timeout=timeout))
-
-
-async def receive_type(communicator, kind, timeout=3):
-    """The next message of type `kind`; messages of other types are kept for later calls."""
-    held = communicator.__dict__.setdefault("held", [])
-    for message in held:
-        if message["type"] == kind:
-            held.remove(message)
-            return message
-    while True:
-        message = await receive(communicator, timeout)
-        if message["type"] == kind:
-            return message
-        held.append(message)
 
 
 async def test_allowed_origin_gets_hello(draft):

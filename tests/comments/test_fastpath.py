@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 
 from deliberation import fastpath
 from deliberation.models import Event
-from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
+from tests.comments.sockets import next_of, open_socket, session_cookie
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

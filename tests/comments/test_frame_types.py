@@ -16,7 +16,7 @@ from channels.testing import WebsocketCommunicator
 from comments.models import Comment, ParagraphVote
 from comments.moderation.models import Flag
 from deliberation.asgi import application
-from tests.comments.test_consumers import ORIGIN, connect, receive_type
+from tests.comments.sockets import ORIGIN, connect, receive_type
 
 HUGE = [2**63, 2**64, 10**30]
 NOT_TEXT = [[], ["x"], {}, {"a": 1}, 1, 1.5, True, None, *HUGE]

@@ -7,35 +7,11 @@ import os
 import pytest
 import websockets
 from asgiref.sync import sync_to_async
-from django.test import Client
 
+from tests.comments.sockets import next_of, open_socket, session_cookie
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-async def open_socket(server, slug, cookie=None, origin=None):
-    headers = {"Cookie": cookie} if cookie else {}
-    return await websockets.connect(
-        f"ws://{server}/ws/drafts/{slug}/",
-        origin=origin or f"http://{server}",
-        additional_headers=headers,
-        open_timeout=10,
-    )
-
-
-async def next_of(socket, kind, timeout=5):
-    async with asyncio.timeout(timeout):
-        while True:
-            message = json.loads(await socket.recv())
-            if message["type"] == kind:
-                return message
 
 
 async def test_comment_reaches_every_reader_through_real_daphne(draft, paragraph, citizen):

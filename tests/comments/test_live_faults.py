@@ -13,8 +13,14 @@ from comments import services
 from comments.moderation.models import Flag
 from deliberation import events
 from deliberation.hub import get_hub
-from tests.comments.test_consumers import connect, receive, receive_type
-from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
+from tests.comments.sockets import (
+    connect,
+    next_of,
+    open_socket,
+    receive,
+    receive_type,
+    session_cookie,
+)
 from tests.servers import daphne, redis_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

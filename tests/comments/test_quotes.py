@@ -12,9 +12,8 @@ from comments.models import Comment
 from deliberation.errors import ActionRefused
 from drafts.anchoring import Quote
 from drafts.services import draft_publish_version
-from tests.conftest import DRAFT_TEXT
-
-from .test_consumers import connect, receive, receive_type
+from tests.comments.sockets import connect, receive, receive_type
+from tests.data import DRAFT_TEXT
 
 SENTENCE = "Die Stadt lebt vom Engagement ihrer Bürgerinnen und Bürger, die sich für ihr Viertel einsetzen."
 PASSAGE = "Engagement ihrer Bürgerinnen und Bürger"

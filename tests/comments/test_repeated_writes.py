@@ -12,9 +12,8 @@ from comments.models import Comment, ParagraphVote
 from comments.moderation.models import Flag
 from deliberation.idempotency import request_key, write_once
 from deliberation.models import WriteReceipt
-from tests.comments.test_concurrency import run_threads
-from tests.comments.test_consumers import connect, receive_type
-from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
+from tests.comments.sockets import connect, next_of, open_socket, receive_type, session_cookie
+from tests.races import run_threads
 from tests.servers import daphne
 
 

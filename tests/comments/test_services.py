@@ -12,7 +12,7 @@ from comments.selectors import paragraph_threads, visible_comments
 from deliberation.errors import ActionRefused
 from deliberation.models import Event
 from drafts.services import draft_close, draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

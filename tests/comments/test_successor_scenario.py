@@ -14,7 +14,7 @@ from comments.feedback.exports import KEYS
 from comments.models import Comment
 from deliberation.errors import ActionRefused
 from drafts.services import draft_publish_version, draft_revert
-from tests.feedback.test_exports import csv_rows, download
+from tests.feedback.helpers import csv_rows, download
 
 pytestmark = pytest.mark.django_db
 

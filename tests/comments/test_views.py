@@ -94,7 +94,7 @@ def _vote_logged_out(client, draft, paragraph):
 def test_a_vote_given_logged_out_counts_after_login_back_at_the_paragraph(
     client, draft, paragraph, citizen
 ):
-    from tests.conftest import PASSWORD
+    from tests.data import PASSWORD
 
     back, _ = _vote_logged_out(client, draft, paragraph)
     assert not ParagraphVote.objects.exists()

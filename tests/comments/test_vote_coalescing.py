@@ -11,8 +11,8 @@ from comments import services
 from comments.models import ParagraphTally, ParagraphVote
 from deliberation.hub import Hub
 from deliberation.models import Event
-from tests.comments.test_consumers import connect, receive, receive_type
-from tests.comments.test_lock_first import at_once, postgresql_only
+from tests.comments.sockets import connect, receive, receive_type
+from tests.races import at_once, postgresql_only
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

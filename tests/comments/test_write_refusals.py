@@ -10,7 +10,7 @@ from comments.models import Comment, ParagraphVote
 from deliberation.confirming import CONFIRM_FIELD
 from deliberation.errors import ActionRefused
 from drafts.services import draft_close
-from tests.comments.test_consumers import connect, receive_type
+from tests.comments.sockets import connect, receive_type
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 from altcha import solve_challenge_v1
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
 
 CHALLENGE = re.compile(r'data-challenge="([^"]+)"')
 

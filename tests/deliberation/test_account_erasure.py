@@ -25,7 +25,7 @@ from deliberation.models import Event, Notification
 from deliberation.process.models import Process
 from deliberation.process.services import process_follow
 from drafts.anchoring import Quote
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
 from tests.races import at_once, postgresql_only
 
 pytestmark = pytest.mark.django_db

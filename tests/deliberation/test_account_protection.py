@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from deliberation.usernames import impersonates_role, skeleton
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
 from tests.deliberation.account_helpers import signup_data, solved
 
 pytestmark = pytest.mark.django_db

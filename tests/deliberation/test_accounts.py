@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
 from tests.deliberation.account_helpers import signup_data, solved
 
 pytestmark = pytest.mark.django_db

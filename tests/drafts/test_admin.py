@@ -5,7 +5,7 @@ from reversion.models import Version
 
 from drafts.models import DraftVersion, Paragraph
 from drafts.services import draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

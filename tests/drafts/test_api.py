@@ -1,7 +1,7 @@
 import pytest
 
 from drafts.services import draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

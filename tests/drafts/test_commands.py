@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from drafts.models import Draft
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

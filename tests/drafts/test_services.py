@@ -6,7 +6,8 @@ from reversion.models import Revision
 
 from drafts import selectors, services
 from drafts.models import Draft, DraftStatus
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
+from tests.drafts.helpers import keys
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,6 @@ def parse_tags(html: str) -> list[tuple[str, list]]:
 
     Collector().feed(html)
     return found
-
-
-def keys(draft):
-    return [
-        str(k)
-        for k in draft.paragraphs.filter(archived=False)
-        .order_by("position")
-        .values_list("key", flat=True)
-    ]
 
 
 def test_create_splits_into_blocks_with_sections(draft):

@@ -17,7 +17,7 @@ from drafts.splitting import (
     split_markdown,
     split_plain_text,
 )
-from tests.deliberation.test_sanitizing import XSS_VECTORS, assert_allowed
+from tests.deliberation.markup import XSS_VECTORS, assert_allowed
 
 
 def kinds(blocks: list[Block]) -> list[str]:

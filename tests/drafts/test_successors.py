@@ -21,7 +21,7 @@ from drafts.matching import (
     resolve_current,
     successor_fates,
 )
-from tests.drafts.test_services import keys as live_keys
+from tests.drafts.helpers import keys as live_keys
 
 A = "Die Stadt informiert frühzeitig und umfassend über alle geplanten Vorhaben."
 B = "Bürgerinnen und Bürger können jederzeit Vorschläge für neue Vorhaben einreichen."

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from drafts.models import Draft
 from drafts.services import draft_create, draft_open, draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import shutil
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.e2e.browsing import logged_in_context
 from tests.servers import daphne
 
 CHROMIUM_FLAGS = [
@@ -56,26 +56,6 @@ def server(transactional_db):
         yield f"http://{address}"
 
 
-def logged_in_context(browser, server, user=None, **context_options):
-    """A fresh browser context (own cookies), with `user`'s session when given."""
-    context = browser.new_context(locale="de-DE", **context_options)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        host = server.split("//")[1].split(":")[0]
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "domain": host,
-                    "path": "/",
-                }
-            ]
-        )
-    return context
-
-
 @pytest.fixture
 def open_page(browser, server):
     """A page in a fresh browser context, logged in as `user` (or anonymous)."""
@@ -94,8 +74,3 @@ def open_page(browser, server):
     yield open_
     for context in contexts:
         context.close()
-
-
-def wait_live(page):
-    """Wait until the page's websocket said hello (the status line shows the readers)."""
-    page.wait_for_selector("#live-status:not([hidden])", timeout=10_000)

@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 
 from deliberation.demo.seed import DEMO_SLUG, seed
-from tests.e2e.conftest import logged_in_context
+from tests.e2e.browsing import logged_in_context
 
 PAGES = [
     ("/", None),

@@ -4,8 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments import services
-from tests.e2e.conftest import wait_live
-from tests.e2e.test_scenarios import thread
+from tests.e2e.browsing import thread, wait_live
 from tests.servers import daphne
 
 

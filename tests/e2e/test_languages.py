@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_live
+from tests.e2e.browsing import wait_live
 
 
 def test_an_answer_published_on_a_german_page_appears_in_english_for_an_english_reader(

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import logged_in_context, wait_live
+from tests.e2e.browsing import logged_in_context, wait_live
 from tests.e2e.pages import every_page, wide_demo
 
 # What is wider than the viewport, and the document's own scroll width (WCAG 1.4.10 Reflow).

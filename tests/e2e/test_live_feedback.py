@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_live
+from tests.e2e.browsing import wait_live
 from tests.servers import daphne, free_port
 
 ACTIVE = "document.activeElement.closest('[data-comment]')?.id ?? document.activeElement.outerHTML.slice(0, 80)"
@@ -97,7 +97,7 @@ def test_report_edit_delete_happen_in_place_with_the_answer_beside_the_comment(
 def test_the_moderation_queue_says_where_the_moderator_is_when_the_connection_is_lost(
     moderator, browser
 ):
-    from tests.e2e.conftest import logged_in_context
+    from tests.e2e.browsing import logged_in_context
 
     port = free_port()
     context = logged_in_context(

@@ -5,8 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.conftest import logged_in_context, wait_live
-from tests.e2e.test_scenarios import thread, write
+from tests.e2e.browsing import logged_in_context, thread, wait_live, write
 
 
 def test_a_comment_whose_answer_was_lost_is_sent_again_and_stored_once(

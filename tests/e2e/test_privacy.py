@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from comments import services
-from tests.e2e.conftest import wait_live
+from tests.e2e.browsing import wait_live
 
 POST = """async ([url, fields]) => {
   const body = new FormData();

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_live
+from tests.e2e.browsing import wait_live
 
 PASSAGE = "Engagement ihrer Bürgerinnen"
 

@@ -4,20 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comments import services
-from tests.e2e.conftest import logged_in_context, wait_live
+from tests.e2e.browsing import logged_in_context, thread, wait_live, write
 from tests.servers import daphne, free_port
-
-
-def thread(page, key):
-    """Open a paragraph's comments (as a reader would) and return the thread's locator."""
-    page.click(f'[data-paragraph="{key}"] a.thread-toggle')
-    return page.locator(f"#thread-{key}")
-
-
-def write(page, key, text):
-    box = page.locator(f"#thread-{key} form[data-comment-form]").first
-    box.locator("textarea").fill(text)
-    box.locator("button[type=submit]").click()
 
 
 def test_1_two_browsers_see_comments_votes_and_replies_live(

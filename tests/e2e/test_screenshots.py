@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from deliberation.demo.seed import DEMO_SLUG, seed
-from tests.e2e.conftest import logged_in_context, wait_live
+from tests.e2e.browsing import logged_in_context, wait_live
 from tests.servers import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"

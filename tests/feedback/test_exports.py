@@ -14,11 +14,12 @@ from openpyxl import load_workbook
 
 from comments import services
 from comments.feedback import services as answers
-from comments.feedback.exports import COLUMNS, KEYS
+from comments.feedback.exports import KEYS
 from comments.feedback.models import Disposition
 from comments.models import Comment, CommentStatus
 from comments.moderation import services as moderation
 from drafts.services import draft_publish_version
+from tests.feedback.helpers import csv_rows, download, parse_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -53,26 +54,6 @@ def exported(make_draft, citizen, other_citizen, make_user, moderator, wg):
     )
     answers.answer_save(user=wg, comment=again, disposition="noted", reply="")
     return {"draft": draft, "c": (on_v1, hidden, on_v2, again), "p": (first, second)}
-
-
-def download(client, url) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def parse_csv(body: bytes, delimiter: str = ";") -> list[dict]:
-    """Rows by column key, from a CSV with a byte-order mark and headers for people."""
-    text = body.decode("utf-8")
-    assert text.startswith("\ufeff"), "a byte-order mark, so that Excel reads umlauts"
-    reader = csv.reader(io.StringIO(text[1:]), delimiter=delimiter)
-    header = next(reader)
-    assert header == [str(c.label) for c in COLUMNS]
-    return [dict(zip(KEYS, row, strict=True)) for row in reader]
-
-
-def csv_rows(client, url) -> list[dict]:
-    return parse_csv(download(client, url))
 
 
 def test_csv_has_one_row_per_comment_with_the_text_it_was_written_on(client, exported, wg):
