@@ -10,7 +10,7 @@ import pytest
 from comments import services
 from comments.moderation import services as moderation
 from drafts.services import draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 
 pytestmark = pytest.mark.django_db
 

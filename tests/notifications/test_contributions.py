@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from comments.feedback import services as answers
 from comments.services import comment_create, comment_support, vote_cast
 from drafts.services import draft_publish_version
-from tests.notifications.test_kinds import NEW_TEXT
+from tests.notifications.helpers import NEW_TEXT
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,9 @@ from comments.services import comment_create, vote_cast
 from deliberation.models import Notification
 from deliberation.notifications.delivery import deliveries_send
 from drafts.services import draft_close, draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.notifications.helpers import NEW_TEXT
 
 pytestmark = pytest.mark.django_db
-
-NEW_TEXT = DRAFT_TEXT.replace(
-    "die sich für ihr Viertel einsetzen", "die sich für ihr Viertel und die Umwelt einsetzen"
-)
 
 
 def _first_paragraph_comment(paragraph, author, body="Bitte die Umwelt nennen."):

@@ -19,7 +19,7 @@ from deliberation.notifications import notification_settings_save, notify
 from deliberation.notifications.schedule import JOBS
 from deliberation.notifications.tasks import job_run
 from drafts.services import draft_publish_version
-from tests.notifications.test_kinds import NEW_TEXT
+from tests.notifications.helpers import NEW_TEXT
 from tests.servers import smtp_server, worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
