@@ -20,8 +20,8 @@ from deliberation.urls_safety import safe_next
 from drafts import selectors as draft_selectors
 from drafts.models import Draft
 
+from . import answer_selectors
 from . import group_services as services
-from . import selectors
 from .group_selectors import draft_text_blocks, draft_themes
 from .models import TextBlock, Theme
 
@@ -65,7 +65,7 @@ def _selected(request, draft: Draft) -> list[int]:
 
         params = QueryDict(urlsplit(list_url(request, draft)).query)
         filters = triage_filters(params, user=request.user)
-        qs = selectors.triage_comments(draft=draft, **filters)
+        qs = answer_selectors.triage_comments(draft=draft, **filters)
         return list(qs.values_list("pk", flat=True)[: services.MAX_GROUP + 1])
     ids = []
     for value in request.POST.getlist("ids"):

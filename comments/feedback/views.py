@@ -21,7 +21,7 @@ from deliberation.roles import is_working_group, staff_role_required, working_gr
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, DraftStatus, parse_paragraph_key
 
-from . import exports, selectors
+from . import answer_selectors, exports, selectors
 from . import services as answers
 from .group_selectors import draft_themes, more_filters
 from .group_services import reply_with_block
@@ -48,9 +48,9 @@ def _versions(draft: Draft) -> list[int]:
 
 def triage_filters(params, *, user) -> dict:
     """The answer list's filters from a query dict (its form's fields), for
-    selectors.triage_comments: the bulk actions on "all comments of this list" read them too."""
+    answer_selectors.triage_comments: the bulk actions on "all comments of this list" read them too."""
     disposition = params.get("disposition", "")
-    if disposition not in (*Disposition.values, selectors.UNANSWERED):
+    if disposition not in (*Disposition.values, answer_selectors.UNANSWERED):
         disposition = ""
     return {
         "paragraph_key": parse_paragraph_key(params.get("paragraph")) or "",
@@ -95,7 +95,7 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
     params = QueryDict(urlsplit(here).query)
     feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
     filters = triage_filters(params, user=request.user)
-    page = selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
+    page = answer_selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
     for comment in page.object_list:
@@ -109,10 +109,10 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
             "draft": draft,
             "page_obj": page,
             "filters": filters,
-            "counts": selectors.answer_counts(draft=draft),
+            "counts": answer_selectors.answer_counts(draft=draft),
             "paragraphs": [r for r in index.values() if r.number is not None],
             "dispositions": Disposition.choices,
-            "unanswered": selectors.UNANSWERED,
+            "unanswered": answer_selectors.UNANSWERED,
             "versions": _versions(draft),
             "query": query.urlencode(),
             "here": here,
@@ -133,7 +133,7 @@ def _answer_feedback(
     back to the item's anchor in the list `here`, where the page shows `text` beside it.
     """
     if request.headers.get("X-Requested-With") == "fetch":
-        item = selectors.answer_triage_item(draft=draft, pk=comment.pk)
+        item = answer_selectors.answer_triage_item(draft=draft, pk=comment.pk)
         place = selectors.comment_places(draft=draft, index=selectors.paragraph_index(draft=draft))
         feedback = None if error else {"comment": comment.pk, "text": text}
         _triage_item(item, place=place, feedback=feedback, error=error)
@@ -169,7 +169,7 @@ def answer_post(request, slug: str, pk: int):
     action = request.POST.get("action", "save")
     try:
         if action == "unpublish":
-            answer = selectors.answer_of(comment=comment)
+            answer = answer_selectors.answer_of(comment=comment)
             if answer is None:
                 raise ActionRefused("invalid", _("This comment has no answer yet."))
             answers.answer_unpublish(user=request.user, answer=answer)
@@ -314,7 +314,7 @@ def answer_table(request, slug: str):
     only_published = request.GET.get("answers") == "published"
     place = selectors.comment_places(draft=draft, index=index)
     rows = []
-    for comment in selectors.answer_table(draft=draft, paragraph_key=key):
+    for comment in answer_selectors.answer_table(draft=draft, paragraph_key=key):
         try:
             answer = comment.answer
         except Answer.DoesNotExist:
@@ -351,7 +351,7 @@ def results(request, slug: str):
         return render(request, "feedback/not_available.html", {"draft": draft}, status=404)
     index = selectors.paragraph_index(draft=draft)
     figures = selectors.feedback_figures(draft=draft, index=index, public=True)
-    page = selectors.published_answers(draft=draft, page=request.GET.get("page", 1))
+    page = answer_selectors.published_answers(draft=draft, page=request.GET.get("page", 1))
     place = selectors.comment_places(draft=draft, index=index)
     for answer in page.object_list:
         answer.place = place(answer.comment.paragraph_id, answer.comment.version)

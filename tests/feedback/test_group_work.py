@@ -10,8 +10,8 @@ import pytest
 from comments import services
 from comments.feedback import group_services as group
 from comments.feedback import services as answers
+from comments.feedback.answer_selectors import answer_counts
 from comments.feedback.models import Answer, Handling, TextBlock, Theme
-from comments.feedback.selectors import answer_counts
 from comments.moderation import services as moderation
 from deliberation.errors import ActionRefused
 from deliberation.models import Event
