@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.api import api_view, int_param
 from deliberation.localtime import LocalDateTimeField
+from deliberation.siteurl import site_url
 from drafts import selectors as draft_selectors
 from drafts.api import draft_summary
 from drafts.models import parse_paragraph_key
@@ -79,7 +80,5 @@ def comment_list(request, slug):
         query = request.GET.copy()
         query["after"] = str(comments[-1].pk)
         query["limit"] = str(len(comments))
-        response["Link"] = (
-            f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
-        )
+        response["Link"] = f'<{site_url(request.path, request)}?{query.urlencode()}>; rel="next"'
     return response

@@ -9,7 +9,6 @@ import json
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from comments.models import Channel
 from deliberation import events
 from deliberation.idempotency import once_per_form
 from deliberation.roles import staff_role_required
+from deliberation.siteurl import site_url
 from drafts import selectors as draft_selectors
 from drafts.models import Draft
 
@@ -170,11 +170,6 @@ def _save(request, draft: Draft, shared: SharedForm, rows: list[RowForm]):
 # The room view ---------------------------------------------------------------------------------
 
 
-def site_url(request, path: str) -> str:
-    base = getattr(settings, "SITE_URL", "")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
 def qr_svg(url: str, label: str) -> str:
     """The QR code of `url` as inline SVG markup: one path, no style attributes (the CSP)."""
     qr = QRCode(image_factory=SvgPathImage, error_correction=ERROR_CORRECT_M, border=2)
@@ -214,7 +209,7 @@ def room(request, slug: str):
     comments = room_comments(draft=draft)
     for comment in comments:
         comment.paragraph_number = numbers.get(str(comment.paragraph.key))
-    url = site_url(request, draft.get_absolute_url())
+    url = site_url(draft.get_absolute_url(), request)
     return render(
         request,
         "offline/room.html",

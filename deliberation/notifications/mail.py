@@ -15,17 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from deliberation.languages import default_path_in_language
+from deliberation.siteurl import site_url
 
 from .kinds import kind_topic
 from .models import Delivery, MailProfile
 
 UNSUBSCRIBE_SALT = "deliberation.notifications.unsubscribe"
-DEV_SITE_URL = "http://127.0.0.1:8000"
-
-
-def site_url() -> str:
-    """The public address for links in mails: SITE_URL, else the address `make run` serves."""
-    return settings.SITE_URL or DEV_SITE_URL
 
 
 def absolute(path: str, language: str) -> str:

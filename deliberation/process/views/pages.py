@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation.siteurl import site_url
+
 from .. import ics, selectors, services
 from ..forms import (
     FollowForm,
@@ -49,7 +51,7 @@ def _calendar_event(request, process: Process, session) -> ics.CalendarEvent:
         parts.append(_("Accessibility: %(notes)s") % {"notes": session.place_accessibility})
     if session.online_url:
         parts.append(_("Join online: %(url)s") % {"url": session.online_url})
-    page_url = request.build_absolute_uri(process.get_absolute_url())
+    page_url = site_url(process.get_absolute_url(), request)
     host = request.get_host().split(":")[0]
     return ics.CalendarEvent(
         uid=f"process-session-{session.pk}@{host}",
