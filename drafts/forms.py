@@ -3,6 +3,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.filetypes import megabytes
 from deliberation.idempotency import OnceFormMixin
 from deliberation.localtime import LocalDateTimeField
 
@@ -16,7 +17,7 @@ def _upload_help() -> str:
     return gettext(
         "Markdown (.md), plain text (.txt) or Word (.docx), up to %(mb)s MB. "
         "It replaces the text above."
-    ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    ) % {"mb": megabytes(MAX_UPLOAD_BYTES)}
 
 
 class DraftTextForm(OnceFormMixin, forms.Form):
@@ -57,8 +58,7 @@ class DraftTextForm(OnceFormMixin, forms.Form):
             if upload.size > MAX_UPLOAD_BYTES:
                 self.add_error(
                     "upload",
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                    _("The file is larger than %(mb)s MB.") % {"mb": megabytes(MAX_UPLOAD_BYTES)},
                 )
                 return cleaned
             try:

@@ -19,6 +19,8 @@ from urllib.parse import quote, urlsplit
 
 from django.utils.translation import gettext
 
+from deliberation.filetypes import megabytes, sniff
+
 FORMAT_MARKDOWN = "markdown"
 FORMAT_TEXT = "text"
 
@@ -31,20 +33,6 @@ MAX_ZIP_MEMBERS = 5_000
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
 TEXT_EXTENSIONS = frozenset({".txt"})
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and any password-protected .docx
-_PDF_MAGIC = b"%PDF-"
-_BINARY_MAGICS = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF8",
-    b"MZ",  # Windows executable
-    b"\x7fELF",
-    b"\x1f\x8b",  # gzip
-    b"7z\xbc\xaf",
-    b"Rar!",
-    b"{\\rtf",
-)
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Windows editors call "Unicode"
 # Text has few C0 controls besides tab, newline, carriage return and form feed.
@@ -70,10 +58,6 @@ class DraftFileError(ValueError):
     """The upload cannot be read; the message says what to do."""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def text_from_upload(filename: str, data: bytes) -> tuple[str, str]:
     """Return (source, format) for an uploaded file; format is "markdown" or "text"."""
     if not data.strip():
@@ -86,19 +70,20 @@ def text_from_upload(filename: str, data: bytes) -> tuple[str, str]:
                 "The file is too large: %(size)s, the limit is %(limit)s. "
                 "Remove pictures from it or paste the text instead."
             )
-            % {"size": _megabytes(len(data)), "limit": _megabytes(MAX_UPLOAD_BYTES)}
+            % {"size": f"{megabytes(len(data))} MB", "limit": f"{megabytes(MAX_UPLOAD_BYTES)} MB"}
         )
     extension = PurePath(filename).suffix.lower()
-    if data.startswith(_OLE_MAGIC):
+    kind = sniff(data[:8])
+    if kind == "ole":
         raise DraftFileError(
             gettext(
                 "This Word file is password-protected or in the old .doc format. "
                 "Save it as .docx without a password and upload it again."
             )
         )
-    if data.startswith(_ZIP_MAGIC) or extension == ".docx":
+    if kind == "zip" or extension == ".docx":
         return _docx_markdown(data), FORMAT_MARKDOWN
-    if data.startswith(_PDF_MAGIC):
+    if kind == "pdf":
         raise DraftFileError(
             gettext(
                 "PDF files cannot be imported. Upload the draft as .docx, .md or .txt, "
@@ -135,7 +120,7 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise _not_a_text_file() from None
-    if data.startswith(_BINARY_MAGICS) or b"\x00" in data:
+    if sniff(data[:8]) == "binary" or b"\x00" in data:
         raise _not_a_text_file()
     try:
         text = data.removeprefix(_UTF8_BOM).decode("utf-8")

@@ -7,12 +7,13 @@ PDF renamed to ``.md`` is refused.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from deliberation import filetypes
 
 
 @dataclass(frozen=True)
@@ -32,18 +33,6 @@ DOCX = FileType(
 TYPES = (PDF, MARKDOWN, DOCX)
 ALLOWED_EXTENSIONS = tuple(ext for file_type in TYPES for ext in file_type.extensions)
 
-# Programs and scripts, whatever they are called: Windows PE, ELF, Mach-O, shebang scripts.
-_EXECUTABLE_MAGIC = (
-    b"MZ",
-    b"\x7fELF",
-    b"\xfe\xed\xfa\xce",
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",
-    b"#!",
-)
-
 
 def extension_of(name: str) -> str:
     base = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
@@ -55,17 +44,6 @@ def _read_all(file: IO[bytes]) -> bytes:
     data = file.read()
     file.seek(0)
     return data
-
-
-def _is_docx(file: IO[bytes]) -> bool:
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        file.seek(0)
 
 
 def _is_text(data: bytes) -> bool:
@@ -81,14 +59,14 @@ def _is_text(data: bytes) -> bool:
 def detect(file: IO[bytes]) -> FileType | None:
     """Return the type the content shows, or None for anything that is not allowed."""
     file.seek(0)
-    head = file.read(8)
+    kind = filetypes.sniff(file.read(8))
     file.seek(0)
-    if head.startswith(_EXECUTABLE_MAGIC):
-        return None
-    if head.startswith(b"%PDF-"):
+    if kind == "pdf":
         return PDF
-    if head.startswith(b"PK\x03\x04"):
-        return DOCX if _is_docx(file) else None
+    if kind == "zip":
+        return DOCX if filetypes.is_docx(file) else None
+    if kind:
+        return None
     return MARKDOWN if _is_text(_read_all(file)) else None
 
 
@@ -97,7 +75,7 @@ def check_document(*, file: IO[bytes], name: str, size: int, max_bytes: int) -> 
     if size > max_bytes:
         raise ValidationError(
             _("The file is too large: at most %(max)s MB are allowed.")
-            % {"max": _megabytes(max_bytes)},
+            % {"max": filetypes.megabytes(max_bytes)},
             code="too_large",
         )
     if size == 0:
@@ -123,8 +101,3 @@ def check_document(*, file: IO[bytes], name: str, size: int, max_bytes: int) -> 
 
 
 _FORMAT_NAMES = (("pdf", "PDF"), ("md", "Markdown"), ("docx", "Word (.docx)"))
-
-
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 1 else f"{value:.2f}"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.filetypes import megabytes
 from deliberation.idempotency import OnceFormMixin
 from deliberation.localtime import DayField, local_moment
 from deliberation.slugs import unique_slug
@@ -211,9 +212,8 @@ class DocumentForm(OnceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = process.sessions.order_by("-starts_at")
         self.fields["file"].required = require_file
-        max_mb = settings.DOCUMENT_MAX_BYTES / (1024 * 1024)
         help_text = _("PDF, Markdown (.md) or Word (.docx), at most %(max)s MB.") % {
-            "max": f"{max_mb:.0f}" if max_mb >= 1 else f"{max_mb:.2f}"
+            "max": megabytes(settings.DOCUMENT_MAX_BYTES)
         }
         if not require_file:
             keep = _("Leave empty to keep the current file.")
