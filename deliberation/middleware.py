@@ -20,10 +20,22 @@ DEFAULT_POLICY = "; ".join(
 )
 
 
+def policy_with_form_targets(policy: str, origins: list[str]) -> str:
+    """`policy` whose form-action also allows `origins` (e.g. "https://login.example.org"):
+    browsers apply form-action to the redirects after a form's POST too, and the log-in and
+    log-out through the city's identity provider redirect there."""
+    if not origins:
+        return policy
+    return policy.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]))
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
+        self.policy = policy_with_form_targets(
+            getattr(settings, "CONTENT_SECURITY_POLICY", DEFAULT_POLICY),
+            getattr(settings, "CSP_FORM_ACTION_ORIGINS", []),
+        )
 
     def __call__(self, request):
         response = self.get_response(request)

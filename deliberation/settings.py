@@ -4,6 +4,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     "deliberation",
@@ -255,6 +257,49 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": env("RATE_LIMIT_PASSWORD_RESETS", "5/m/ip,3/h/key"),
 }
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# The provider's slot in the addresses: /accounts/oidc/city/login/callback/ is the redirect URI
+# to register at the provider.
+OIDC_PROVIDER_ID = "city"
+# Log-in through the city's identity provider over OpenID Connect (deliberation/accounts/oidc.py,
+# docs/deploy.md "Log-in through the city's identity provider"): all four variables, or none.
+OIDC_VARIABLES = ("OIDC_PROVIDER_NAME", "OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+_oidc = {name: (env(name) or "").strip() for name in OIDC_VARIABLES}
+if any(_oidc.values()):
+    _missing = [name for name, value in _oidc.items() if not value]
+    if _missing:
+        raise SystemExit(
+            f"deliberation: {', '.join(_missing)} must be set too for the log-in through an "
+            "identity provider (all of OIDC_PROVIDER_NAME, OIDC_SERVER_URL, OIDC_CLIENT_ID, "
+            "OIDC_CLIENT_SECRET, or none; see docs/deploy.md)."
+        )
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": _oidc["OIDC_PROVIDER_NAME"],
+                "client_id": _oidc["OIDC_CLIENT_ID"],
+                "secret": _oidc["OIDC_CLIENT_SECRET"],
+                "settings": {"server_url": _oidc["OIDC_SERVER_URL"]},
+            }
+        ],
+        # Only what the platform needs: who it is (a pseudonymous subject) and an address for
+        # notifications. Names are not asked for (and dropped if sent anyway).
+        "SCOPE": ["openid", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+    # The log-in and log-out forms redirect to the provider (Content-Security-Policy).
+    _provider = urlsplit(_oidc["OIDC_SERVER_URL"])
+    CSP_FORM_ACTION_ORIGINS = [f"{_provider.scheme}://{_provider.netloc}"]
+SOCIALACCOUNT_ADAPTER = "deliberation.accounts.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "deliberation.accounts.forms.SocialSignupForm"}
+# A person coming from the provider always sees the sign-up form first: they choose the
+# pseudonym shown next to their comments and agree to the privacy notice.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# Never join a provider's login to an existing account because the addresses match: the
+# person logs in with their password and connects it themselves.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# The provider's tokens are not kept: the ID token for the log-out lives in the session only.
+SOCIALACCOUNT_STORE_TOKENS = False
 # Bot protection on sign-up and password reset: an ALTCHA proof of work solved by the browser
 # (no third party, no cookie) and a honeypot field. The largest number the browser may have to
 # try: about a second of work for a phone, a thousand sign-ups cost a bot hours.

@@ -1,6 +1,7 @@
 """The account forms: allauth's, with our consent, field names and bot protection."""
 
 from allauth.account import forms as allauth_forms
+from allauth.socialaccount import forms as social_forms
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
@@ -54,6 +55,33 @@ class SignupForm(allauth_forms.SignupForm):
             field.widget.attrs.pop("placeholder", None)
 
 
+class SocialSignupForm(social_forms.SignupForm):
+    """The first log-in through the city's identity provider: the person chooses the pseudonym
+    shown next to their comments (the same rules as on sign-up: the account adapter's
+    clean_username) and agrees to the privacy notice. Nothing of their real name is filled in
+    (deliberation/accounts/oidc.py)."""
+
+    consent = forms.BooleanField(
+        label=lazy(_consent_label, str)(),
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice to take part.")},
+    )
+    field_order = ["username", "email", "consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Pseudonym")
+        self.fields["username"].help_text = USERNAME_HELP
+        if "email" in self.fields:
+            self.fields["email"].label = _("E-mail address")
+            self.fields["email"].help_text = _(
+                "From your log-in at the city. Used only for notifications you ask for. "
+                "Never shown."
+            )
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
 class LoginForm(allauth_forms.LoginForm):
     """allauth's log-in (with its limit on wrong passwords) under Django's field names
     `username` and `password`, which the contract promises."""
@@ -86,6 +114,9 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
 
 
 class AccountDeleteForm(forms.Form):
+    """Confirms the deletion with the password; an account that logs in only through the
+    city's identity provider has none, and confirms with its username instead."""
+
     password = forms.CharField(
         label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False
     )
@@ -93,9 +124,17 @@ class AccountDeleteForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label=_("Your username, to confirm"),
+                help_text=_("You log in through the city, so your account has no password."),
+            )
 
     def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        given = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            if given.strip() != self.user.get_username():
+                raise forms.ValidationError(_("This is not your username."))
+        elif not self.user.check_password(given):
             raise forms.ValidationError(_("The password is not correct."))
-        return password
+        return given

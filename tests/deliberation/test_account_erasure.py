@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +32,7 @@ from tests.races import at_once, postgresql_only
 pytestmark = pytest.mark.django_db
 
 NAME = "Quirin77"
+EMAIL = f"{NAME}@example.org"  # make_user's address
 # Everything the person writes: each must be gone after the deletion.
 FIRST = "Die Radwege in der Altstadt sind viel zu schmal geraten"
 EDITED = "Die Radwege in der Altstadt sind seit Jahren zu schmal"
@@ -98,6 +100,13 @@ def rich_account(person, other_citizen, moderator, make_draft, draft, pre_draft,
     from drafts.services import draft_close
 
     draft_close(draft=closed)
+    # Logs in through the city's identity provider too, which handed over their real name.
+    SocialAccount.objects.create(
+        user=person,
+        provider="stadt",
+        uid="c0ffee-4711",
+        extra_data={"userinfo": {"sub": "c0ffee-4711", "given_name": "Quirinus", "email": EMAIL}},
+    )
     LogEntry.objects.create(
         user=moderator,
         content_type=ContentType.objects.get_for_model(Comment),
@@ -164,7 +173,7 @@ def test_the_rich_account_is_everywhere_before_deletion(rich_account, settings, 
 def test_deletion_leaves_neither_name_nor_sentence_anywhere(rich_account, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     account_delete(user=rich_account)
-    assert _leftovers([NAME, *WRITTEN], tmp_path) == []
+    assert _leftovers([NAME, EMAIL, "Quirinus", "c0ffee-4711", *WRITTEN], tmp_path) == []
     # What others wrote and the record of what happened stay.
     assert Comment.objects.filter(body=OTHERS).exists()
     assert Comment.objects.filter(body="Bernd antwortet darauf").exists()
@@ -222,6 +231,11 @@ def test_the_download_holds_everything_stored_about_the_person(rich_account, cli
     for sentence in WRITTEN:
         assert sentence in text
     assert data["account"]["username"] == NAME
+    sign_in = data["sign_in"]
+    assert sign_in["email_addresses"] == [{"email": EMAIL, "confirmed": True, "primary": True}]
+    [login] = sign_in["login_providers"]
+    assert (login["provider"], login["uid"]) == ("stadt", "c0ffee-4711")
+    assert login["extra_data"]["userinfo"]["given_name"] == "Quirinus"
     participation = data["participation"]
     assert {c["text"] for c in participation["comments"]} >= {EDITED, REPLY, HIDDEN, PENDING}
     assert any(FIRST in c["earlier_texts"] for c in participation["comments"])
