@@ -67,7 +67,7 @@ def daphne(
             )
             urls.append(f"127.0.0.1:{port}")
         for process, url in zip(processes, urls, strict=True):
-            _wait_for(process, url)
+            wait_listening(process, url)
         yield urls
     finally:
         for process in processes:
@@ -79,7 +79,9 @@ def daphne(
                 process.kill()
 
 
-def _wait_for(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
+def wait_listening(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
+    """Return once `process` accepts connections on `url` ("host:port"); raise RuntimeError
+    with its output when it exits first, or after `timeout` seconds."""
     host, port = url.split(":")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -109,7 +111,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        _wait_for(self.process, f"127.0.0.1:{self.port}")
+        wait_listening(self.process, f"127.0.0.1:{self.port}")
 
     def stop(self) -> None:
         """Stop it the way a crash or a restart does: all keys, groups included, are gone."""

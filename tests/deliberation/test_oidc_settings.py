@@ -9,7 +9,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
 from deliberation.accounts.oidc import SESSION_KEY, claims_minimised, provider_logout_url
-from tests.deliberation.test_settings import run
+from tests.deliberation.settings_process import run
 
 OIDC = {
     "OIDC_PROVIDER_NAME": "Servicekonto Musterstadt",

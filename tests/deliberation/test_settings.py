@@ -4,7 +4,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,30 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.deliberation.settings_process import ROOT, run
 from tests.servers import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "beteiligung.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://beteiligung.example.org",
 }
-
-
-def run(code_or_args, **env_overrides):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
-    }
-    env.update(env_overrides, DJANGO_SETTINGS_MODULE="deliberation.settings")
-    args = (
-        [sys.executable, *code_or_args]
-        if isinstance(code_or_args, list)
-        else [sys.executable, "-c", code_or_args]
-    )
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 SHOW = (

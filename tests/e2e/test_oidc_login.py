@@ -17,9 +17,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.conftest import wait_live
-from tests.e2e.test_scenarios import thread, write
-from tests.servers import ROOT, _wait_for, daphne, free_port
+from tests.e2e.browsing import thread, wait_live, write
+from tests.servers import ROOT, daphne, free_port, wait_listening
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -46,7 +45,7 @@ def identity_provider(tmp_path, platform: str):
         stderr=subprocess.PIPE,
     )
     try:
-        _wait_for(process, f"localhost:{port}")
+        wait_listening(process, f"localhost:{port}")
         yield f"http://localhost:{port}/openid"
     finally:
         process.terminate()
