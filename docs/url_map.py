@@ -132,19 +132,30 @@ def _called(function, seen: set) -> dict[str, set[str]]:
     return _scan(ast.parse(source), function.__module__, seen)
 
 
+def _segment(pattern) -> str:
+    """A pattern's part of the address: a regular expression loses its anchors (^ … $)."""
+    text = str(pattern)
+    if text.startswith("^"):
+        text = text[1:]
+    for end in ("\\Z", "$"):
+        if text.endswith(end):
+            text = text[: -len(end)]
+    return text
+
+
 def _walk(patterns, prefix: str = ""):
     from django.urls import URLPattern, URLResolver
 
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            route = prefix + str(entry.pattern)
+            route = prefix + _segment(entry.pattern)
             namespace = entry.namespace or ""
             if namespace in OPAQUE:
                 yield route, namespace, None
                 continue
             yield from _walk(entry.url_patterns, route)
         elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.name or "", entry.callback
+            yield prefix + _segment(entry.pattern), entry.name or "", entry.callback
 
 
 def routes() -> list[Route]:
@@ -172,8 +183,8 @@ def routes() -> list[Route]:
             calls = _called(callback, set()) if isinstance(callback, FunctionType) else {}
         result.append(
             Route(
-                de="/" + route_de.replace("^", "").replace("\\Z", ""),
-                en="/" + route_en.replace("^", "").replace("\\Z", ""),
+                de="/" + route_de,
+                en="/" + route_en,
                 name=name,
                 view=view,
                 writes=tuple(sorted(calls.get("writes", ()))),
