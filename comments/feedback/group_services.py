@@ -19,7 +19,7 @@ from deliberation.roles import WORKING_GROUP
 from deliberation.sanitizing import clean_plain, normalize_text, render_comment
 from drafts.models import Draft
 
-from .models import Answer, GroupAnswer, Handling, TextBlock, Theme
+from .models import MAX_REPLY_CHARS, Answer, GroupAnswer, Handling, TextBlock, Theme
 from .notices import answers_notify
 from .services import announce_answer, check_working_group, clean_answer
 
@@ -195,9 +195,10 @@ def text_block_create(*, user, draft: Draft, title: str, body: str) -> TextBlock
     text = normalize_text(body or "")
     if not text:
         raise ActionRefused("invalid", _("Please write the text of the block."), field="body")
-    if len(text) > 5000:
+    if len(text) > MAX_REPLY_CHARS:
         raise ActionRefused(
-            "invalid", _("The text is too long: at most %(max)s characters.") % {"max": 5000}
+            "invalid",
+            _("The text is too long: at most %(max)s characters.") % {"max": MAX_REPLY_CHARS},
         )
     try:
         with transaction.atomic():

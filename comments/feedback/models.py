@@ -19,12 +19,16 @@ class Disposition(models.TextChoices):
     TO_DISCUSS = "to_discuss", _("to be discussed in the working group")
 
 
+# The longest answer or standard reply the working group writes (services check it, forms say it).
+MAX_REPLY_CHARS = 5000
+
+
 class Answer(models.Model):
     """The working group's answer to one comment; internal until published (comments/feedback/services.py)."""
 
     comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="answer")
     disposition = models.CharField(max_length=16, choices=Disposition.choices)
-    reply = models.TextField(blank=True, max_length=5000)
+    reply = models.TextField(blank=True, max_length=MAX_REPLY_CHARS)
     reply_html = models.TextField(
         blank=True, help_text="rendered by deliberation.sanitizing.render_comment"
     )
@@ -61,7 +65,7 @@ class GroupAnswer(models.Model):
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="group_answers")
     disposition = models.CharField(max_length=16, choices=Disposition.choices)
-    reply = models.TextField(blank=True, max_length=5000)
+    reply = models.TextField(blank=True, max_length=MAX_REPLY_CHARS)
     reply_html = models.TextField(blank=True)
     version_taken_up = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(
@@ -97,7 +101,7 @@ class TextBlock(models.Model):
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="text_blocks")
     title = models.CharField(max_length=100)
-    body = models.TextField(max_length=5000)
+    body = models.TextField(max_length=MAX_REPLY_CHARS)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -20,12 +20,11 @@ from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group
 from deliberation.sanitizing import normalize_text, render_comment
 
-from .models import Answer, Disposition
+from .models import MAX_REPLY_CHARS, Answer, Disposition
 from .notices import answers_notify, answers_published_notify
 
 logger = logging.getLogger(__name__)
 
-MAX_REPLY_CHARS = 5000
 # Only "noted" may stand without a word of explanation; every other decision needs a reason.
 REPLY_OPTIONAL = {Disposition.NOTED}
 

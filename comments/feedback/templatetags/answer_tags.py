@@ -4,7 +4,15 @@ from django import template
 
 from comments.models import Comment
 
+from ..models import MAX_REPLY_CHARS
+
 register = template.Library()
+
+
+@register.simple_tag
+def reply_max_chars() -> int:
+    """The longest answer or standard reply (feedback.models.MAX_REPLY_CHARS), for maxlength."""
+    return MAX_REPLY_CHARS
 
 
 @register.filter
