@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from .errors import ActionRefused
 
-DEFAULT_LIMITS = {"comment": 10, "vote": 120, "support": 120, "flag": 20, "socket": 300}
-
-
 def limit_for(action: str) -> int:
-    return getattr(settings, "RATE_LIMITS", {}).get(action, DEFAULT_LIMITS[action])
+    """How many `action`s ("comment", "vote", "support", "flag", "socket") one person (one
+    socket, for "socket") may make per minute: settings.RATE_LIMITS, the one place with the
+    defaults and their RATE_LIMIT_* environment variables. KeyError for an unknown action."""
+    return settings.RATE_LIMITS[action]
 
 
 def ratelimit_hit(*, action: str, ident: str, now: float | None = None) -> None:
