@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ActionRefused
 
+
 def limit_for(action: str) -> int:
     """How many `action`s ("comment", "vote", "support", "flag", "socket") one person (one
     socket, for "socket") may make per minute: settings.RATE_LIMITS, the one place with the

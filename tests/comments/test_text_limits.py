@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from comments import services
-from deliberation.errors import ActionRefused
 from comments.feedback.models import MAX_REPLY_CHARS
+from deliberation.errors import ActionRefused
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
