@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.usernames import impersonates_role, skeleton
 
+from .oidc import provider_logout_url
+
 CONFUSABLE_MESSAGE = _(
     "This name looks like a name that is taken already (upper and lower case, and letters "
     "from other alphabets that look alike, count as the same). Please choose another one."
@@ -53,6 +55,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if not shallow and username_taken_lookalike(username):
             raise forms.ValidationError(CONFUSABLE_MESSAGE, code="username_confusable")
         return username
+
+    def get_logout_redirect_url(self, request) -> str:
+        """Where the log-out leads (read before the session ends). After a log-in through the
+        city's identity provider: on to the provider, which ends its session too and sends the
+        person back to the site's root, the one address registered there for the way back
+        (OpenID Connect RP-Initiated Logout; deliberation/accounts/oidc.py)."""
+        here = super().get_logout_redirect_url(request)
+        return provider_logout_url(request, request.build_absolute_uri("/")) or here
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

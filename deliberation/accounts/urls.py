@@ -7,7 +7,7 @@ urlpatterns = [
     # The contract's names for allauth's views (allauth names them account_login, ...).
     path("login/", allauth_views.login, name="login"),
     path("signup/", allauth_views.signup, name="signup"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/", allauth_views.logout, name="logout"),
     # allauth's OpenID Connect log-in, keeping what the log-out needs (oidc.py); before
     # allauth's own addresses, which they replace.
     path("oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),

@@ -1,6 +1,5 @@
 import json
 
-from allauth.account.views import LogoutView as AllauthLogoutView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from .confirmation import must_wait
 from .forms import AccountDeleteForm
-from .oidc import provider_logout_url
 from .services import account_delete, personal_data_export
 
 
@@ -54,14 +52,3 @@ def profile_delete(request):
         ),
     )
     return redirect("home")
-
-
-class LogoutView(AllauthLogoutView):
-    """allauth's log-out (POST). After a log-in through the city's identity provider it goes on
-    to the provider, which ends its session too and sends the person back to the home page
-    (OpenID Connect RP-Initiated Logout; deliberation/accounts/oidc.py)."""
-
-    def get_redirect_url(self) -> str:
-        here = super().get_redirect_url()
-        # The site's root: the one address to register at the provider for the way back.
-        return provider_logout_url(self.request, self.request.build_absolute_uri("/")) or here
