@@ -3,6 +3,8 @@
 import json
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -23,7 +25,6 @@ from drafts.selectors import draft_visible_to
 
 from . import selectors, services
 from .models import Comment
-from .moderation import services as moderation
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
 
@@ -42,6 +43,30 @@ def _language(scope) -> str:
         if "=" in part
     )
     return "en" if query.get("lang") == "en" else "de"
+
+
+@dataclass(frozen=True)
+class CommentAction:
+    """A write on one comment that an app built on comments adds to the draft socket (the
+    moderation's report, "flag"): a frame `{"action": <name>, "comment": <id>, **fields}`.
+
+    `fields`: name -> default (None: required); every field is a text. `write(user=, comment=,
+    **fields)` does the write and raises ActionRefused; the comment is one of the socket's draft,
+    read for the logged-in person. `bad_message`: the refusal of a frame without them.
+    """
+
+    fields: dict[str, str | None]
+    write: Callable[..., object]
+    bad_message: str  # a lazy translation
+
+
+# Writes on a comment registered by other apps (comment_action_register), by action name.
+COMMENT_ACTIONS: dict[str, CommentAction] = {}
+
+
+def comment_action_register(name: str, action: CommentAction) -> None:
+    """Let the draft socket take frames with `"action": name` (call it in an AppConfig.ready)."""
+    COMMENT_ACTIONS[name] = action
 
 
 def _is_id(value: Any, least: int = 1) -> bool:
@@ -173,6 +198,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                 request_id = message.get("request_id")
                 action = message.get("action")
                 handler = self.ACTIONS.get(action) if isinstance(action, str) else None
+                if handler is None and isinstance(action, str) and action in COMMENT_ACTIONS:
+                    handler = DraftConsumer._comment_action
                 if handler is None:
                     raise ActionRefused("bad_message", _("Unknown action."))
                 answer = await handler(self, message)
@@ -287,29 +314,23 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             texts = selectors.events_as_now(draft_id=self.draft_id, texts=texts)
         return texts, selectors.vote_snapshot(draft_id=self.draft_id)
 
-    async def _flag(self, message: dict[str, Any]) -> dict:
-        comment_id, reason, note = (
-            message.get("comment"),
-            message.get("reason"),
-            message.get("note", ""),
-        )
-        if not _is_id(comment_id) or not isinstance(reason, str) or not isinstance(note, str):
-            raise ActionRefused(
-                "bad_message", _("A report needs “comment”, “reason” and optionally “note”.")
-            )
-        return await self._write(message, self._do_flag, comment_id, reason, note)
+    async def _comment_action(self, message: dict[str, Any]) -> dict:
+        """A write another app registered (COMMENT_ACTIONS), on one comment of this draft."""
+        action = COMMENT_ACTIONS[message["action"]]
+        comment_id = message.get("comment")
+        values = {name: message.get(name, default) for name, default in action.fields.items()}
+        if not _is_id(comment_id) or not all(isinstance(v, str) for v in values.values()):
+            raise ActionRefused("bad_message", str(action.bad_message))
+        return await self._write(message, self._do_comment_action, action, comment_id, values)
 
-    def _do_flag(self, comment_id: int, reason: str, note: str) -> dict:
-        moderation.flag_create(
-            user=self.user, comment=self._comment_row(comment_id), reason=reason, note=note
-        )
+    def _do_comment_action(self, action: CommentAction, comment_id: int, values: dict) -> dict:
+        action.write(user=self.user, comment=self._comment_row(comment_id), **values)
         return {"comment": comment_id}
 
     ACTIONS = {
         "comment": _comment,
         "vote": _vote,
         "support": _support,
-        "flag": _flag,
         "resume": _resume,
     }
 
@@ -353,30 +374,3 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         if comment is None:
             raise ActionRefused("not_found", _("This comment does not exist."))
         return comment
-
-
-class ModerationConsumer(HubSocketMixin, AsyncWebsocketConsumer):
-    """The moderation queue's socket: moderators only; it only listens (decisions go over HTTP)."""
-
-    channel_layer_alias = DraftConsumer.channel_layer_alias
-    streams = (events.MODERATION_STREAM,)
-
-    async def connect(self):
-        if not await database_sync_to_async(can_see_unreleased)(user=self.scope["user"]):
-            await self.close(code=4403)
-            return
-        await self.accept()
-        # Join before hello: the page reloads the queue on every hello, so each change is either
-        # in what that reload reads or arrives as an event afterwards; none falls between.
-        await get_hub().subscribe(events.MODERATION_STREAM, self)
-        await self.send(text_data=events.encode({"type": "hello"}))
-
-    async def deliver(self, frame: fastpath.Frame) -> None:
-        await self.send(text_data=frame.text)
-
-    async def receive(self, text_data=None, bytes_data=None):
-        await self.send(
-            text_data=events.encode(
-                {"type": "error", "code": "bad_message", "message": "read-only"}
-            )
-        )

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from comments.consumers import DraftConsumer, ModerationConsumer
+from comments.consumers import DraftConsumer
+from comments.moderation.consumers import ModerationConsumer
 
 websocket_urlpatterns = [
     path("ws/drafts/<slug:slug>/", DraftConsumer.as_asgi()),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,12 +11,12 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy
 
+        from comments.consumers import CommentAction, comment_action_register
         from deliberation.notifications import notification_kinds_register, topic_register
 
         from . import personal_data
-        from .services import NOTIFICATION_TEXTS
+        from .services import NOTIFICATION_TEXTS, flag_create
 
         topic_register(
             "moderation",
@@ -23,3 +24,14 @@ class ModerationConfig(AppConfig):
         )
         notification_kinds_register(NOTIFICATION_TEXTS, topic="moderation")
         personal_data.register()
+        # Readers report a comment over the draft socket too (docs/protocol.md, "flag").
+        comment_action_register(
+            "flag",
+            CommentAction(
+                fields={"reason": None, "note": ""},
+                write=flag_create,
+                bad_message=gettext_lazy(
+                    "A report needs “comment”, “reason” and optionally “note”."
+                ),
+            ),
+        )
