@@ -10,6 +10,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments and votes")
 
     def ready(self):
+        from deliberation.accounts.confirmation import account_confirmed
         from deliberation.notifications import notification_kinds_register
         from drafts.signals import version_published
 
@@ -26,6 +27,8 @@ class CommentsConfig(AppConfig):
         pre_delete.connect(
             _withdraw_participation, sender=settings.AUTH_USER_MODEL, dispatch_uid="withdraw"
         )
+        # What a person wrote before confirming the address is published once they do.
+        account_confirmed.connect(_release_held, dispatch_uid="release_held")
         # A vote given before logging in counts right after it (comments/pending_votes.py).
         user_logged_in.connect(vote_carry_out, dispatch_uid="pending_vote")
         # Quoted passages are looked up again in every new version of their paragraph.
@@ -52,3 +55,9 @@ def _paragraphs_changed(sender, draft, number, successors, old_texts, **kwargs):
     paragraphs_changed_notify(
         draft=draft, number=number, successors=successors, old_texts=old_texts
     )
+
+
+def _release_held(sender, user, **kwargs) -> int:
+    from .held import held_release
+
+    return held_release(user=user)

@@ -18,11 +18,18 @@ EDIT_WINDOW = timedelta(minutes=15)
 
 class CommentStatus(models.TextChoices):
     PENDING = "pending", _("awaiting release")
+    # Written before the author confirmed the e-mail address: shown to the author only, and
+    # released once the address is confirmed (comments/held.py).
+    HELD = "held", _("waiting for confirmation of your e-mail address")
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("rejected")
     HIDDEN = "hidden", _("removed by moderation")
     DELETED = "deleted", _("deleted by its author")
 
+
+# Its author may still change it within the edit window; its text may be shown (to whom: the
+# selectors decide).
+WAITING_OR_PUBLIC = ("published", "pending", "held")
 
 # Gone from the public record: the text is replaced by a placeholder, and nobody is named for it.
 REMOVED_STATUSES = (CommentStatus.HIDDEN, CommentStatus.DELETED)
@@ -171,7 +178,7 @@ class Comment(models.Model):
     @property
     def is_editable(self) -> bool:
         """Its author may still change it (15 minutes after writing)."""
-        return self.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) and (
+        return self.status in WAITING_OR_PUBLIC and (
             timezone.now() - self.created_at <= EDIT_WINDOW
         )
 

@@ -38,7 +38,7 @@ def visible_comments(*, user, draft: Draft | None = None) -> QuerySet[Comment]:
     if draft is not None:
         qs = qs.filter(draft=draft)
     if can_see_unreleased(user=user):
-        return qs
+        return qs.exclude(~Q(author=user), status=CommentStatus.HELD)  # their author's only
     shown = Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED, CommentStatus.HIDDEN])
     if user.is_authenticated:
         shown |= Q(author=user)
@@ -277,10 +277,10 @@ def readable_comments(*, user, draft: Draft) -> QuerySet[Comment]:
     (API, search): published ones and their own pending ones; moderators get every comment."""
     qs = Comment.objects.filter(draft=draft)
     if can_see_unreleased(user=user):
-        return qs
+        return qs.exclude(~Q(author=user), status=CommentStatus.HELD)  # their author's only
     shown = Q(status=CommentStatus.PUBLISHED)
     if user.is_authenticated:
-        shown |= Q(author=user, status=CommentStatus.PENDING)
+        shown |= Q(author=user, status__in=[CommentStatus.PENDING, CommentStatus.HELD])
     return qs.filter(shown)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from .models import Comment, CommentStatus
+from .models import WAITING_OR_PUBLIC, Comment, CommentStatus
 
 if TYPE_CHECKING:
     from comments.feedback.models import Answer
@@ -52,7 +52,7 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
     "answer" is there when the answer is known without a query (select_related("answer")) or
     with `with_answer`: null while there is no published answer, so a client removes it then.
     """
-    public = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING) or reveal
+    public = comment.status in WAITING_OR_PUBLIC or reveal
     named = comment.names_author  # never, not even with `reveal`, for a removed comment
     payload = {
         "id": comment.pk,

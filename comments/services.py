@@ -12,9 +12,11 @@ from deliberation.sanitizing import normalize_text, render_comment
 from drafts.anchoring import MAX_EXACT_CHARS, Quote, locate, quote_from, selector
 from drafts.models import Draft, DraftStatus, Paragraph, ParagraphKind
 
-from .announcements import announce_new, announce_removed, announce_updated, events_forget
+from .announcements import announce_removed, announce_updated, events_forget
+from .held import comment_go_public, new_comment_status
 from .models import (
     MAX_DEPTH,
+    WAITING_OR_PUBLIC,
     Comment,
     CommentEdit,
     CommentStatus,
@@ -23,8 +25,8 @@ from .models import (
     ParagraphVote,
     VoteChoice,
 )
-from .notices import reply_notify
 from .permissions import check_can_write
+from .tally import tally_add
 
 MAX_COMMENT_CHARS = 5000
 VOTE_CHOICES = (*VoteChoice.values, "none")
@@ -70,18 +72,6 @@ def check_paragraph_open(paragraph: Paragraph) -> None:
             "invalid",
             _("Headings cannot be commented on or voted on. Choose a paragraph below it."),
         )
-
-
-def tally_add(paragraph_id: int, **deltas: int) -> ParagraphTally:
-    """Apply counter deltas (field name -> +/- count) to the paragraph's ParagraphTally with F(),
-    creating the row on the paragraph's first vote or comment; takes the row lock, so call it
-    inside the writing transaction. Returns the row as it is now in that transaction."""
-    rows = ParagraphTally.objects.filter(paragraph_id=paragraph_id)
-    changes = {field: F(field) + delta for field, delta in deltas.items()}
-    if not rows.update(**changes):  # the paragraph's first vote or comment
-        ParagraphTally.objects.get_or_create(paragraph_id=paragraph_id)
-        rows.update(**changes)
-    return rows.get()
 
 
 def comment_lock(comment: Comment) -> Comment:
@@ -168,7 +158,7 @@ def comment_create(
     else:
         check_paragraph_open(paragraph)
     quote_fields = _quote_fields(paragraph, quote)
-    status = CommentStatus.PENDING if draft.is_pre_moderated else CommentStatus.PUBLISHED
+    status = new_comment_status(user=user, draft=draft)
     comment = Comment.objects.create(
         draft=draft,
         paragraph=paragraph,
@@ -182,10 +172,7 @@ def comment_create(
         status=status,
         **quote_fields,
     )
-    if status == CommentStatus.PUBLISHED:
-        tally_add(paragraph.pk, comments=1)
-    announce_new(comment)
-    reply_notify(comment)
+    comment_go_public(comment)
     return comment
 
 
@@ -244,7 +231,7 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     comment = comment_lock(comment)
     _own(user, comment)
     check_can_write(user=user, draft=comment.draft)
-    if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+    if comment.status not in WAITING_OR_PUBLIC:
         raise ActionRefused("invalid", _("This comment can no longer be changed."))
     if not comment.is_editable:
         raise ActionRefused(

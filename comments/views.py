@@ -26,6 +26,7 @@ from drafts.models import Draft, Paragraph, paragraph_anchor, parse_paragraph_ke
 from . import pending_votes, selectors, services
 from .feedback.models import Disposition
 from .forms import CommentForm
+from .held import HELD_THANKS
 from .models import Comment
 from .serializers import comment_payload
 
@@ -260,7 +261,9 @@ def comment_post(request, slug, key):
                     return _refused(request, exc, back)
             else:
                 comment = answer["comment"]
-                if comment["status"] == "pending":
+                if comment["status"] == "held":
+                    messages.info(request, HELD_THANKS)
+                elif comment["status"] == "pending":
                     messages.info(
                         request,
                         _(

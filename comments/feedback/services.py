@@ -42,6 +42,10 @@ def _locked(comment: Comment) -> Comment:
     comment = comment_lock(comment)
     refusals = {
         CommentStatus.PENDING: _("This comment has not been released yet: it cannot be answered."),
+        CommentStatus.HELD: _(
+            "This comment waits for its author to confirm the e-mail address: it cannot be "
+            "answered yet."
+        ),
         CommentStatus.REJECTED: _("This comment was not released: it cannot be answered."),
         CommentStatus.DELETED: _("The author has deleted this comment: it cannot be answered."),
         CommentStatus.HIDDEN: _(

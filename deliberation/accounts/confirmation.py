@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal, receiver
 
-# Sent (inside the confirming transaction) with `user` once an address of theirs is confirmed.
+# Sent (inside the confirming transaction) with `user` once an address of theirs is confirmed;
+# a receiver returns how many held contributions it published.
 account_confirmed = Signal()
 
 
@@ -43,9 +44,10 @@ class NoAddress(ValueError):
 
 
 @transaction.atomic
-def email_confirm(*, user) -> EmailAddress:
+def email_confirm(*, user) -> tuple[EmailAddress, int]:
     """Mark the account's address (its primary one, else `user.email`) as confirmed, as the link
-    in the mail would, and send `account_confirmed`. Raises NoAddress when it has none."""
+    in the mail would, and send `account_confirmed`. Returns the address and how many held
+    contributions the receivers published. Raises NoAddress when it has none."""
     address = EmailAddress.objects.filter(user=user).order_by("-primary", "-verified", "pk").first()
     if address is None:
         if not user.email:
@@ -58,8 +60,8 @@ def email_confirm(*, user) -> EmailAddress:
         address.save(update_fields=["verified"])
         if not address.primary:
             address.set_as_primary()
-    account_confirmed.send(sender=EmailAddress, user=user)
-    return address
+    answers = account_confirmed.send(sender=EmailAddress, user=user)
+    return address, sum(n for _receiver, n in answers if isinstance(n, int))
 
 
 @receiver(email_confirmed, dispatch_uid="deliberation_account_confirmed")

@@ -219,11 +219,13 @@ function insertComment(comment) {
   enhanceForms(node);
 }
 
-// The author's own pending comment is on the page already: once released it turns published.
+// The author's own pending or held comment is on the page already: once released (or, held,
+// once the address is confirmed) it turns published.
 function markReleased(comment) {
   const node = document.getElementById(`c-${comment.id}`);
-  if (!node?.classList.contains("comment--pending")) return false;
-  node.classList.replace("comment--pending", "comment--published");
+  const waiting = ["comment--pending", "comment--held"].find((name) => node?.classList.contains(name));
+  if (!waiting) return false;
+  node.classList.replace(waiting, "comment--published");
   node.querySelector(".badge--pending")?.remove();
   const body = node.querySelector("[data-body]");
   if (body) body.innerHTML = comment.body_html; // sanitized by the server, like every body_html
@@ -386,7 +388,7 @@ async function onComment(event) {
       focusOn(document.getElementById(`c-${answer.comment.id}`));
       say(strings.published);
     } else {
-      await loadThread(slot, strings.pending);
+      await loadThread(slot, answer.comment.status === "held" ? strings.held : strings.pending);
       focusOn(slot.querySelector(".thread > .message"));
     }
   } catch (error) {

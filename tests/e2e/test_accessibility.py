@@ -21,6 +21,11 @@ PAGES = [
     ("/accounts/login/", None),
     ("/accounts/signup/", None),
     ("/accounts/profile/", "buergerin"),
+    ("/accounts/password/reset/", None),
+    ("/accounts/password/change/", "buergerin"),
+    ("/accounts/email/", "buergerin"),
+    ("/accounts/logout/", "buergerin"),
+    ("/accounts/confirm-email/", None),
     ("/spielregeln/", None),
 ]
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliberation.accounts.confirmation import NoAddress, email_confirm
 from deliberation.management.operator import OperatorCommand
@@ -23,7 +24,7 @@ class Command(OperatorCommand):
                 % {"name": username}
             )
         try:
-            address = email_confirm(user=user)
+            address, released = email_confirm(user=user)
         except NoAddress:
             raise CommandError(
                 _(
@@ -36,3 +37,12 @@ class Command(OperatorCommand):
             _("The address %(email)s of %(name)s is confirmed.")
             % {"email": address.email, "name": username}
         )
+        if released:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s held contribution is published (or waits for the moderation).",
+                    "%(count)s held contributions are published (or wait for the moderation).",
+                    released,
+                )
+                % {"count": released}
+            )
