@@ -11,7 +11,7 @@ from comments.models import Comment
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import wait_live
 from tests.e2e.test_scenarios import thread
-from tests.servers import daphne
+from tests.servers import daphne, smtp_server
 
 
 def test_sign_up_by_keyboard_write_confirm_and_readers_see_it(browser, draft, paragraph):
