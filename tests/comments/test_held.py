@@ -14,7 +14,7 @@ from django.urls import reverse
 from comments import services
 from comments.models import Comment, ParagraphTally
 from deliberation.events import stream_name
-from deliberation.models import Event
+from deliberation.models import Event, Notification
 from tests.comments.test_consumers import connect, receive, receive_type
 from tests.deliberation.account_helpers import signup_data
 from tests.servers import smtp_server
@@ -77,7 +77,8 @@ def test_confirming_publishes_held_comments_and_replies_in_order(
 ):
     first = services.comment_create(user=citizen, paragraph=paragraph, body="Schon da")
     held = services.comment_create(user=newcomer, paragraph=paragraph, body="Eins")
-    reply = services.comment_reply(user=newcomer, parent=first, body="Zwei")
+    reply = services.comment_create(user=newcomer, paragraph=paragraph, body="Zwei", parent=first)
+    assert not Notification.objects.filter(user=citizen).exists()
     shell("de")
     call_command("confirm_email", "neu")
     held.refresh_from_db(), reply.refresh_from_db()
@@ -88,6 +89,8 @@ def test_confirming_publishes_held_comments_and_replies_in_order(
     ]
     assert created == [first.pk, held.pk, reply.pk]
     assert ParagraphTally.objects.get(paragraph=paragraph).comments == 3
+    told = Notification.objects.filter(user=citizen, kind="comment_reply")
+    assert [n.params["reply"] for n in told] == [reply.pk], "told once it is public, not before"
     assert len(comments_in_api(client, draft)) == 3
 
 
