@@ -15,7 +15,7 @@ from comments import services
 from comments.models import Comment, ParagraphTally
 from deliberation.events import stream_name
 from deliberation.models import Event, Notification
-from tests.comments.test_consumers import connect, receive, receive_type
+from tests.comments.sockets import connect, receive, receive_type
 from tests.deliberation.account_helpers import signup_data
 from tests.servers import smtp_server
 

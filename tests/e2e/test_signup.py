@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import wait_live
-from tests.e2e.test_scenarios import thread
+from tests.data import PASSWORD
+from tests.e2e.browsing import thread, wait_live
 from tests.servers import daphne, smtp_server
 
 
