@@ -8,9 +8,26 @@ export takes the label from here, so that one comment never shows two different 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
+
+
+def paragraph_numbers(kinds: Iterable[str | None]) -> list[int | None]:
+    """The numbers people cite paragraphs by, for paragraphs in reading order given by their
+    kind: the running count of the paragraphs that are not headings. A heading gets None, and
+    so does None (a paragraph that is not part of the version, such as an archived one).
+    ["heading", "text", "list", "heading", "text"] -> [None, 1, 2, None, 3]."""
+    numbers: list[int | None] = []
+    count = 0
+    for kind in kinds:
+        if kind is None or kind == "heading":
+            numbers.append(None)
+        else:
+            count += 1
+            numbers.append(count)
+    return numbers
 
 
 @dataclass(frozen=True)

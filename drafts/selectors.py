@@ -12,6 +12,7 @@ from deliberation.roles import is_working_group
 
 from .diffing import DraftDiff, Side, diff_versions
 from .models import Draft, DraftStatus, DraftVersion, Paragraph, paragraph_anchor
+from .numbering import paragraph_numbers
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,9 @@ class ParagraphView:
 
 
 def _numbered(rows: list[dict]) -> list[ParagraphView]:
-    views, number = [], 0
-    for row in sorted(rows, key=lambda r: r["position"]):
-        is_heading = row["kind"] == "heading"
-        if not is_heading:
-            number += 1
+    rows = sorted(rows, key=lambda r: r["position"])
+    views = []
+    for row, number in zip(rows, paragraph_numbers(r["kind"] for r in rows), strict=True):
         views.append(
             ParagraphView(
                 key=str(row["key"]),
@@ -57,7 +56,7 @@ def _numbered(rows: list[dict]) -> list[ParagraphView]:
                 section=row["section"],
                 html=row["html"],
                 text=row["text"],
-                number=None if is_heading else number,
+                number=number,
                 pk=row.get("id"),
             )
         )

@@ -27,7 +27,7 @@ from comments.models import Comment, CommentStatus, ParagraphTally, ParagraphVot
 from drafts import selectors as draft_selectors
 from drafts.diffing import DraftDiff
 from drafts.models import Draft, paragraph_anchor
-from drafts.numbering import Place
+from drafts.numbering import Place, paragraph_numbers
 
 from .models import Answer
 from .summaries import Tally, controversy_ranking, fill_days, tally_sum
@@ -59,16 +59,15 @@ def paragraph_index(*, draft: Draft) -> dict[int, ParagraphRef]:
     rows = draft.paragraphs.order_by("archived", "position", "pk").values(
         "pk", "key", "position", "kind", "text", "archived", "current_id"
     )
-    index, number = {}, 0
-    for row in rows:
-        numbered = not row["archived"] and row["kind"] != "heading"
-        if numbered:
-            number += 1
+    rows = list(rows)
+    numbers = paragraph_numbers(None if row["archived"] else row["kind"] for row in rows)
+    index = {}
+    for row, number in zip(rows, numbers, strict=True):
         index[row["pk"]] = ParagraphRef(
             pk=row["pk"],
             key=str(row["key"]),
             position=row["position"],
-            number=number if numbered else None,
+            number=number,
             kind=row["kind"],
             text=row["text"],
             archived=row["archived"],

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from drafts.numbering import Place, place_label
+from drafts.numbering import Place, paragraph_numbers, place_label
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,16 @@ def test_a_place_knows_whether_its_comment_moved_on():
     assert not Place("a", 2, 7, None, None).moved_on
     with translation.override("de"):
         assert place.label == "Absatz 7 in Fassung 2, jetzt Absatz 8"
+
+
+@pytest.mark.parametrize(
+    ("kinds", "numbers"),
+    [
+        ([], []),
+        (["heading", "text", "list", "heading", "text"], [None, 1, 2, None, 3]),
+        (["text", None, "quote", "table"], [1, None, 2, 3]),  # None: not in the version
+        (["heading", "heading"], [None, None]),
+    ],
+)
+def test_paragraph_numbers_count_what_is_not_a_heading(kinds, numbers):
+    assert paragraph_numbers(kinds) == numbers
