@@ -1,7 +1,11 @@
 """The two roles besides citizens, kept as Django groups (created by a migration)."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+from .errors import ActionRefused
 
 MODERATORS = "moderators"
 WORKING_GROUP = "working_group"
@@ -38,6 +42,22 @@ def role_grant(*, user: AbstractBaseUser, role: str) -> None:
     user.__dict__.pop("_role_cache", None)
 
 
+def role_check(user, allowed: Callable[[AbstractBaseUser], bool], refusal: str) -> None:
+    """The services' guard: return when `allowed(user)`; else raise ActionRefused
+    "not_authenticated" ("Please log in.") for an anonymous user and "forbidden" with
+    `refusal` (what the person cannot do, in their language) for everyone else. Views guard
+    with the role_required decorators below, which answer with the login page or a 403."""
+    if not user.is_authenticated:
+        raise ActionRefused("not_authenticated", gettext("Please log in."))
+    if not allowed(user):
+        raise ActionRefused("forbidden", refusal)
+
+
+def is_staff_role(user) -> bool:
+    """Moderators and the working group: the people who work on a consultation."""
+    return is_working_group(user) or is_moderator(user)
+
+
 def role_required(check, who):
     """Decorate a view: anonymous visitors go to the login page, others without the role get 403
     whose page says `who` may open it (a lazy translation, rendered in the visitor's language)."""
@@ -67,6 +87,6 @@ moderator_required = role_required(
     is_moderator, gettext_lazy("This page is for the moderation only.")
 )
 staff_role_required = role_required(
-    lambda user: is_working_group(user) or is_moderator(user),
+    is_staff_role,
     gettext_lazy("This page is for the moderation or the working group only."),
 )

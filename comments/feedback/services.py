@@ -17,7 +17,7 @@ from comments.announcements import announce_updated
 from comments.models import Comment, CommentStatus
 from comments.services import comment_lock
 from deliberation.errors import ActionRefused
-from deliberation.roles import is_working_group
+from deliberation.roles import is_working_group, role_check
 from deliberation.sanitizing import normalize_text, render_comment
 
 from .models import MAX_REPLY_CHARS, Answer, Disposition
@@ -31,10 +31,7 @@ REPLY_OPTIONAL = {Disposition.NOTED}
 
 def check_working_group(user) -> None:
     """Refuse anyone outside the working group: ActionRefused "not_authenticated" or "forbidden"."""
-    if not user.is_authenticated:
-        raise ActionRefused("not_authenticated", _("Please log in."))
-    if not is_working_group(user):
-        raise ActionRefused("forbidden", _("Only the working group may answer comments."))
+    role_check(user, is_working_group, _("Only the working group may answer comments."))
 
 
 def _locked(comment: Comment) -> Comment:

@@ -28,7 +28,7 @@ from deliberation.errors import ActionRefused
 from deliberation.notifications import notify
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.reasons import NOTE_REQUIRED, reason_label, reasons
-from deliberation.roles import is_moderator, is_working_group
+from deliberation.roles import is_moderator, is_working_group, role_check
 from deliberation.sanitizing import normalize_text, render_comment
 from drafts.models import Draft, ModerationMode
 
@@ -38,10 +38,7 @@ MAX_NOTE = 1000
 
 
 def _check_moderator(user) -> None:
-    if not user.is_authenticated:
-        raise ActionRefused("not_authenticated", _("Please log in."))
-    if not is_moderator(user):
-        raise ActionRefused("forbidden", _("Only moderators may do this."))
+    role_check(user, is_moderator, _("Only moderators may do this."))
 
 
 def _reason(reason: str, note: str) -> tuple[str, str]:

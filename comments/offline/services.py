@@ -18,7 +18,7 @@ from comments.models import Channel, Comment, CommentStatus
 from comments.services import check_paragraph_open, comment_body_clean, tally_add
 from deliberation.errors import ActionRefused
 from deliberation.process.models import PublicSession
-from deliberation.roles import is_moderator, is_working_group
+from deliberation.roles import is_staff_role, role_check
 from deliberation.sanitizing import clean_plain, render_comment
 from drafts.models import Draft, DraftStatus, Paragraph
 
@@ -53,12 +53,9 @@ class ContributionRefused(ActionRefused):
 
 
 def _check_staff(user) -> None:
-    if not user.is_authenticated:
-        raise ActionRefused("not_authenticated", _("Please log in."))
-    if not (is_working_group(user) or is_moderator(user)):
-        raise ActionRefused(
-            "forbidden", _("Only the working group and the moderators may enter contributions.")
-        )
+    role_check(
+        user, is_staff_role, _("Only the working group and the moderators may enter contributions.")
+    )
 
 
 def _add(errors: dict, field, message: str) -> None:
