@@ -1,5 +1,6 @@
 """The working group at national scale (issue 18): search over the comments of a consultation
-the size of "République numérique", each figure beside a naive baseline from the same run.
+the size of "République numérique" and one answer to 500 of them, each figure beside a naive
+baseline from the same run.
 
 Run by hand:
 
@@ -17,6 +18,9 @@ created on 127.0.0.1:5432 and dropped at the end). Measured there:
   the published comments). Baseline: the same with one `body__icontains` per word (a scan,
   which also finds fewer: no word forms). The search page and the API with `?q=` through
   Django's test Client for comparison.
+* a group answer: one published answer to --group (500) comments with
+  `group_answer_save`, against answering another 500 one by one with `answer_save` (each
+  writes the answers, the `comment.updated` events and the authors' notifications).
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ def child(args) -> dict:
     }
     result["search"] = measure_search(built["draft"], args.rounds)
     result["pages"] = measure_pages(built["draft"], args.rounds)
+    result["group"] = measure_group_answer(built["draft"], args.group)
     return result
 
 
@@ -146,6 +151,39 @@ def measure_pages(draft, rounds: int) -> dict:
     return out
 
 
+def measure_group_answer(draft, size: int) -> dict:
+    """One published answer to `size` unanswered comments (group_answer_save), against
+    answering another `size` one by one (answer_save each, as the list's form does): both
+    write the answers, the events for readers and the authors' notifications."""
+    from django.contrib.auth import get_user_model
+
+    from comments.feedback.group_services import group_answer_save
+    from comments.feedback.services import answer_save
+    from comments.models import Comment, CommentStatus
+    from deliberation.roles import role_grant
+
+    wg = get_user_model().objects.get(username="bench_wg")
+    role_grant(user=wg, role="working_group")
+    free = list(
+        Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED, answer__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: 2 * size]
+    )
+    grouped, single = free[:size], free[size : 2 * size]
+    reply = "Danke, das nehmen wir in die nächste Fassung auf."
+    t = time.perf_counter()
+    _group, count = group_answer_save(
+        user=wg, draft=draft, comment_ids=grouped, disposition="adopted", reply=reply, publish=True
+    )
+    group_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for comment in Comment.objects.filter(pk__in=single).order_by("pk"):
+        answer_save(user=wg, comment=comment, disposition="adopted", reply=reply, publish=True)
+    single_s = time.perf_counter() - t
+    log(f"group answer to {count}: {group_s:.2f} s; one by one {len(single)}: {single_s:.2f} s")
+    return {"size": count, "group_s": group_s, "single_n": len(single), "single_s": single_s}
+
+
 def run_backend(backend: str, args, tmp: Path) -> dict:
     overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
     db = None
@@ -153,7 +191,7 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
         db = u.pg_create("bench_working_group")
         overrides["DATABASE_URL"] = u.pg_url(db)
     cmd = [u.PYTHON, __file__, "--_child", "--scale", str(args.scale)]
-    cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed)]
+    cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed), "--group", str(args.group)]
     print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
     try:
         proc = subprocess.run(
@@ -200,6 +238,11 @@ def print_report(results: dict, args, wall: float) -> None:
         print(f"median over the queries: search {u.ms(ours)}, naive {u.ms(naive)} (goal <= 100 ms)")
         for label, seconds in r["pages"].items():
             print(f"{label}: {u.ms(seconds)}")
+        g = r["group"]
+        print(
+            f"one published answer to {g['size']} comments: {g['group_s']:.2f} s (goal <= 2 s); "
+            f"one by one, {g['single_n']} comments: {g['single_s']:.2f} s"
+        )
 
 
 def main() -> None:
@@ -207,6 +250,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--rounds", type=int, default=15, help="timed runs per query")
+    parser.add_argument("--group", type=int, default=500, help="comments in the group answer")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per backend")
     parser.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)

@@ -52,6 +52,23 @@ def announce_updated(comment: Comment, *, with_answer: bool = False) -> None:
     )
 
 
+def announce_updated_many(comments: list[Comment], *, with_answer: bool = False) -> None:
+    """`announce_updated` for many published comments of one draft at once, in this order
+    (one event each, logged and numbered together: events.broadcast_many_on_commit)."""
+    if not comments:
+        return
+    events.broadcast_many_on_commit(
+        draft=comments[0].draft,
+        events=[
+            (
+                "comment.updated",
+                {"comment": c.pk, "data": comment_payload(c, with_answer=with_answer)},
+            )
+            for c in comments
+        ],
+    )
+
+
 def announce_removed(comment: Comment, **extra) -> None:
     """`comment.removed` to every reader: a published comment is no longer public, with the
     paragraph that showed it and how many comments that one shows now (`extra`: e.g. the

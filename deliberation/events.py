@@ -93,6 +93,35 @@ def broadcast_on_commit(
     return seq
 
 
+def broadcast_many_on_commit(*, draft: HasPk, events: list[tuple[str, dict[str, Any]]]) -> None:
+    """`broadcast_on_commit` for many public events at once ([(type, data), ...], in order):
+    their seqs taken with one UPDATE, logged with one INSERT, sent in order once committed.
+    For writes that change many comments together (a group answer to 500 comments)."""
+    if not events:
+        return
+    stream = stream_name(draft)
+    with transaction.atomic():
+        rows = EventStream.objects.filter(name=stream)
+        if not rows.update(seq=F("seq") + len(events)):
+            EventStream.objects.get_or_create(name=stream)
+            rows.update(seq=F("seq") + len(events))
+        last = rows.values_list("seq", flat=True).get()
+        texts = []
+        logged = []
+        for offset, (kind, data) in enumerate(events):
+            seq = last - len(events) + 1 + offset
+            text = encode({"type": kind, "seq": seq, **data})
+            texts.append(text)
+            logged.append(Event(stream=stream, seq=seq, type=kind, text=text))
+        Event.objects.bulk_create(logged, batch_size=500)
+
+        def send_all():
+            for text in texts:
+                send_now(stream, text)
+
+        transaction.on_commit(send_all, robust=True)
+
+
 def votes_changed_on_commit(
     *, draft: HasPk, paragraph: str, counts: dict[str, int], rev: int
 ) -> None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comments.announcements import announce_updated_many
 from comments.models import Comment, CommentStatus
 from deliberation.errors import ActionRefused
 from deliberation.roles import WORKING_GROUP
@@ -21,7 +22,7 @@ from drafts.models import Draft
 
 from .models import MAX_REPLY_CHARS, Answer, GroupAnswer, Handling, TextBlock, Theme
 from .notices import answers_notify
-from .services import announce_answer, check_working_group, clean_answer
+from .services import check_working_group, clean_answer
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +112,9 @@ def group_answer_save(
         comment.answer = answer
     Answer.objects.bulk_create(new, batch_size=500)
     Answer.objects.bulk_update(changed, [*fields, "updated_at", "published_at"], batch_size=500)
-    published = [c for c in comments if c.answer.published_at is not None]
-    for comment in published:
-        announce_answer(comment, comment.answer)
+    announce_updated_many(
+        [c for c in comments if c.answer.published_at is not None], with_answer=True
+    )
     answers_notify(told)  # the authors whose comment is answered publicly now
     logger.info(
         "group answer %s by %s: %s to %s comments%s",

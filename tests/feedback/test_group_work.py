@@ -64,6 +64,9 @@ def test_a_group_answer_answers_every_published_member(comments, draft, wg, mode
     updated = [json.loads(e.text) for e in Event.objects.filter(type="comment.updated")]
     assert sorted(e["comment"] for e in updated) == ids[:4], "every reader sees each answer"
     assert all(e["data"]["answer"]["disposition"] == "partly_adopted" for e in updated)
+    seqs = list(Event.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)), "numbered together, after the earlier events"
+    assert [e["comment"] for e in updated if e["seq"] > seqs[-5]] == ids[:4], "in order"
 
     # Answered alone afterwards, a comment leaves the group; the others stay in it.
     answers.answer_save(user=wg, comment=comments[1], disposition="adopted", reply="Ja.")
