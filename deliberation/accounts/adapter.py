@@ -64,5 +64,9 @@ class AccountAdapter(DefaultAccountAdapter):
         here = super().get_logout_redirect_url(request)
         return provider_logout_url(request, request.build_absolute_uri("/")) or here
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (templates/account/email/), with the site's name; sent at once."""
+        super().send_mail(template_prefix, email, {**context, "site_name": settings.SITE_NAME})
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

@@ -24,6 +24,9 @@ def test_signup_creates_account_logs_in_and_sends_the_confirmation(client, mailo
     assert (address.email, address.verified) == ("clara@example.org", False)
     assert len(mailoutbox) == 1
     assert "/accounts/confirm-email/" in mailoutbox[0].body
+    # In the site's words and formal German, with its name (not allauth's informal "du").
+    assert "vermutlich Sie" in mailoutbox[0].body and "„clara“" in mailoutbox[0].body
+    assert mailoutbox[0].subject.startswith("[Beteiligung] ")
 
 
 def test_signup_page_links_the_privacy_notice_from_the_consent_box(client):
@@ -118,3 +121,4 @@ def test_password_reset_sends_a_mail(client, citizen, mailoutbox):
     client.post(url, {"email": "anna@example.org", "altcha": solved(client, url)})
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert "Ihr Benutzername: anna" in mailoutbox[0].body
