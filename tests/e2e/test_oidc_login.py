@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
@@ -52,9 +53,9 @@ def identity_provider(tmp_path, platform: str):
         process.wait(10)
 
 
-def test_a_resident_logs_in_through_the_city_chooses_a_pseudonym_and_comments(
-    draft, paragraph, browser, tmp_path
-):
+@contextlib.contextmanager
+def platform_with_provider(tmp_path):
+    """The test provider and the platform configured for it; yield (platform URL, issuer)."""
     port = free_port()
     platform = f"http://127.0.0.1:{port}"
     with (
@@ -67,6 +68,23 @@ def test_a_resident_logs_in_through_the_city_chooses_a_pseudonym_and_comments(
             OIDC_CLIENT_SECRET=CLIENT_SECRET,
         ),
     ):
+        yield platform, issuer
+
+
+def log_in_at_the_provider(page) -> None:
+    """On the provider's log-in page: the resident's password, then consent."""
+    expect(page.get_by_role("heading", name="Servicekonto der Stadt: Anmeldung")).to_be_visible()
+    page.fill("#id_username", RESIDENT)
+    page.fill("#id_password", RESIDENT_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Request for Permission")).to_be_visible()
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_a_resident_logs_in_through_the_city_chooses_a_pseudonym_and_comments(
+    draft, paragraph, browser, tmp_path
+):
+    with platform_with_provider(tmp_path) as (platform, issuer):
         context = browser.new_context(locale="de-DE")
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -133,3 +151,31 @@ def test_a_resident_logs_in_through_the_city_chooses_a_pseudonym_and_comments(
             page.get_by_role("heading", name="Servicekonto der Stadt: Anmeldung")
         ).to_be_visible()
         context.close()
+
+
+def test_the_city_log_in_and_the_pseudonym_form_pass_axe(draft, browser, tmp_path):
+    """No serious or critical axe-core violations on the log-in page with the city's button and
+    on the pseudonym form (axe needs its script injected: the page's CSP is bypassed here; the
+    test above runs with it)."""
+    axe, failures = Axe(), []
+
+    def check(page, what):
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                failures.append(f"{what}: {violation['id']}: {violation['help']}")
+
+    with platform_with_provider(tmp_path) as (platform, _issuer):
+        context = browser.new_context(locale="de-DE", bypass_csp=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{platform}/accounts/login/")
+        check(page, "log-in")
+        page.get_by_role("button", name=f"Mit {PROVIDER_NAME} anmelden").click()
+        log_in_at_the_provider(page)
+        expect(page.get_by_role("heading", name="Wählen Sie Ihr Pseudonym")).to_be_visible()
+        check(page, "pseudonym")
+        page.get_by_role("button", name="Konto anlegen").click()  # empty: errors shown
+        expect(page.locator(".field-errors").first).to_be_visible()
+        check(page, "pseudonym with errors")
+        context.close()
+    assert not failures, "\n".join(failures)
