@@ -11,11 +11,16 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
+        from datetime import timedelta
 
         from comments.consumers import CommentAction, comment_action_register
-        from deliberation.notifications import notification_kinds_register, topic_register
+        from deliberation.notifications import (
+            notification_kinds_register,
+            periodic_register,
+            topic_register,
+        )
 
-        from . import personal_data
+        from . import jobs, personal_data
         from .services import NOTIFICATION_TEXTS, flag_create
 
         topic_register(
@@ -34,4 +39,8 @@ class ModerationConfig(AppConfig):
                     "A report needs “comment”, “reason” and optionally “note”."
                 ),
             ),
+        )
+        # A block that ran out is told to its person (comments/moderation/jobs.py).
+        periodic_register(
+            "blocks_expired", every=timedelta(minutes=5), run=jobs.blocks_expired_notify
         )

@@ -59,7 +59,8 @@ def deliveries_claim(*, limit: int) -> tuple[str, list[Delivery]]:
         state=DeliveryState.SENDING, claim=token, claimed_at=now
     )
     rows = Delivery.objects.filter(claim=token, state=DeliveryState.SENDING)
-    return token, list(rows.select_related("user", "user__mail_profile").order_by("pk"))
+    rows = rows.select_related("user", "user__mail_profile").prefetch_related("notifications")
+    return token, list(rows.order_by("pk"))
 
 
 def _finish(row: Delivery, token: str, **fields) -> bool:

@@ -93,7 +93,8 @@ def _subject(delivery: Delivery, items: list[dict]) -> str:
 
 def delivery_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternatives | None:
     """The mail for `delivery` (None when it has nothing left to say or no address)."""
-    notifications = list(delivery.notifications.order_by("created_at", "pk"))
+    # All of them (prefetched by the claim), in the order they happened.
+    notifications = sorted(delivery.notifications.all(), key=lambda n: (n.created_at, n.pk))
     user = delivery.user
     if not notifications or not user.email or not user.is_active:
         return None
@@ -128,7 +129,6 @@ def delivery_message(delivery: Delivery, *, connection=None) -> EmailMultiAltern
         subject = _subject(delivery, items)
         text = render_to_string("notifications/mail/message.txt", context)
         html = render_to_string("notifications/mail/message.html", context)
-        header_note = _("Automatic notice from %(site)s") % {"site": settings.SITE_NAME}
     domain = site_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     message = EmailMultiAlternatives(
         subject=subject,
@@ -144,7 +144,6 @@ def delivery_message(delivery: Delivery, *, connection=None) -> EmailMultiAltern
             # The same on every attempt, so that a mail sent twice after a crash is one to readers.
             "Message-ID": f"<delivery-{delivery.pk}.{delivery.key.replace(':', '-')}@{domain}>",
             "X-Auto-Response-Suppress": "All",
-            "Comments": header_note,
         },
     )
     message.attach_alternative(html, "text/html")

@@ -144,6 +144,8 @@ def every_page(demo: Demo, language: str = "de") -> list[tuple[str, str | None]]
         ("draft_detail", {"slug": CLOSED_SLUG}, LONG_NAME),
         ("offline_contributions_new", {"slug": slug}, "arbeitskreis"),
         ("notifications", {}, LONG_NAME),
+        ("notification_settings", {}, LONG_NAME),
+        ("my_contributions", {}, "buergerin"),
         ("profile", {}, LONG_NAME),
         ("login", {}, None),
         ("signup", {}, None),

@@ -131,3 +131,16 @@ def comment_by(paragraph, citizen):
         return comment_create(user=author or citizen, paragraph=paragraph, body="Ein Gedanke.")
 
     return make
+
+
+def test_a_block_that_ran_out_is_told_once_unless_another_still_holds(citizen, other_citizen):
+    from comments.moderation.jobs import blocks_expired_notify
+    from comments.moderation.models import UserBlock
+
+    past = timezone.now() - timedelta(hours=1)
+    UserBlock.objects.create(user=citizen, justification="Spam", until=past)
+    UserBlock.objects.create(user=other_citizen, justification="Spam", until=past)
+    UserBlock.objects.create(user=other_citizen, justification="Wieder", until=None)
+    assert blocks_expired_notify() == 1
+    assert blocks_expired_notify() == 0
+    assert Notification.objects.get(kind="account_unblocked").user == citizen
