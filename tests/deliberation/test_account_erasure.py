@@ -287,3 +287,14 @@ def test_a_comment_committed_while_the_account_is_deleted_leaves_nothing(
     assert "ok" in outcomes
     assert not get_user_model().objects.filter(pk=person.pk).exists()
     assert not Comment.objects.filter(body=PENDING).exists()
+
+
+def test_the_log_shows_the_deleted_account_in_the_readers_language(rich_account, moderator, login):
+    account_delete(user=rich_account)
+    client = login(moderator)
+    german = client.get("/moderation/log/").content.decode()
+    english = client.get("/en/moderation/log/").content.decode()
+    assert "gelöschtes Konto" in german and "deleted account" not in german
+    assert "deleted account" in english
+    csv_en = b"".join(client.get("/en/moderation/log.csv").streaming_content).decode()
+    assert "deleted account" in csv_en and NAME not in csv_en
