@@ -254,13 +254,22 @@ def log_csv(request):
 # Citizens and the working group -----------------------------------------------------------------
 
 
-@require_POST
-def flag(request, slug: str, pk: int):
+def _comment_or_login(request, slug: str, pk: int):
+    """Comment `pk` of draft `slug` (404 when there is none) and, for a visitor who is not
+    logged in, the redirect to the login page that comes back to the comment (else None)."""
     comment = comment_selectors.comment_find(pk=pk, draft_slug=slug)
     if comment is None:
         raise Http404(pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(comment.get_absolute_url())
+    if request.user.is_authenticated:
+        return comment, None
+    return comment, redirect_to_login(comment.get_absolute_url())
+
+
+@require_POST
+def flag(request, slug: str, pk: int):
+    comment, login = _comment_or_login(request, slug, pk)
+    if login:
+        return login
 
     def write() -> dict:
         moderation.flag_create(
@@ -272,10 +281,7 @@ def flag(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        form_write_once(
-            request,
-            write,
-        )
+        form_write_once(request, write)
     except ActionRefused as exc:
         return comment_feedback(
             request, draft=comment.draft, comment=comment, text=exc.message, error=True
@@ -290,11 +296,9 @@ def flag(request, slug: str, pk: int):
 
 @require_POST
 def resubmit(request, slug: str, pk: int):
-    comment = comment_selectors.comment_find(pk=pk, draft_slug=slug)
-    if comment is None:
-        raise Http404(pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(comment.get_absolute_url())
+    comment, login = _comment_or_login(request, slug, pk)
+    if login:
+        return login
 
     def write() -> dict:
         moderation.comment_resubmit(
@@ -303,10 +307,7 @@ def resubmit(request, slug: str, pk: int):
         return {"comment": comment.pk}
 
     try:
-        form_write_once(
-            request,
-            write,
-        )
+        form_write_once(request, write)
         messages.success(request, _("Your revised comment is waiting for release again."))
     except ActionRefused as exc:
         messages.error(request, exc.message)
