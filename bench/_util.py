@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import json
 import math
 import os
 import signal
@@ -17,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -330,3 +332,48 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
         )
 
     return "\n".join([line(headers), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+# The benchmarks that build a consultation per backend in a child process --------------------
+
+RESULT_PREFIX = "RESULT "  # the child's line with its JSON result
+
+
+def child_result(backend: str, cmd: list[str], env: dict[str, str], timeout: float) -> dict:
+    """Run a benchmark's child process and return the JSON of its last RESULT_PREFIX line;
+    SystemExit with the end of its output when it failed or printed none."""
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_set_pdeathsig,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(f"[{backend}] failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
+    return json.loads(lines[-1][len(RESULT_PREFIX) :])
+
+
+def measure_backends(parser, args, run_backend, prefix: str) -> tuple[dict, float]:
+    """Run `run_backend(backend, args, tmp)` for "sqlite", "postgres" or both (args.backend;
+    without a PostgreSQL answering, SQLite only), noting the load average before in
+    args.load_before. Returns ({backend: result}, wall seconds)."""
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    if "postgres" in backends and not postgres_available():
+        if args.backend == "postgres":
+            parser.error("PostgreSQL on 127.0.0.1:5432 does not answer")
+        print("PostgreSQL does not answer: measuring SQLite only", flush=True)
+        backends.remove("postgres")
+    started = time.monotonic()
+    args.load_before = f"{os.getloadavg()[0]:.2f}"  # other work on the machine skews figures
+    results = {}
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        try:
+            for backend in backends:
+                results[backend] = run_backend(backend, args, Path(tmp))
+        finally:
+            cleanup()
+    return results, time.monotonic() - started

@@ -36,9 +36,7 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -48,7 +46,7 @@ import _util as u
 
 BASE = {"paragraphs": 30, "users": 21_000, "comments": 8_500, "votes": 150_000}
 CHOICES = ("agree", "disagree", "neutral", "none")
-RESULT_PREFIX = "RESULT "
+RESULT_PREFIX = u.RESULT_PREFIX
 
 
 def log(message: str) -> None:
@@ -606,22 +604,10 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
     ]
     print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
     try:
-        proc = subprocess.run(
-            cmd,
-            cwd=u.ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            timeout=args.timeout,
-            preexec_fn=u._set_pdeathsig,
-        )
+        return u.child_result(backend, cmd, env, args.timeout)
     finally:
         if db:
             u.pg_drop(db)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"[{backend}] failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
-    return json.loads(lines[-1][len(RESULT_PREFIX) :])
 
 
 def fmt_page(cell: dict) -> str:
@@ -756,22 +742,8 @@ def main() -> None:
         print(RESULT_PREFIX + json.dumps(child(args.scale, args)), flush=True)
         return
 
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not u.postgres_available():
-        if args.backend == "postgres":
-            parser.error("PostgreSQL on 127.0.0.1:5432 does not answer")
-        print("PostgreSQL does not answer: measuring SQLite only", flush=True)
-        backends.remove("postgres")
-    started = time.monotonic()
-    args.load_before = f"{os.getloadavg()[0]:.2f}"  # other work on the machine skews figures
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-consultation-") as tmp:
-        try:
-            for backend in backends:
-                results[backend] = run_backend(backend, args, Path(tmp))
-        finally:
-            u.cleanup()
-    print_report(results, args, time.monotonic() - started)
+    results, wall = u.measure_backends(parser, args, run_backend, "bench-consultation-")
+    print_report(results, args, wall)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,7 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -41,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _util as u
 
-RESULT_PREFIX = "RESULT "
+RESULT_PREFIX = u.RESULT_PREFIX
 PAGES = [
     ("summary /feedback/", "/drafts/{slug}/feedback/"),
     ("reading page (for comparison)", "/drafts/{slug}/"),
@@ -308,13 +306,13 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
     cmd += ["--export-runs", str(args.export_runs), "--seed", str(args.seed)]
     print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
     try:
-        result = _child_result(backend, cmd, env, args.timeout)
+        result = u.child_result(backend, cmd, env, args.timeout)
         # Memory: each export once more, in a fresh process, so nothing from the build (which
         # pushed this process's resident set far up) hides what the export itself needs.
         memory = {}
         for kind in EXPORTS:
             for which, slug in (("full", "republique"), ("empty", "leer")):
-                memory[f"{kind}/{which}"] = _child_result(
+                memory[f"{kind}/{which}"] = u.child_result(
                     backend, [u.PYTHON, __file__, "--_memory", kind, slug], env, args.timeout
                 )
         log_line = ", ".join(
@@ -326,22 +324,6 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
         if db:
             u.pg_drop(db)
     return result
-
-
-def _child_result(backend: str, cmd: list[str], env: dict, timeout: float) -> dict:
-    proc = subprocess.run(
-        cmd,
-        cwd=u.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        timeout=timeout,
-        preexec_fn=u._set_pdeathsig,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"[{backend}] failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
-    return json.loads(lines[-1][len(RESULT_PREFIX) :])
 
 
 def _page(cell: dict) -> str:
@@ -427,22 +409,8 @@ def main() -> None:
         print(RESULT_PREFIX + json.dumps(memory_child(*args._memory)), flush=True)
         return
 
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not u.postgres_available():
-        if args.backend == "postgres":
-            parser.error("PostgreSQL on 127.0.0.1:5432 does not answer")
-        print("PostgreSQL does not answer: measuring SQLite only", flush=True)
-        backends.remove("postgres")
-    started = time.monotonic()
-    args.load_before = f"{os.getloadavg()[0]:.2f}"
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-summary-") as tmp:
-        try:
-            for backend in backends:
-                results[backend] = run_backend(backend, args, Path(tmp))
-        finally:
-            u.cleanup()
-    print_report(results, args, time.monotonic() - started)
+    results, wall = u.measure_backends(parser, args, run_backend, "bench-summary-")
+    print_report(results, args, wall)
 
 
 if __name__ == "__main__":

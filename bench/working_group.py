@@ -30,16 +30,14 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _util as u
 
-RESULT_PREFIX = "RESULT "
+RESULT_PREFIX = u.RESULT_PREFIX
 # Words of the demo draft's prose that the built comments quote, in other forms than written.
 QUERIES = [
     "Beteiligung",
@@ -194,22 +192,10 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
     cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed), "--group", str(args.group)]
     print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
     try:
-        proc = subprocess.run(
-            cmd,
-            cwd=u.ROOT,
-            env=u.bench_env(**overrides),
-            stdout=subprocess.PIPE,
-            text=True,
-            timeout=args.timeout,
-            preexec_fn=u._set_pdeathsig,
-        )
+        return u.child_result(backend, cmd, u.bench_env(**overrides), args.timeout)
     finally:
         if db:
             u.pg_drop(db)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"[{backend}] failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
-    return json.loads(lines[-1][len(RESULT_PREFIX) :])
 
 
 def print_report(results: dict, args, wall: float) -> None:
@@ -260,22 +246,8 @@ def main() -> None:
     if args._child:
         print(RESULT_PREFIX + json.dumps(child(args)), flush=True)
         return
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not u.postgres_available():
-        if args.backend == "postgres":
-            parser.error("PostgreSQL on 127.0.0.1:5432 does not answer")
-        print("PostgreSQL does not answer: measuring SQLite only", flush=True)
-        backends.remove("postgres")
-    started = time.monotonic()
-    args.load_before = f"{os.getloadavg()[0]:.2f}"
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-working-group-") as tmp:
-        try:
-            for backend in backends:
-                results[backend] = run_backend(backend, args, Path(tmp))
-        finally:
-            u.cleanup()
-    print_report(results, args, time.monotonic() - started)
+    results, wall = u.measure_backends(parser, args, run_backend, "bench-working-group-")
+    print_report(results, args, wall)
 
 
 if __name__ == "__main__":
