@@ -96,19 +96,24 @@ def _shared(
         contributed_on = None
     elif contributed_on > timezone.localdate():
         _add(errors, "contributed_on", _("The date cannot be in the future."))
-    place = clean_plain(place or "")
-    if len(place) > MAX_PLACE:
-        _add(
-            errors,
-            "place",
-            _("The place is too long: at most %(max)s characters.") % {"max": MAX_PLACE},
-        )
+    place = _plain(
+        place, errors, "place", MAX_PLACE, _("The place is too long: at most %(max)s characters.")
+    )
     if session is not None:
         if not isinstance(session, PublicSession) or session.process_id != draft.process_id:
             _add(errors, "session", _("Choose a session of this draft's participation process."))
         elif not place:
             place = session.title[:MAX_PLACE]
     return contributed_on, place, closed and late_entry
+
+
+def _plain(value: str | None, errors: dict, field: str, limit: int, too_long: str) -> str:
+    """`value` as plain text (deliberation.sanitizing.clean_plain); past `limit` characters
+    `too_long` (with %(max)s) goes into `errors` under `field`."""
+    text = clean_plain(value or "")
+    if len(text) > limit:
+        _add(errors, field, too_long % {"max": limit})
+    return text
 
 
 def _row(*, paragraph: Paragraph | None, body: str, pseudonym: str, errors: dict) -> tuple:
@@ -125,13 +130,13 @@ def _row(*, paragraph: Paragraph | None, body: str, pseudonym: str, errors: dict
         text = comment_body_clean(body)
     except ActionRefused as exc:
         _add(errors, "body", exc.message)
-    pseudonym = clean_plain(pseudonym or "")
-    if len(pseudonym) > MAX_PSEUDONYM:
-        _add(
-            errors,
-            "pseudonym",
-            _("The name is too long: at most %(max)s characters.") % {"max": MAX_PSEUDONYM},
-        )
+    pseudonym = _plain(
+        pseudonym,
+        errors,
+        "pseudonym",
+        MAX_PSEUDONYM,
+        _("The name is too long: at most %(max)s characters."),
+    )
     return text, pseudonym
 
 
