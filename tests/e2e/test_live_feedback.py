@@ -128,7 +128,7 @@ def test_an_answer_is_saved_in_place_with_its_outcome_or_error_beside_the_commen
     page.evaluate("window.notReloaded = true")
     item = page.locator("[data-answer-item]").last
     pk = int(item.get_attribute("id").removeprefix("a-"))
-    form = item.locator("form")
+    form = item.locator("form.answer-form")
     form.scroll_into_view_if_needed()
     scrolled = page.evaluate("scrollY")
     assert scrolled > 0, "the item is further down the list"
