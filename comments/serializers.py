@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext as _
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .models import WAITING_OR_PUBLIC, Comment, CommentStatus
 
-if TYPE_CHECKING:
-    from comments.feedback.models import Answer
+
+@dataclass(frozen=True)
+class PayloadPart:
+    """A field that an app built on comments adds to a comment's payload (feedback's "answer").
+
+    `loaded(comment)`: whether the comment carries what the field needs without a query (e.g.
+    select_related); `value(comment)`: the field's value for a comment whose text is public.
+    A comment that is not public gets None; a removed one forgets it (payload_forget).
+    """
+
+    loaded: Callable[[Comment], bool]
+    value: Callable[[Comment], object]
 
 
-def answer_payload(answer: Answer | None) -> dict | None:
-    """The working group's published answer as readers see it; None while it is internal."""
-    if answer is None or answer.published_at is None:
-        return None
-    version = answer.version_taken_up
-    return {
-        "disposition": answer.disposition,
-        "disposition_label": answer.get_disposition_display(),
-        "reply_html": answer.reply_html,
-        "version": version,
-        # Labels in the language of the moment of publishing, for other clients; the reading
-        # page's script takes them from the page, in its reader's language.
-        "heading": _("Answer of the working group"),
-        "version_label": _("taken up in version %(number)s") % {"number": version}
-        if version
-        else "",
-    }
+# Registered by the apps' AppConfig.ready (payload_part_register), by field name.
+PAYLOAD_PARTS: dict[str, PayloadPart] = {}
+
+
+def payload_part_register(name: str, part: PayloadPart) -> None:
+    """Add the field `name` to comment payloads (API, events) where `part` says it is known."""
+    PAYLOAD_PARTS[name] = part
 
 
 def quote_payload(comment: Comment) -> dict | None:
@@ -82,18 +80,16 @@ def comment_payload(comment: Comment, *, reveal: bool = False, with_answer: bool
         if comment.status in (CommentStatus.HIDDEN, CommentStatus.REJECTED)
         else "",
     }
-    if with_answer or Comment.answer.is_cached(comment):
-        try:
-            answer = comment.answer
-        except ObjectDoesNotExist:
-            answer = None
-        payload["answer"] = answer_payload(answer) if public else None
+    for name, part in PAYLOAD_PARTS.items():
+        if with_answer or part.loaded(comment):
+            payload[name] = part.value(comment) if public else None
     return payload
 
 
 def payload_forget(data: dict) -> None:
     """Empty a comment payload of what a removed or deleted comment no longer shows: its text,
-    its author and pseudonym, and the answer to it (when the payload carries one). In place."""
+    its author and pseudonym, and the registered parts it carries (the answer to it). In place."""
     data.update(author=None, pseudonym="", body_html="")
-    if "answer" in data:
-        data["answer"] = None
+    for name in PAYLOAD_PARTS:
+        if name in data:
+            data[name] = None

@@ -24,7 +24,6 @@ from drafts.diffing import word_diff_html
 from drafts.models import Draft, Paragraph, paragraph_anchor, parse_paragraph_key
 
 from . import pending_votes, selectors, services
-from .feedback.models import Disposition
 from .forms import CommentForm
 from .held import HELD_THANKS
 from .models import Comment
@@ -182,10 +181,6 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         "comment_template": comment_template(draft) if is_current else None,
         "reasons": reasons(),
         "reason_labels_json": json.dumps(dict(reasons()), ensure_ascii=False),
-        # Live answers are labelled in the reader's language, not the publisher's.
-        "disposition_labels_json": json.dumps(
-            {code: str(label) for code, label in Disposition.choices}, ensure_ascii=False
-        ),
         # The live script writes dates of inserted comments exactly like _comment.html does.
         "datetime_format": get_format("SHORT_DATETIME_FORMAT"),
         "time_zone": timezone.get_current_timezone_name(),

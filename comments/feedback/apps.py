@@ -12,11 +12,15 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from datetime import timedelta
 
+        from comments.serializers import payload_part_register
         from deliberation.notifications import notification_kinds_register, periodic_register
 
         from . import notices, personal_data
+        from .serializers import ANSWER_PART
 
         personal_data.register()
+        # Comment payloads (API, events) carry the published answer as "answer".
+        payload_part_register("answer", ANSWER_PART)
         notices.topics_register()
         notification_kinds_register(notices.TEXTS, topic="answers", details=notices.DETAILS)
         notification_kinds_register(notices.CLOSED_TEXTS, topic="results")

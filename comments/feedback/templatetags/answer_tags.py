@@ -1,10 +1,12 @@
 """Template helpers for the working group's answers and figures."""
 
+import json
+
 from django import template
 
 from comments.models import Comment
 
-from ..models import MAX_REPLY_CHARS
+from ..models import MAX_REPLY_CHARS, Disposition
 
 register = template.Library()
 
@@ -31,6 +33,13 @@ def published_answer(comment):
         raise ValueError(f"comment {comment.pk} was loaded without select_related('answer')")
     answer = getattr(comment, "answer", None)
     return answer if answer is not None and answer.published_at else None
+
+
+@register.simple_tag
+def disposition_labels_json() -> str:
+    """{code: label} of the dispositions as JSON, in the page's language: the reading page's
+    script labels an answer that arrives live in its reader's language, not the publisher's."""
+    return json.dumps({code: str(label) for code, label in Disposition.choices}, ensure_ascii=False)
 
 
 @register.filter
