@@ -80,17 +80,20 @@ def _prototypes() -> dict[str, str]:
     return mapping
 
 
+@cache
+def _table() -> dict[int, str]:
+    return str.maketrans(_prototypes())
+
+
 def skeleton(name: str) -> str:
     """The name as it looks: NFKC, each look-alike replaced by what it imitates, case-folded.
-    `skeleton("аrbeitskreis")` (Cyrillic а) == `skeleton("Arbeitskreis")`."""
-    prototypes = _prototypes()
-    out = []
-    for char in unicodedata.normalize("NFKC", name):
-        if char in prototypes:  # before folding: Greek "Α" imitates "A", its "α" does not
-            out.append(prototypes[char])
-        else:
-            out.extend(prototypes.get(folded, folded) for folded in char.casefold())
-    return "".join(out)
+    `skeleton("аrbeitskreis")` (Cyrillic а) == `skeleton("Arbeitskreis")`.
+
+    Mapped before folding (Greek "Α" imitates "A", its "α" does not) and after it (what folding
+    made), with str.translate: a few µs a name, so a sign-up can compare all accounts' names.
+    """
+    table = _table()
+    return unicodedata.normalize("NFKC", name).translate(table).casefold().translate(table)
 
 
 def _core(name: str) -> str:
