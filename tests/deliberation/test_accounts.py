@@ -122,3 +122,33 @@ def test_password_reset_sends_a_mail(client, citizen, mailoutbox):
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
     assert "Ihr Benutzername: anna" in mailoutbox[0].body
+
+
+def test_a_new_address_counts_only_once_confirmed(client, citizen, mailoutbox):
+    client.force_login(citizen)
+    page = client.get(reverse("account_email")).content.decode()
+    assert "anna@example.org" in page and "Adresse ändern" in page
+    client.post(reverse("account_email"), {"action_add": "", "email": "anna@neu.example"})
+    addresses = dict(EmailAddress.objects.filter(user=citizen).values_list("email", "verified"))
+    assert addresses == {"anna@example.org": True, "anna@neu.example": False}
+    citizen.refresh_from_db()
+    assert citizen.email == "anna@example.org", "mails go to the confirmed address meanwhile"
+    [mail] = [m for m in mailoutbox if "anna@neu.example" in m.to]
+    path = "/accounts/confirm-email/" + mail.body.split("/accounts/confirm-email/")[1].split()[0]
+    client.post(path)
+    citizen.refresh_from_db()
+    assert citizen.email == "anna@neu.example"
+    assert list(EmailAddress.objects.filter(user=citizen).values_list("email", "verified")) == [
+        ("anna@neu.example", True)
+    ]
+
+
+def test_an_unconfirmed_person_can_have_the_link_sent_again(client, make_user, mailoutbox):
+    person = make_user("neu", confirmed=False)
+    client.force_login(person)
+    page = client.get(reverse("account_email")).content.decode()
+    assert "noch nicht bestätigt" in page
+    client.post(reverse("account_email"), {"action_send": "", "email": "neu@example.org"})
+    assert [m.to for m in mailoutbox] == [["neu@example.org"]]
+    profile = client.get(reverse("profile")).content.decode()
+    assert "veröffentlicht, sobald Sie Ihre E-Mail-Adresse bestätigt haben" in profile
