@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, _wait_for, free_port, test_database_url
+from tests.servers import ROOT, free_port, test_database_url, wait_listening
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def test_daphne_and_the_worker_run_together_and_stop_together(stop):
         stderr=subprocess.PIPE,
     )
     try:
-        _wait_for(supervisor, f"127.0.0.1:{port}")
+        wait_listening(supervisor, f"127.0.0.1:{port}")
         children = _children(supervisor.pid)
         assert any("deliberation.fastpath" in c for c in children.values())
         assert any("manage.py worker" in c for c in children.values())
