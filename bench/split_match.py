@@ -42,14 +42,9 @@ django.setup()
 
 from drafts.anchoring import locate, quote_from, selector  # noqa: E402
 from drafts.diffing import Side, diff_versions  # noqa: E402
-from drafts.matching import (  # noqa: E402
-    SIMILARITY_THRESHOLD,
-    Existing,
-    match_blocks,
-    similarity,
-    words,
-)
+from drafts.matching import SIMILARITY_THRESHOLD, Existing, match_blocks  # noqa: E402
 from drafts.splitting import split_markdown  # noqa: E402
+from drafts.textmatch import similarity, words  # noqa: E402
 
 PARAGRAPHS = 300
 EDITED_SHARE = 0.2

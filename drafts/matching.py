@@ -38,17 +38,20 @@ distribution), so 0.5 leaves a wide margin on both sides.
 
 Cost: a typical new version (300 paragraphs, a fifth edited) takes about 10 ms; the worst case,
 every paragraph edited, is all-pairs bit operations: about 0.1 s for 300, 4-5 s for 2,000.
+
+The building blocks (words, similarity, the bit bags of step 2, the chain of step 3) are in
+drafts/textmatch.py; this module decides keys and fates with them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from itertools import pairwise
 from uuid import uuid4
+
+from .textmatch import WordBags, exact_pairs, heaviest_chain, similar_pairs, similarity, words
 
 SIMILARITY_THRESHOLD = 0.5
 # An archived paragraph has no place in the order to vouch for it: it comes back only when the
@@ -76,7 +79,6 @@ REMOVED = "removed"
 FATES = (REWRITTEN, MERGED, SPLIT, REMOVED)
 
 _EXACT_WEIGHT = 2.0
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -119,118 +121,6 @@ class MatchResult:
     fates: list[Fate] = field(default_factory=list)  # one per archived key, same order
 
 
-def words(text: str) -> list[str]:
-    """Split text into casefolded words, the unit of similarity."""
-    return _WORD.findall(text.casefold())
-
-
-def similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    """Return difflib's ratio of two word lists (0 if either has no words)."""
-    if not a or not b:
-        return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-class _Bags:
-    """Encode word lists as ints: one bit per (word, occurrence number)."""
-
-    def __init__(self) -> None:
-        self._bits: dict[tuple[str, int], int] = {}
-
-    def encode(self, tokens: Sequence[str]) -> int:
-        seen: dict[str, int] = {}
-        value = 0
-        for token in tokens:
-            occurrence = seen.get(token, 0)
-            seen[token] = occurrence + 1
-            bit = self._bits.setdefault((token, occurrence), len(self._bits))
-            value |= 1 << bit
-        return value
-
-
-def _exact_pairs(old_texts: Sequence[str], new_texts: Sequence[str]) -> dict[int, int]:
-    """Pair equal texts, first unused old position first; return {new index: old index}."""
-    positions: dict[str, list[int]] = {}
-    for index in reversed(range(len(old_texts))):
-        positions.setdefault(old_texts[index], []).append(index)
-    pairs = {}
-    for new_index, text in enumerate(new_texts):
-        free = positions.get(text)
-        if free:
-            pairs[new_index] = free.pop()
-    return pairs
-
-
-def _candidates(
-    old_texts: Sequence[str],
-    new_texts: Sequence[str],
-    old_free: Sequence[int],
-    new_free: Sequence[int],
-    threshold: float,
-) -> list[tuple[int, int, float]]:
-    """Return (old, new, similarity) for free pairs at or above the threshold."""
-    if not old_free or not new_free:
-        return []
-    bags = _Bags()
-    old_words = {i: words(old_texts[i]) for i in old_free}
-    new_words = {j: words(new_texts[j]) for j in new_free}
-    old_bags = {i: bags.encode(tokens) for i, tokens in old_words.items()}
-    found = []
-    for j in new_free:
-        b = new_words[j]
-        if not b:
-            continue
-        b_bag = bags.encode(b)
-        matcher = None
-        for i in old_free:
-            a = old_words[i]
-            total = len(a) + len(b)
-            # quick_ratio via bits, an upper bound of ratio(): most pairs stop here.
-            if not a or 2 * (old_bags[i] & b_bag).bit_count() < threshold * total:
-                continue
-            if matcher is None:  # SequenceMatcher indexes its second sequence once
-                matcher = SequenceMatcher(None, b=b, autojunk=False)
-            matcher.set_seq1(a)
-            score = matcher.ratio()
-            if score >= threshold:
-                found.append((i, j, score))
-    return found
-
-
-def _heaviest_chain(points: Sequence[tuple[int, int, float]], size: int) -> list[int]:
-    """Return indices of the heaviest chain of points strictly increasing in both coordinates.
-
-    ``points`` are (old, new, weight) with 0 <= new < size.
-    """
-    order = sorted(range(len(points)), key=lambda p: (points[p][0], -points[p][1]))
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # Fenwick tree of prefix maxima
-    previous = [-1] * len(points)
-    total = [0.0] * len(points)
-    for p in order:
-        _, new, weight = points[p]
-        best, best_point = 0.0, -1
-        k = new  # prefix over new indices < new, i.e. tree positions 1..new
-        while k > 0:
-            if tree[k][0] > best:
-                best, best_point = tree[k]
-            k -= k & -k
-        total[p] = best + weight
-        previous[p] = best_point
-        k = new + 1
-        while k <= size:
-            if total[p] > tree[k][0]:
-                tree[k] = (total[p], p)
-            k += k & -k
-    if not points:
-        return []
-    end = max(range(len(points)), key=lambda p: total[p])
-    chain = []
-    while end != -1:
-        chain.append(end)
-        end = previous[end]
-    return chain
-
-
 def _restore(
     archived: Sequence[Existing], new_texts: Sequence[str], free: Sequence[int]
 ) -> dict[int, tuple[int, float]]:
@@ -242,10 +132,10 @@ def _restore(
         return {}
     texts = [paragraph.text for paragraph in archived]
     free_texts = [new_texts[j] for j in free]
-    restored = {free[j]: (i, 1.0) for j, i in _exact_pairs(texts, free_texts).items()}
+    restored = {free[j]: (i, 1.0) for j, i in exact_pairs(texts, free_texts).items()}
     left_old = [i for i in range(len(texts)) if i not in {i for i, _ in restored.values()}]
     left_new = [j for j in free if j not in restored]
-    close = _candidates(texts, new_texts, left_old, left_new, RESTORE_THRESHOLD)
+    close = similar_pairs(texts, new_texts, left_old, left_new, RESTORE_THRESHOLD)
     taken = set()
     for i, j, score in sorted(close, key=lambda c: (-c[2], c[1], c[0])):
         if j not in restored and i not in taken:
@@ -273,15 +163,15 @@ def match_blocks(
         raise ValueError("Existing paragraphs must have distinct keys.")
     old_texts = [paragraph.text for paragraph in existing]
 
-    exact = _exact_pairs(old_texts, new_texts)
+    exact = exact_pairs(old_texts, new_texts)
     used_old = set(exact.values())
     old_free = [i for i in range(len(old_texts)) if i not in used_old]
     new_free = [j for j in range(len(new_texts)) if j not in exact]
-    candidates = _candidates(old_texts, new_texts, old_free, new_free, threshold)
+    candidates = similar_pairs(old_texts, new_texts, old_free, new_free, threshold)
 
     points = [(i, j, _EXACT_WEIGHT) for j, i in exact.items()]
     points += [(i, j, 1.0 + score) for i, j, score in candidates]
-    chain = {points[p][:2] for p in _heaviest_chain(points, len(new_texts))}
+    chain = {points[p][:2] for p in heaviest_chain(points, len(new_texts))}
 
     # new index -> (old index, status, similarity)
     matched: dict[int, tuple[int, str, float]] = {
@@ -315,7 +205,7 @@ def _anchors(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[int
     """Kept keys that stayed in order: a longest run of (old, new) pairs increasing in both."""
     new_index = {key: j for j, key in enumerate(new_keys)}
     pairs = [(i, new_index[key]) for i, key in enumerate(old_keys) if key in new_index]
-    chain = _heaviest_chain([(i, j, 1.0) for i, j in pairs], len(new_keys))
+    chain = heaviest_chain([(i, j, 1.0) for i, j in pairs], len(new_keys))
     return sorted((pairs[p][0], pairs[p][1]) for p in chain) if pairs else []
 
 
@@ -377,7 +267,7 @@ def successor_fates(
     # Words that many blocks share ("die", "und") say nothing about where a text went.
     frequency = Counter(word for tokens in new_words for word in set(tokens))
     common = {w for w, n in frequency.items() if n > max(2, COMMON_SHARE * len(new_texts))}
-    bags = _Bags()
+    bags = WordBags()
 
     def content(text_words: list[str]) -> list[str]:
         return [word for word in text_words if word not in common]

@@ -12,9 +12,8 @@ from drafts.matching import (
     Existing,
     MatchResult,
     match_blocks,
-    similarity,
-    words,
 )
+from drafts.textmatch import similarity, words
 
 A = "Die Stadt informiert frühzeitig und umfassend über alle geplanten Vorhaben."
 B = "Bürgerinnen und Bürger können jederzeit Vorschläge für neue Vorhaben einreichen."
@@ -251,7 +250,7 @@ def test_three_hundred_paragraphs_compare_only_the_changed_ones(monkeypatch):
     # A quadratic blowup would compare every changed paragraph with every free one.
     from difflib import SequenceMatcher
 
-    from drafts import matching
+    from drafts import textmatch
 
     comparisons = 0
 
@@ -261,7 +260,7 @@ def test_three_hundred_paragraphs_compare_only_the_changed_ones(monkeypatch):
             comparisons += 1
             return super().ratio()
 
-    monkeypatch.setattr(matching, "SequenceMatcher", CountingMatcher)
+    monkeypatch.setattr(textmatch, "SequenceMatcher", CountingMatcher)
     rng = random.Random(3)
     vocabulary = [f"wort{n}" for n in range(3000)] + ["die", "der", "und"] * 100
     old = [" ".join(rng.choices(vocabulary, k=rng.randint(40, 120))) for _ in range(300)]
