@@ -173,8 +173,9 @@ def word_diff_html(old_text: str, new_text: str) -> str:
             continue
         space = ""
         if i2 > i1:
-            if i1 and out[-1] and not out[-1][-1].isspace():
+            if tag == "delete" and i1 and out[-1] and not out[-1][-1].isspace():
                 # "a b" -> "a": the space before the deleted word exists only in the old text.
+                # Not when words replace it (":\r1" -> ":0"): the new text has no space there.
                 out.append(escape(a[i1 - 1][len(a[i1 - 1].rstrip()) :]))
             markup, space = _changed_run("del", deleted, a[i1:i2])
             out.append(markup)
