@@ -4,9 +4,14 @@ Mails (address confirmation, password reset) are sent at once, within the reques
 allauth's adapter; the notification outbox and its worker do not carry them (yet).
 """
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +19,12 @@ from deliberation.usernames import impersonates_role, skeleton
 
 from .oidc import provider_logout_url
 
+logger = logging.getLogger(__name__)
+
+MAIL_FAILED = _(
+    "The mail to %(email)s could not be sent just now (the mail server did not answer). "
+    "Nothing you entered is lost: please ask for the mail again in a few minutes."
+)
 CONFUSABLE_MESSAGE = _(
     "This name looks like a name that is taken already (upper and lower case, and letters "
     "from other alphabets that look alike, count as the same). Please choose another one."
@@ -65,8 +76,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return provider_logout_url(request, request.build_absolute_uri("/")) or here
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's mails (templates/account/email/), with the site's name; sent at once."""
-        super().send_mail(template_prefix, email, {**context, "site_name": settings.SITE_NAME})
+        """allauth's mails (templates/account/email/), with the site's name; sent at once.
+
+        A mail server that does not answer fails no sign-up, change or reset: what was entered
+        is saved, the person is told to ask for the mail again (the e-mail page resends the
+        confirmation; the reset form sends a new link), and the log says what was not sent.
+        """
+        try:
+            super().send_mail(template_prefix, email, {**context, "site_name": settings.SITE_NAME})
+        except (smtplib.SMTPException, OSError):
+            logger.exception("Could not send the mail %s to %s", template_prefix, email)
+            request = allauth_context.request
+            if request is not None:
+                messages.error(request, MAIL_FAILED % {"email": email})
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

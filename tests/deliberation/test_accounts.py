@@ -152,3 +152,17 @@ def test_an_unconfirmed_person_can_have_the_link_sent_again(client, make_user, m
     assert [m.to for m in mailoutbox] == [["neu@example.org"]]
     profile = client.get(reverse("profile")).content.decode()
     assert "veröffentlicht, sobald Sie Ihre E-Mail-Adresse bestätigt haben" in profile
+
+
+def test_a_mail_server_that_does_not_answer_loses_no_sign_up(client, settings, caplog):
+    from tests.servers import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    response = client.post(reverse("signup"), signup_data(client), follow=True)
+    assert response.status_code == 200
+    assert User.objects.filter(username="clara").exists()
+    assert response.context["user"].username == "clara"
+    assert "konnte gerade nicht gesendet werden" in response.content.decode()
+    assert "Could not send the mail" in caplog.text
