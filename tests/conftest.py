@@ -147,3 +147,10 @@ def pytest_sessionfinish(session, exitstatus):
 
     for path in settings.VAR_DIR.glob(f"test-{os.getpid()}.sqlite3*"):
         path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """Rate limits out of the way (10,000 of everything), for tests that write a lot quickly
+    and test something else than the limits."""
+    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}

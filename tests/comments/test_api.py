@@ -6,12 +6,7 @@ import pytest
 
 from comments import selectors, services
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 
 def next_link(response) -> str | None:

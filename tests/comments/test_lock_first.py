@@ -15,16 +15,10 @@ from comments import services
 from comments.models import Comment, CommentSupport
 from comments.moderation import services as moderation
 from comments.moderation.models import Flag, ModerationAction, UserBlock
-from deliberation.errors import ActionRefused
 from tests.races import at_once, postgresql_only
+from tests.refusals import refused
 
 PREAMBLE = "Die Stadt lebt vom Engagement ihrer Bürgerinnen und Bürger, die sich für ihr Viertel einsetzen."
-
-
-def refused(function, **kwargs) -> ActionRefused:
-    with pytest.raises(ActionRefused) as info:
-        function(**kwargs)
-    return info.value
 
 
 @pytest.fixture

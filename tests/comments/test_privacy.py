@@ -8,12 +8,7 @@ from comments.moderation import services as moderation
 from comments.offline import services as offline
 from comments.serializers import comment_payload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 
 @pytest.fixture

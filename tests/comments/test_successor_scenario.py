@@ -16,7 +16,7 @@ from deliberation.errors import ActionRefused
 from drafts.services import draft_publish_version, draft_revert
 from tests.feedback.helpers import csv_rows, download
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 A = "Die Stadt informiert frühzeitig und umfassend über alle geplanten Vorhaben."
 B = "Bürgerinnen und Bürger können jederzeit Vorschläge für neue Vorhaben einreichen."
@@ -39,11 +39,6 @@ AS_IN_VERSION_1 = {
 
 def text(*blocks: str) -> str:
     return "\n\n".join(["# Leitlinien", *blocks])
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
 
 
 def key_of(draft, body: str) -> str:

@@ -10,9 +10,9 @@ from comments.feedback import services as answers
 from comments.feedback.models import Answer
 from comments.moderation import services as moderation
 from comments.serializers import comment_payload
-from deliberation.errors import ActionRefused
 from deliberation.models import Event
 from drafts.services import draft_publish_version
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,6 @@ def comment(draft, paragraph, citizen):
     return services.comment_create(
         user=citizen, paragraph=paragraph, body="Bitte klarer formulieren"
     )
-
-
-def refused(function, **kwargs):
-    with pytest.raises(ActionRefused) as info:
-        function(**kwargs)
-    return info.value
 
 
 def updates():

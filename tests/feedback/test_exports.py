@@ -27,11 +27,6 @@ TEXT_V1 = "Erster Absatz in Fassung eins.\n\nZweiter Absatz bleibt."
 TEXT_V2 = "Erster Absatz in Fassung zwei, geändert.\n\nZweiter Absatz bleibt."
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
-
-
 @pytest.fixture
 def exported(make_draft, citizen, other_citizen, make_user, moderator, wg):
     """Two versions; comments on both; votes, a support, a rejection, answers."""

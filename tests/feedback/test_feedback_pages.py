@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
-
-
 def text_paragraphs(draft):
     return list(
         draft.paragraphs.filter(archived=False).exclude(kind="heading").order_by("position")

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 NOTE = "Intern: Anruf beim Bauamt abwarten"
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
-
-
 @pytest.fixture
 def comments(draft, paragraph, citizen, other_citizen):
     """Five comments: three about cycle paths, two about trees; the last one hidden."""

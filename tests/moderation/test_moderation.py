@@ -13,21 +13,10 @@ from comments.models import Comment, ParagraphTally
 from comments.moderation import services as moderation
 from comments.moderation.models import Flag, ModerationAction
 from comments.selectors import visible_comments
-from deliberation.errors import ActionRefused
 from deliberation.models import Event, Notification
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pending(pre_draft, citizen):
-    paragraph = pre_draft.paragraphs.exclude(kind="heading").first()
-    return services.comment_create(user=citizen, paragraph=paragraph, body="Bitte freigeben")
-
-
-@pytest.fixture
-def published(draft, paragraph, citizen):
-    return services.comment_create(user=citizen, paragraph=paragraph, body="Schon öffentlich")
 
 
 def seen_by(comment, *users):
@@ -37,12 +26,6 @@ def seen_by(comment, *users):
         .exists()
         for u in users
     ]
-
-
-def refused(function, **kwargs):
-    with pytest.raises(ActionRefused) as info:
-        function(**kwargs)
-    return info.value
 
 
 def test_release_makes_it_public_tells_the_author_and_logs(
