@@ -276,3 +276,18 @@ def test_authors_hear_once_that_their_comment_was_answered(comments, draft, wg, 
     answers.answer_unpublish(user=wg, answer=answer)
     answers.answer_save(user=wg, comment=comments[0], disposition="noted", reply="", publish=True)
     assert told.count() == len(ids), "published again: told once"
+
+
+def test_every_page_shows_a_group_answer_like_a_single_one(client, comments, draft, wg):
+    reply = "Wir prüfen das gesammelt."
+    ids = [c.pk for c in comments[:3]]
+    group.group_answer_save(
+        user=wg, draft=draft, comment_ids=ids, disposition="noted", reply=reply, publish=True
+    )
+    thread = client.get(f"/drafts/{draft.slug}/?thread={comments[0].paragraph.key}")
+    assert thread.content.decode().count(reply) == 3, "under each comment, for every reader"
+    api = client.get(f"/api/drafts/{draft.slug}/comments/").json()
+    assert "Anruf" not in json.dumps(api)
+    client.force_login(wg)
+    table = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
+    assert table.count(reply) == 3, "the answer table has it in each row"
