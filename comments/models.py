@@ -54,6 +54,23 @@ class Channel(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# Shown instead of a name when a contribution collected offline has no pseudonym: one table for
+# the pages (offline/_author.html through the anonymous_author filter) and the live scripts.
+ANONYMOUS_AUTHORS = {
+    Channel.WORKSHOP: _("Participants in the workshop"),
+    Channel.EVENT: _("Participants in the public event"),
+    Channel.LETTER: _("Sent by letter or e-mail"),
+    Channel.WALK_IN: _("Visit to the walk-in office"),
+    Channel.PHONE: _("Contribution by phone"),
+    Channel.OTHER: _("Contribution from another format"),
+}
+
+
+def anonymous_labels() -> dict[str, str]:
+    """{channel: label} of ANONYMOUS_AUTHORS in the active language, for a page's script."""
+    return {channel: str(label) for channel, label in ANONYMOUS_AUTHORS.items()}
+
+
 class Comment(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
     # By row, not by text: the comment follows its paragraph's stable key through new versions.

@@ -26,7 +26,7 @@ from drafts.models import Draft, Paragraph, paragraph_anchor, parse_paragraph_ke
 from . import pending_votes, selectors, services
 from .forms import CommentForm
 from .held import HELD_THANKS
-from .models import Comment
+from .models import Comment, anonymous_labels
 from .serializers import comment_payload
 
 
@@ -181,6 +181,7 @@ def draft_detail(request, slug, form=None, form_key=None, status=200):
         "comment_template": comment_template(draft) if is_current else None,
         "reasons": reasons(),
         "reason_labels_json": json.dumps(dict(reasons()), ensure_ascii=False),
+        "anonymous_labels_json": json.dumps(anonymous_labels(), ensure_ascii=False),
         # The live script writes dates of inserted comments exactly like _comment.html does.
         "datetime_format": get_format("SHORT_DATETIME_FORMAT"),
         "time_zone": timezone.get_current_timezone_name(),

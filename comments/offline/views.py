@@ -19,7 +19,7 @@ from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathImage
 
-from comments.models import Channel
+from comments.models import Channel, anonymous_labels
 from deliberation import events
 from deliberation.idempotency import once_per_form
 from deliberation.roles import staff_role_required
@@ -35,16 +35,7 @@ ROWS_DEFAULT = 10
 ROWS_MORE = 10
 ROWS_MAX = 100
 
-# Shown instead of a name when a contribution collected offline has no pseudonym, and the
-# marker next to it; the templates (offline/_author.html, _marker.html) say the same.
-ANONYMOUS = {
-    Channel.WORKSHOP: gettext_lazy("Participants in the workshop"),
-    Channel.EVENT: gettext_lazy("Participants in the public event"),
-    Channel.LETTER: gettext_lazy("Sent by letter or e-mail"),
-    Channel.WALK_IN: gettext_lazy("Visit to the walk-in office"),
-    Channel.PHONE: gettext_lazy("Contribution by phone"),
-    Channel.OTHER: gettext_lazy("Contribution from another format"),
-}
+# The marker next to a contribution collected offline; offline/_marker.html says the same.
 MARKERS = {
     Channel.WORKSHOP: gettext_lazy("from the workshop on %(date)s"),
     Channel.EVENT: gettext_lazy("from the public event on %(date)s"),
@@ -189,7 +180,7 @@ def qr_svg(url: str, label: str) -> str:
 
 def _strings() -> dict:
     return {
-        "anonymous": {key: str(label) for key, label in ANONYMOUS.items()},
+        "anonymous": anonymous_labels(),
         "markers": {key: str(marker) for key, marker in MARKERS.items()},
         "paragraph": _("Paragraph %(n)s"),
         "deleted": _("deleted account"),

@@ -26,3 +26,15 @@ export function cloneComment(template, comment, author) {
   if (body) body.innerHTML = comment.body_html ?? "";
   return node;
 }
+
+// Who a live comment names, as the server's partial does: the account, else for a contribution
+// collected offline its pseudonym or what stands for its channel (`anonymous`: {channel:
+// label}), else `deleted` (the account was deleted). Removed comments name nobody and never
+// arrive as new ones.
+export function authorName(comment, { anonymous = {}, deleted = "" } = {}) {
+  if (comment.author) return comment.author;
+  if (comment.channel && comment.channel !== "online") {
+    return comment.pseudonym || anonymous[comment.channel] || anonymous.other || "";
+  }
+  return deleted;
+}

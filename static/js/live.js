@@ -4,7 +4,7 @@
 import { formatDate } from "./dates.js";
 import { sendInPlace } from "./inplace.js";
 import { fillQuote, quoteOf, renderQuote } from "./quotes.js";
-import { cloneComment } from "./comment.js";
+import { authorName, cloneComment } from "./comment.js";
 import { follow, heartbeatOf } from "./socket.js";
 
 const article = document.getElementById("draft");
@@ -12,6 +12,7 @@ const strings = document.getElementById("live-strings")?.dataset ?? {};
 // Label tables the page hands over as JSON, read once.
 const dispositions = JSON.parse(strings.dispositions ?? "{}");
 const reasons = JSON.parse(strings.reasons ?? "{}");
+const anonymous = JSON.parse(strings.anonymous ?? "{}");
 const announcer = document.getElementById("live-announcer");
 const statusLine = document.getElementById("live-status");
 const template = document.getElementById("comment-template");
@@ -234,8 +235,7 @@ function markReleased(comment) {
 
 function renderComment(comment) {
   // Contributions typed in from workshops or letters have no account, perhaps a pseudonym.
-  const author =
-    comment.author ?? comment.pseudonym ?? (comment.channel !== "online" ? strings.offlineAuthor : strings.deletedAccount);
+  const author = authorName(comment, { anonymous, deleted: strings.deletedAccount });
   const node = cloneComment(template, comment, author);
   node.classList.replace("comment--depth-0", `comment--depth-${comment.depth}`);
   const time = node.querySelector("[data-created]");

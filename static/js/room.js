@@ -1,7 +1,7 @@
 // The room view for a projector at a public session: the latest comments on a draft arrive
 // live, and the number of people reading along is kept up to date. Read-only: it never writes.
 // Without JavaScript the page still shows the comments as they were when it was loaded.
-import { cloneComment } from "./comment.js";
+import { authorName, cloneComment } from "./comment.js";
 import { follow, heartbeatOf } from "./socket.js";
 
 const room = document.getElementById("room");
@@ -63,7 +63,7 @@ function find(id) {
 
 function prepend(comment) {
   if (find(comment.id)) return; // already shown (a resumed event)
-  const node = cloneComment(template, comment, authorName(comment));
+  const node = cloneComment(template, comment, authorName(comment, strings));
   node.classList.add("room-comment--new");
   const number = numbers[comment.paragraph];
   node.querySelector("[data-paragraph-number]").textContent = number
@@ -79,12 +79,6 @@ function prepend(comment) {
 
 function offline(comment) {
   return comment.channel && comment.channel !== "online";
-}
-
-function authorName(comment) {
-  if (comment.author) return comment.author;
-  if (offline(comment)) return comment.pseudonym || (strings.anonymous?.[comment.channel] ?? "");
-  return strings.deleted ?? "";
 }
 
 function marker(comment) {

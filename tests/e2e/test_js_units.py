@@ -306,3 +306,20 @@ def test_clone_comment_fills_the_stand_ins_and_slots_of_the_template(js):
         "body": "<p>Hallo <em>Welt</em></p>",
         "template": True,  # the template itself is untouched
     }
+
+
+def test_author_name_follows_the_servers_rule(js):
+    result = js(
+        """
+        const labels = { anonymous: { workshop: "Workshop", other: "Anders" }, deleted: "gelöscht" };
+        const name = (c) => comment.authorName(c, labels);
+        return [
+            name({ author: "anna", channel: "online" }),
+            name({ author: null, channel: "workshop", pseudonym: "Tisch 3" }),
+            name({ author: null, channel: "workshop", pseudonym: "" }),
+            name({ author: null, channel: "phone", pseudonym: null }),
+            name({ author: null, channel: "online" }),
+        ];
+        """
+    )
+    assert result == ["anna", "Tisch 3", "Workshop", "Anders", "gelöscht"]

@@ -99,3 +99,15 @@ def test_room_of_a_draft_in_preparation_is_not_public(client, make_draft, wg):
     assert client.get(room_url(draft)).status_code == 404
     client.force_login(wg)
     assert client.get(room_url(draft)).status_code == 200
+
+
+def test_the_reading_page_names_offline_contributions_as_the_server_does(client, draft):
+    # The live script names a new contribution without pseudonym by its channel, from the same
+    # table the partial renders (the page once said "participant (…)" until a reload).
+    import html
+    import json
+
+    page = client.get(draft.get_absolute_url()).content.decode()
+    labels = json.loads(html.unescape(re.search(r'data-anonymous="([^"]*)"', page).group(1)))
+    assert labels["workshop"] == "Teilnehmende aus dem Workshop"
+    assert set(labels) == {"workshop", "event", "letter", "walk_in", "phone", "other"}
