@@ -7,7 +7,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from comments import urls as comment_urls
+from comments.feedback import urls as feedback_urls
+from comments.moderation import urls as moderation_urls
+from comments.offline import urls as offline_urls
 from deliberation import views
+
+# One draft's addresses, /drafts/<slug>/…: each app lists its own, relative to the draft, in its
+# urls.py as `draft_urlpatterns` (docs/architecture.md has the whole map, view by view).
+draft_urlpatterns = [
+    *comment_urls.draft_urlpatterns,  # the reading page, search, threads, comments, votes
+    *moderation_urls.draft_urlpatterns,  # reports, resubmitting, the moderation mode
+    *offline_urls.draft_urlpatterns,  # contributions from workshops and letters, the room view
+    *feedback_urls.draft_urlpatterns,  # answers, summary, exports, results
+]
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -22,13 +35,12 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("deliberation.accounts.urls")),
-    path("", include("drafts.urls")),
-    path("", include("comments.urls")),
-    path("", include("comments.moderation.urls")),
+    path("", include("drafts.urls")),  # home, new drafts, a draft's editing and versions
+    path("drafts/<slug:slug>/", include(draft_urlpatterns)),
+    path("moderation/", include(moderation_urls.urlpatterns)),  # queue, blocks, the log
+    path("", include(comment_urls.urlpatterns)),  # my contributions
     path("", include("deliberation.process.urls")),
     path("", include("deliberation.notifications.urls")),
-    path("", include("comments.offline.urls")),
-    path("", include("comments.feedback.urls")),
     path("<slug:name>/", views.page, name="page"),
     prefix_default_language=False,
 )

@@ -2,11 +2,12 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [
+# One draft's: mounted at drafts/<slug:slug>/ (deliberation/urls.py), so these are relative.
+draft_urlpatterns = [
     path(
-        "drafts/<slug:slug>/contributions/new/",
+        "contributions/new/",
         views.contributions_new,
         name="offline_contributions_new",
     ),
-    path("drafts/<slug:slug>/room/", views.room, name="draft_room"),
+    path("room/", views.room, name="draft_room"),
 ]
