@@ -348,6 +348,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+# SMTP connections one worker keeps busy at once (threads), for a fan-out of thousands of mails.
+NOTIFICATION_SMTP_CONNECTIONS = env_int("NOTIFICATION_SMTP_CONNECTIONS", 4)
 
 # What the footer pages name; an operator sets these (see README).
 SITE_NAME = env("SITE_NAME", "Beteiligung")

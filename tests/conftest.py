@@ -34,6 +34,9 @@ def pytest_collection_modifyitems(config, items):
 def _isolated(settings):
     """Fast password hashing, an empty cache and fresh channel layers for every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's own transaction is invisible to other threads' connections: mail is sent from
+    # the test's thread (tests/notifications/test_delivery.py tests the threads on committed rows).
+    settings.NOTIFICATION_SMTP_CONNECTIONS = 1
     cache.clear()
     channel_layers.backends.clear()
     hub_module._hubs.clear()

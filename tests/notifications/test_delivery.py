@@ -133,3 +133,14 @@ def test_off_means_nothing_and_no_address_means_no_mail(citizen, wants_mail, par
 def test_nobody_is_told_of_their_own_reply(paragraph, citizen):
     _reply(paragraph, citizen, citizen)
     assert not Notification.objects.filter(kind="comment_reply").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_smtp_connections_send_every_mail_once(smtp, settings, make_user):
+    settings.NOTIFICATION_SMTP_CONNECTIONS = 3
+    people = [make_user(f"leser{i}") for i in range(10)]
+    for person in people:
+        notify(user=person, kind="account_unblocked", url="/")
+    assert deliveries_send(limit=7) == {"sent": 10, "retry": 0, "failed": 0, "empty": 0}
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
