@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -106,18 +107,22 @@ def _taken_up_texts(comments: list[Comment]) -> dict[tuple[int, str, int], str]:
 
 
 @task()
-def answers_published_notify(answer_ids: list[int]) -> int:
-    """The worker's half of publishing many answers at once: tell their authors."""
-    written = 0
-    for start in range(0, len(answer_ids), 1000):
-        chunk = answer_ids[start : start + 1000]
-        comments = list(
-            Comment.objects.filter(
-                answer__pk__in=chunk, answer__published_at__isnull=False
-            ).select_related("draft", "paragraph", "answer")
+def answers_published_notify(draft_id: int, published_at: str) -> int:
+    """The worker's half of publishing many answers at once: tell the authors of the answers
+    of draft `draft_id` published at the moment `published_at` (ISO), 1,000 at a time."""
+    moment = parse_datetime(published_at)
+    answered = Comment.objects.filter(draft_id=draft_id, answer__published_at=moment)
+    written, after = 0, 0
+    while True:
+        chunk = list(
+            answered.filter(pk__gt=after)
+            .select_related("draft", "paragraph", "answer")
+            .order_by("pk")[:1000]
         )
-        written += answers_notify(comments)
-    return written
+        if not chunk:
+            return written
+        written += answers_notify(chunk)
+        after = chunk[-1].pk
 
 
 # --- the consultation closed: its results are public -----------------------------------------

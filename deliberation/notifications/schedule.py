@@ -26,6 +26,8 @@ class Job:
 
 
 JOBS: dict[str, Job] = {}
+# The slot each job was last seen started in this process: the database is asked once per slot.
+_seen: dict[str, datetime] = {}
 
 
 def periodic_register(
@@ -63,6 +65,9 @@ def jobs_enqueue_due(now: datetime | None = None) -> list[str]:
     started = []
     for job in JOBS.values():
         slot = job_slot(job, now)
+        if _seen.get(job.name) == slot:
+            continue
+        _seen[job.name] = slot
         try:
             with transaction.atomic():
                 ScheduledRun.objects.create(job=job.name, slot=slot)

@@ -144,3 +144,30 @@ def test_several_smtp_connections_send_every_mail_once(smtp, settings, make_user
     assert deliveries_send(limit=7) == {"sent": 10, "retry": 0, "failed": 0, "empty": 0}
     assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_each_periodic_job_starts_once_per_slot_however_many_workers_ask(monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from deliberation.notifications import schedule
+
+    monkeypatch.setattr(schedule, "_seen", {})
+    started = schedule.jobs_enqueue_due()
+    assert set(started) == set(schedule.JOBS)
+    assert DBTaskResult.objects.count() == len(schedule.JOBS)
+    monkeypatch.setattr(schedule, "_seen", {})  # another worker process: it asks the database
+    assert schedule.jobs_enqueue_due() == []
+    assert DBTaskResult.objects.count() == len(schedule.JOBS)
+
+
+def test_a_daily_slot_starts_at_seven_local_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deliberation.notifications.schedule import JOBS, job_slot
+
+    berlin = ZoneInfo("Europe/Berlin")
+    slot = job_slot(JOBS["digest_daily"], datetime(2026, 12, 2, 6, 59, tzinfo=berlin))
+    assert (slot.day, slot.hour) == (1, 7)
+    weekly = job_slot(JOBS["digest_weekly"], datetime(2026, 12, 2, 8, 0, tzinfo=berlin))
+    assert (weekly.weekday(), weekly.hour) == (0, 7)  # Monday

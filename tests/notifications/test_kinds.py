@@ -68,8 +68,10 @@ def test_publishing_all_drafted_answers_leaves_the_telling_to_the_worker(
         answers.answer_save(user=wg, comment=comment, disposition="noted", reply="Danke")
     assert answers.answers_publish_drafted(user=wg, draft=comments[0].draft) == 3
     assert not Notification.objects.filter(kind="answer_published").exists()
-    ids = list(Answer.objects.values_list("pk", flat=True))
-    assert answers_published_notify.call(ids) == 3  # what the worker runs
+    (moment,) = set(Answer.objects.values_list("published_at", flat=True))
+    draft_id = comments[0].draft_id
+    # What the worker runs:
+    assert answers_published_notify.call(draft_id, moment.isoformat()) == 3
     assert Notification.objects.filter(kind="answer_published").count() == 3
     assert answers.answers_publish_drafted(user=wg, draft=comments[0].draft) == 0
 
