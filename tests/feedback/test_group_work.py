@@ -291,3 +291,20 @@ def test_every_page_shows_a_group_answer_like_a_single_one(client, comments, dra
     client.force_login(wg)
     table = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
     assert table.count(reply) == 3, "the answer table has it in each row"
+
+
+def test_only_who_may_see_unreleased_comments_filters_by_status(
+    client, comments, draft, wg, moderator
+):
+    moderation.comment_hide(moderator=moderator, comment=comments[4], reason="spam")
+    url = f"/drafts/{draft.slug}/answers/?status=hidden"
+    client.force_login(wg)
+    html = client.get(url).content.decode()
+    assert f'id="a-{comments[4].pk}"' not in html and f'id="a-{comments[0].pk}"' in html
+    assert 'name="status"' not in html, "no status choice for the working group alone"
+    from deliberation.roles import role_grant
+
+    role_grant(user=moderator, role="working_group")
+    client.force_login(moderator)
+    html = client.get(url).content.decode()
+    assert f'id="a-{comments[4].pk}"' in html and f'id="a-{comments[0].pk}"' not in html
