@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from deliberation import events, fastpath
 from deliberation.api import MAX_ID
 from deliberation.errors import ActionRefused
+from deliberation.groupcommit import group_commit
 from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import write_once
 from deliberation.ratelimit import limit_for
@@ -23,7 +24,7 @@ from drafts.anchoring import Quote
 from drafts.models import Draft, Paragraph, parse_paragraph_key
 from drafts.selectors import draft_visible_to
 
-from . import selectors, services
+from . import selectors, services, voting
 from .models import Comment
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
@@ -270,10 +271,14 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             raise ActionRefused(
                 "bad_message", _("A vote needs “paragraph” and “choice” (both texts).")
             )
-        return await self._write(message, self._do_vote, key, choice)
+        # Votes come in bursts: written with the others waiting at this moment, in one
+        # transaction (each in its savepoint, answered on its own: deliberation/groupcommit.py).
+        return await self._write(
+            message, self._do_vote, key, choice, grouped=(key, self.user.pk or 0)
+        )
 
     def _do_vote(self, key: str, choice: str) -> dict:
-        result = services.vote_cast(user=self.user, paragraph=self._paragraph(key), choice=choice)
+        result = voting.vote_cast_at(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
         return {"paragraph": key, **result}
 
     async def _support(self, message: dict[str, Any]) -> dict:
@@ -336,19 +341,31 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     # Helpers ---------------------------------------------------------------------------------
 
-    async def _write(self, message: dict[str, Any], function, *args) -> dict:
+    async def _write(
+        self, message: dict[str, Any], function, *args, grouped: tuple | None = None
+    ) -> dict:
         """Run a write in a worker thread, in the socket's language, once per request id: a
         repeat of the frame's `request_id` by the same person gets the first answer again, the
-        same id with another action or other parameters is refused (`invalid`)."""
+        same id with another action or other parameters is refused (`invalid`).
+
+        `grouped`: the write touches nothing but the database, so it joins the process's group
+        commit at this place in its group (`GroupCommit.run`'s `order`) and its receipt is
+        written once, after it (`write_once(transactional=True)`)."""
         language, request_id = self.language, message.get("request_id")
         what = {name: value for name, value in message.items() if name != "request_id"}
 
         def run():
             with translation.override(language):
                 return write_once(
-                    user=self.user, request_id=request_id, what=what, write=lambda: function(*args)
+                    user=self.user,
+                    request_id=request_id,
+                    what=what,
+                    write=lambda: function(*args),
+                    transactional=grouped is not None,
                 )
 
+        if grouped is not None:
+            return await group_commit().run(run, order=grouped)
         return await database_sync_to_async(run)()
 
     def _paragraph(self, key: str) -> Paragraph:

@@ -2,28 +2,29 @@
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from deliberation.errors import ActionRefused
 from deliberation.roles import is_moderator
-from drafts.models import Draft, DraftStatus
+from drafts.models import Draft, DraftStatus, Paragraph, ParagraphKind
+
+
+def blocks_in_force(*, user, now: datetime | None = None) -> QuerySet:
+    """The blocks (moderation.UserBlock) that keep `user` from writing now, as a queryset (for
+    an `Exists`, say). Read through the account's reverse relation `blocks`, so comments needs
+    no import from the moderation app that depends on it."""
+    now = now or timezone.now()
+    return user.blocks.filter(lifted_at__isnull=True).filter(
+        Q(until__isnull=True) | Q(until__gt=now)
+    )
 
 
 def active_block(*, user, now: datetime | None = None):
-    """The block (a moderation.UserBlock) that keeps `user` from writing now, if any.
-
-    Read through the account's reverse relation `blocks`, so comments needs no import from the
-    moderation app that depends on it."""
-    now = now or timezone.now()
-    return (
-        user.blocks.filter(lifted_at__isnull=True)
-        .filter(Q(until__isnull=True) | Q(until__gt=now))
-        .order_by("-created_at")
-        .first()
-    )
+    """The block (a moderation.UserBlock) that keeps `user` from writing now, if any."""
+    return blocks_in_force(user=user, now=now).order_by("-created_at").first()
 
 
 def check_can_write(*, user, draft: Draft) -> None:
@@ -54,3 +55,16 @@ def check_can_write(*, user, draft: Draft) -> None:
 def can_see_unreleased(*, user) -> bool:
     """Moderators see pending, rejected and hidden comments; citizens only their own."""
     return is_moderator(user)
+
+
+def check_paragraph_open(paragraph: Paragraph) -> None:
+    """Refuse a comment or vote on a paragraph no page offers it on: raises ActionRefused."""
+    if paragraph.archived:
+        raise ActionRefused(
+            "invalid", _("This paragraph is not part of the current version any more.")
+        )
+    if paragraph.kind == ParagraphKind.HEADING:
+        raise ActionRefused(
+            "invalid",
+            _("Headings cannot be commented on or voted on. Choose a paragraph below it."),
+        )

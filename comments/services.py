@@ -10,7 +10,7 @@ from deliberation.errors import ActionRefused
 from deliberation.ratelimit import ratelimit_hit
 from deliberation.sanitizing import normalize_text, render_comment
 from drafts.anchoring import MAX_EXACT_CHARS, Quote, locate, quote_from, selector
-from drafts.models import Draft, DraftStatus, Paragraph, ParagraphKind
+from drafts.models import Draft, DraftStatus, Paragraph
 
 from .announcements import announce_removed, announce_updated, events_forget
 from .held import comment_go_public, new_comment_status
@@ -21,15 +21,13 @@ from .models import (
     CommentEdit,
     CommentStatus,
     CommentSupport,
-    ParagraphTally,
     ParagraphVote,
-    VoteChoice,
 )
-from .permissions import check_can_write
+from .permissions import check_can_write, check_paragraph_open
 from .tally import tally_add
+from .voting import vote_cast  # noqa: F401 (the services' name for it)
 
 MAX_COMMENT_CHARS = 5000
-VOTE_CHOICES = (*VoteChoice.values, "none")
 QUOTE_FIELDS = (
     "quote_exact",
     "quote_prefix",
@@ -59,19 +57,6 @@ def comment_body_clean(body: str) -> str:
             % {"length": len(text), "max": MAX_COMMENT_CHARS},
         )
     return text
-
-
-def check_paragraph_open(paragraph: Paragraph) -> None:
-    """Refuse a comment or vote on a paragraph no page offers it on: raises ActionRefused."""
-    if paragraph.archived:
-        raise ActionRefused(
-            "invalid", _("This paragraph is not part of the current version any more.")
-        )
-    if paragraph.kind == ParagraphKind.HEADING:
-        raise ActionRefused(
-            "invalid",
-            _("Headings cannot be commented on or voted on. Choose a paragraph below it."),
-        )
 
 
 def comment_lock(comment: Comment) -> Comment:
@@ -302,50 +287,6 @@ def comments_erase(*, user) -> list[int]:
         _withdraw(comment, fields=ERASED_FIELDS)
         ids.append(comment.pk)
     return ids
-
-
-@transaction.atomic
-def vote_cast(*, user, paragraph: Paragraph, choice: str) -> dict:
-    """Set, change or withdraw ("none") the user's vote; voting the same twice changes nothing."""
-    if choice not in VOTE_CHOICES:
-        raise ActionRefused("invalid", _("A vote is “agree”, “disagree”, “neutral” or “none”."))
-    check_can_write(user=user, draft=paragraph.draft)
-    ratelimit_hit(action="vote", ident=str(user.pk))
-    check_paragraph_open(paragraph)
-    previous = (
-        ParagraphVote.objects.select_for_update().filter(paragraph=paragraph, user=user).first()
-    )
-    old = previous.choice if previous else "none"
-    if old == choice:
-        tally = ParagraphTally.objects.filter(paragraph=paragraph).first()
-        return {
-            "counts": tally.vote_counts() if tally else dict.fromkeys(VoteChoice.values, 0),
-            "rev": tally.rev if tally else 0,
-            "choice": choice,
-        }
-    if previous is None:
-        try:
-            with transaction.atomic():
-                ParagraphVote.objects.create(paragraph=paragraph, user=user, choice=choice)
-        except IntegrityError:
-            # The same user voted in another tab at the same instant: that vote stands, change it.
-            return vote_cast(user=user, paragraph=paragraph, choice=choice)
-    elif choice == "none":
-        previous.delete()
-    else:
-        previous.choice = choice
-        previous.save(update_fields=["choice", "updated_at"])
-    deltas = {}
-    if old != "none":
-        deltas[old] = -1
-    if choice != "none":
-        deltas[choice] = 1
-    tally = tally_add(paragraph.pk, rev=1, **deltas)  # one UPDATE: counts and rev together
-    counts = tally.vote_counts()
-    events.votes_changed_on_commit(
-        draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=tally.rev
-    )
-    return {"counts": counts, "rev": tally.rev, "choice": choice}
 
 
 @transaction.atomic

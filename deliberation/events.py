@@ -5,9 +5,11 @@ next sequence number inside the writing transaction (so numbers are gapless and 
 order) and is stored with the exact JSON text that is sent, which `events_since` replays.
 """
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -59,6 +61,36 @@ def latest_seqs(streams: list[str]) -> dict[str, int]:
     """{stream: its latest seq} for `streams` in one query (0 for a stream without events)."""
     found = dict(EventStream.objects.filter(name__in=streams).values_list("name", "seq"))
     return {stream: found.get(stream, 0) for stream in streams}
+
+
+def draft_id_of(stream: str) -> int | None:
+    """The draft id of a draft's public stream ("draft.<id>"), None for any other stream."""
+    prefix, _, rest = stream.partition(".")
+    return int(rest) if prefix == "draft" and rest.isdigit() else None
+
+
+# Apps add fields to the heartbeat of a draft's public stream (the platform imports no app):
+# each function takes {stream: draft id} and returns {stream: {field: JSON value}}.
+_heartbeat_fields: list[Callable[[dict[str, int]], dict[str, dict[str, Any]]]] = []
+
+
+def heartbeat_fields_register(function: Callable[[dict[str, int]], dict[str, dict]]) -> None:
+    """Let `function` add fields to every heartbeat (called from an app's `ready`; once each)."""
+    if function not in _heartbeat_fields:
+        _heartbeat_fields.append(function)
+
+
+def heartbeats(streams: list[str]) -> dict[str, dict[str, Any]]:
+    """The heartbeat frame of each public draft stream: {"type": "heartbeat", "seq": latest seq,
+    ...the fields the apps registered}, in one query per registered function and one for seqs."""
+    seqs = latest_seqs(streams)
+    frames = {stream: {"type": "heartbeat", "seq": seqs[stream]} for stream in streams}
+    drafts = {stream: draft_id_of(stream) for stream in streams}
+    drafts = {stream: draft_id for stream, draft_id in drafts.items() if draft_id is not None}
+    for function in _heartbeat_fields:
+        for stream, fields in function(drafts).items():
+            frames[stream].update(fields)
+    return frames
 
 
 def _next_seq(stream: str) -> int:
@@ -136,15 +168,50 @@ def votes_changed_on_commit(
     transaction.on_commit(lambda: send_now(stream, text, coalesce=paragraph, rev=rev), robust=True)
 
 
+_holding = threading.local()
+
+
+@contextlib.contextmanager
+def sends_held() -> Iterator[dict]:
+    """Within this block (in this thread) `send_now` sends nothing but keeps each message in the
+    dict it yields, {key: (group, message)}, for the caller to send with `send_held`; of the
+    messages with a `coalesce` key only the newest `rev` per stream and key is kept."""
+    held: dict = {}
+    outer, _holding.messages = getattr(_holding, "messages", None), held
+    try:
+        yield held
+    finally:
+        _holding.messages = outer
+
+
+async def send_held(held: dict) -> None:
+    """Send the messages `sends_held` kept, in the order they were first held (from the event
+    loop: nothing waits on a thread meanwhile). A failure is logged like `send_now`'s."""
+    layer = get_channel_layer()
+    for group, message in held.values():
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.exception("could not broadcast on %s", message.get("stream"))
+
+
 def send_now(stream: str, text: str, coalesce: str | None = None, rev: int = 0) -> None:
     """Hand already-encoded text to the channel layer. Only for this module and presence.
 
     `coalesce`: a key (a paragraph's) under which the hubs send only the newest `rev` of a burst.
+    Inside `sends_held` the message is kept for the caller instead.
     """
     layer = get_channel_layer()
     message = {"type": "hub.event", "stream": stream, "text": text}
     if coalesce is not None:
         message.update(coalesce=coalesce, rev=rev)
+    held = getattr(_holding, "messages", None)
+    if held is not None:
+        key = (stream, coalesce) if coalesce is not None else object()
+        kept = held.get(key)
+        if kept is None or kept[1]["rev"] < rev:
+            held[key] = (group_name(stream), message)
+        return
     try:
         async_to_sync(layer.group_send)(group_name(stream), message)
     except Exception:

@@ -3,8 +3,10 @@
 A page re-sends an unanswered request after a reconnect, a person double-clicks a form's
 button, two tabs send the same frame: with the same request id from the same person within
 `WINDOW`, the write happens once. The receipt is a row in the writing transaction itself, so it
-holds across Daphne processes, and its unique constraint makes a concurrent repeat wait until the
-first one has committed (then it reads the first answer) or rolled back (then it writes itself).
+holds across Daphne processes, and its unique constraint decides between concurrent repeats:
+either the repeat waits until the first one has committed (then it reads the first answer) or
+rolled back (then it writes itself), or, for writes that touch nothing but the database, both
+run and the one whose receipt comes second rolls back and answers with the first's.
 An id used again after the window is a new write; `manage.py prune_events` deletes old receipts.
 
 The receipt also keeps a fingerprint of the write (what it does and with which parameters): the
@@ -65,7 +67,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def write_once(*, user, request_id: Any, what: Any, write: Callable[[], dict]) -> dict:
+def write_once(
+    *,
+    user,
+    request_id: Any,
+    what: Any,
+    write: Callable[[], dict],
+    transactional: bool = False,
+) -> dict:
     """Run `write` once per (user, request_id) within ten minutes and return its answer.
 
     `what` describes the write (any JSON value: the action and its parameters); `write` returns
@@ -74,10 +83,66 @@ def write_once(*, user, request_id: Any, what: Any, write: Callable[[], dict]) -
     ActionRefused("invalid") and writes nothing. Without a request id (None or "") or for an
     anonymous user, `write` simply runs. If `write` raises, nothing is stored and the exception
     propagates, so a repeat tries again.
+
+    `transactional=True` promises that `write` changes nothing outside this database transaction
+    (no mail, no file; cache counters aside). Its receipt then costs one write instead of two:
+    it is read first and inserted with the answer after the write, and a concurrent repeat that
+    committed its receipt first makes this one roll its write back and answer with the first's.
+    Otherwise the receipt is claimed before the write (INSERT, then UPDATE with the answer), so
+    that a concurrent repeat waits instead of running `write` a second time.
     """
     if request_id in (None, "") or not getattr(user, "is_authenticated", False):
         return write()
     key, fingerprint = request_key(request_id), request_key(what)
+    if not transactional:
+        return _claim_first(user, key, fingerprint, write)
+    for attempt in range(3):
+        try:
+            return _answer_first(user, key, fingerprint, write)
+        except _Repeated:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+class _Repeated(IntegrityError):
+    """A concurrent write with the same request id stored its receipt first."""
+
+
+def _refuse_other_write() -> ActionRefused:
+    return ActionRefused(
+        "invalid",
+        _(
+            "This request id was already used for another write. "
+            "Please send the new write with a new request id."
+        ),
+    )
+
+
+def _answer_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
+    with transaction.atomic():
+        now = timezone.now()
+        receipt = WriteReceipt.objects.filter(user=user, key=key).first()
+        if receipt is not None and receipt.created_at > now - WINDOW:
+            if receipt.fingerprint != fingerprint:
+                raise _refuse_other_write()
+            return receipt.answer
+        answer = write()
+        if receipt is None:
+            try:
+                WriteReceipt.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, answer=answer, created_at=now
+                )
+            except IntegrityError as exc:  # raised out of the block: the write is rolled back
+                raise _Repeated(str(exc)) from exc
+        elif not WriteReceipt.objects.filter(pk=receipt.pk, created_at=receipt.created_at).update(
+            created_at=now, fingerprint=fingerprint, answer=answer
+        ):
+            raise _Repeated("an expired receipt was claimed by a concurrent repeat")
+        return answer
+
+
+def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
     with transaction.atomic():
         now = timezone.now()
         try:
@@ -90,13 +155,7 @@ def write_once(*, user, request_id: Any, what: Any, write: Callable[[], dict]) -
             receipt = WriteReceipt.objects.select_for_update().get(user=user, key=key)
             if receipt.created_at > now - WINDOW:
                 if receipt.fingerprint != fingerprint:
-                    raise ActionRefused(
-                        "invalid",
-                        _(
-                            "This request id was already used for another write. "
-                            "Please send the new write with a new request id."
-                        ),
-                    ) from None
+                    raise _refuse_other_write() from None
                 return receipt.answer
             # An old id used again after the window: a new write.
             receipt.created_at, receipt.fingerprint = now, fingerprint

@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
 
-from comments import services
+from comments import services, voting
 from comments.moderation.models import Flag
 from deliberation import events
 from deliberation.hub import get_hub
@@ -120,7 +120,7 @@ async def test_a_failing_database_gets_unavailable_and_the_socket_lives(
     def fail(**kwargs):
         raise OperationalError("the database went away")
 
-    monkeypatch.setattr(services, "vote_cast", fail)
+    monkeypatch.setattr(voting, "vote_cast_at", fail)
     await socket.send_to(text_data=vote(paragraph, "agree"))
     error = await receive_type(socket, "error")
     assert error["code"] == "unavailable" and "nothing was saved" in error["message"]
