@@ -11,11 +11,13 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from deliberation.accounts.confirmation import account_confirmed
+        from deliberation.events import heartbeat_fields_register
         from deliberation.notifications import notification_kinds_register
         from drafts.signals import version_published
 
         from . import notices, personal_data
         from .pending_votes import vote_carry_out
+        from .selectors import heartbeat_votes
 
         personal_data.register()
         notices.topics_register()
@@ -31,6 +33,8 @@ class CommentsConfig(AppConfig):
         account_confirmed.connect(_release_held, dispatch_uid="release_held")
         # A vote given before logging in counts right after it (comments/pending_votes.py).
         user_logged_in.connect(vote_carry_out, dispatch_uid="pending_vote")
+        # Heartbeats carry the sum of the draft's vote revs: a lost `votes.changed` shows.
+        heartbeat_fields_register(heartbeat_votes)
         # Quoted passages are looked up again in every new version of their paragraph.
         version_published.connect(_reanchor_quotes, dispatch_uid="reanchor_quotes")
         # Who commented on or voted on a paragraph hears when a new version changes it.

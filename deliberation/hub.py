@@ -9,9 +9,10 @@ count into a shared hash, so every process can sum them. It is sent at most once
 
 Group memberships live in the channel layer (in Redis, with several processes) and vanish when
 Redis restarts: the hub joins its groups again every few seconds, and at once after the layer
-failed and answers again. A heartbeat with each draft's latest seq goes to the local sockets
-every `LIVE_HEARTBEAT` seconds straight from the database, so a reader that missed an event
-(a broadcast lost while Redis was away) notices within one beat and resumes.
+failed and answers again. A heartbeat with each draft's latest seq (and the sum of its vote revs,
+added by the comments app) goes to the local sockets every `LIVE_HEARTBEAT` seconds straight
+from the database, so a reader that missed an event (a broadcast lost while Redis was away) or a
+coalesced `votes.changed` notices within one beat and resumes.
 """
 
 import asyncio
@@ -27,7 +28,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from .events import encode, group_name, latest_seqs
+from .events import encode, group_name, heartbeats
 from .fastpath import Frame
 
 logger = logging.getLogger(__name__)
@@ -227,19 +228,20 @@ class Hub:
                 self._rejoin.set()
 
     async def _heartbeat_loop(self) -> None:
-        """Every LIVE_HEARTBEAT seconds, tell each local reader its draft's latest seq."""
+        """Every LIVE_HEARTBEAT seconds, tell each local reader its draft's latest seq (and what
+        the apps add to it: `events.heartbeats`)."""
         while _not_cancelled():
             await asyncio.sleep(settings.LIVE_HEARTBEAT)
             streams = [stream for stream in self.sockets if _is_public(stream)]
             if not streams:
                 continue
             try:
-                seqs = await database_sync_to_async(latest_seqs)(streams)
+                frames = await database_sync_to_async(heartbeats)(streams)
             except Exception:
                 logger.warning("no heartbeat: could not read the latest seqs", exc_info=True)
                 continue
             for stream in streams:
-                await self.fan_out(stream, encode({"type": "heartbeat", "seq": seqs[stream]}))
+                await self.fan_out(stream, encode(frames[stream]))
 
 
 def _not_cancelled() -> bool:

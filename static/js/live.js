@@ -30,6 +30,7 @@ const { socket, sequence } = article?.dataset.live
       apply,
       onHello: hello,
       onFrame: receive,
+      onHeartbeat: heartbeat,
       onClose: closed,
       resume,
     })
@@ -107,6 +108,14 @@ function receive(message) {
       return;
     default:
       apply(message); // moderators' events carry no sequence number
+  }
+}
+
+// The heartbeat's `votes` is the sum of the draft's vote revs: higher than ours, a coalesced
+// votes.changed (they carry no seq) was lost, and a resume answer brings every count with its rev.
+function heartbeat(message) {
+  if (connected() && typeof message.votes === "number" && message.votes > knownVoteRevs()) {
+    resume(sequence.last);
   }
 }
 
@@ -304,6 +313,12 @@ function setVotes(key, counts, rev) {
   if (typeof rev !== "number" || rev <= (voteRevs.get(key) ?? -1)) return;
   voteRevs.set(key, rev);
   setCounts(key, counts);
+}
+
+function knownVoteRevs() {
+  let sum = 0;
+  for (const rev of voteRevs.values()) sum += rev;
+  return sum;
 }
 
 function setAllVotes(snapshot) {

@@ -109,13 +109,15 @@ export class Socket {
 // through `apply(event)`; a gap, a hello or heartbeat ahead of what was applied asks for the rest
 // with `resume(since)` (by default the plain `{"action": "resume", "since": …}` frame); a hello
 // behind it (the event log was reset) calls `reset()`. Frames without a seq go to `onFrame`,
-// and `onHello(hello)` runs before the resume is sent. Returns {socket, sequence}.
+// `onHello(hello)` runs before the resume is sent, `onHeartbeat(heartbeat)` after the heartbeat's
+// seq was taken in (for its other fields, e.g. `votes`). Returns {socket, sequence}.
 export function follow(path, options) {
   const {
     seq = 0,
     apply,
     onHello = () => {},
     onFrame = () => {},
+    onHeartbeat = () => {},
     reset = () => location.reload(),
     gapMs,
     ...socketOptions
@@ -136,6 +138,7 @@ export function follow(path, options) {
         else if (frame.seq < sequence.last) reset();
       } else if (frame.type === "heartbeat") {
         sequence.expect(frame.seq); // the draft's latest seq, never an event to apply
+        onHeartbeat(frame);
       } else if (typeof frame.seq === "number") {
         sequence.push(frame);
       } else {

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from comments import services
 from comments.models import ParagraphTally, ParagraphVote
+from deliberation import events
 from deliberation.hub import Hub
 from deliberation.models import Event
 from tests.comments.sockets import connect, receive, receive_type
@@ -85,6 +86,31 @@ async def test_hello_and_resume_answers_carry_the_counts_with_their_rev(
     await reader.send_to(text_data=json.dumps({"action": "resume", "since": 999, "request_id": 2}))
     await receive_type(reader, "resync")
     assert (await receive_type(reader, "ack"))["counts"][key]["rev"] == 3
+    await reader.disconnect()
+
+
+async def test_a_heartbeat_tells_readers_of_a_lost_votes_changed(
+    draft, paragraph, citizen, other_citizen, settings, monkeypatch
+):
+    """`votes.changed` has no seq: the heartbeat's `votes` (the sum of the draft's revs) shows
+    a reader that one was lost, and a resume answer brings the exact counts (protocol 6.5)."""
+    settings.LIVE_HEARTBEAT = 0.2
+    await sync_to_async(services.vote_cast)(user=citizen, paragraph=paragraph, choice="agree")
+    reader, *_ = await connect(draft.slug, AnonymousUser())
+    hello = await receive_type(reader, "hello")
+    known = sum(counts["rev"] for counts in hello["counts"].values())
+    assert known == 1
+    monkeypatch.setattr(events, "send_now", lambda *args, **kwargs: None)  # lost after COMMIT
+    await sync_to_async(services.vote_cast)(
+        user=other_citizen, paragraph=paragraph, choice="disagree"
+    )
+    beat = await receive_type(reader, "heartbeat")
+    while beat["votes"] == known:  # a beat from before the vote
+        beat = await receive_type(reader, "heartbeat")
+    assert beat == {"type": "heartbeat", "seq": hello["seq"], "votes": known + 1}
+    await reader.send_to(text_data=json.dumps({"action": "resume", "since": beat["seq"]}))
+    ack = await receive_type(reader, "ack")
+    assert ack["counts"][str(paragraph.key)] == {"agree": 1, "disagree": 1, "neutral": 0, "rev": 2}
     await reader.disconnect()
 
 

@@ -28,3 +28,16 @@ def test_pages_catch_up_on_an_event_whose_broadcast_was_lost(draft, paragraph, c
         reader.locator(f"#thread-{key} .comment__body", has_text="Nur im Protokoll")
     ).to_be_visible()
     expect(room.get_by_text("Nur im Protokoll")).to_be_visible()
+
+
+def test_a_page_gets_exact_counts_after_a_lost_votes_changed(
+    draft, paragraph, citizen, other_citizen, open_page
+):
+    """`votes.changed` carries no seq: the heartbeat's `votes` makes the page ask again."""
+    key = str(paragraph.key)
+    reader = open_page(None, f"/drafts/{draft.slug}/")
+    wait_live(reader)
+    # Written by this test process: the `votes.changed` never reaches Daphne's readers.
+    services.vote_cast(user=citizen, paragraph=paragraph, choice="agree")
+    services.vote_cast(user=other_citizen, paragraph=paragraph, choice="agree")
+    expect(reader.locator(f'[data-paragraph="{key}"] [data-count="agree"]').first).to_have_text("2")
