@@ -155,7 +155,7 @@ async def test_a_heartbeat_tells_readers_of_an_event_whose_broadcast_was_lost(
     beat = await receive_type(reader, "heartbeat")
     while beat["seq"] == hello["seq"]:  # a beat from before the comment
         beat = await receive_type(reader, "heartbeat")
-    assert beat == {"type": "heartbeat", "seq": hello["seq"] + 1}
+    assert beat == {"type": "heartbeat", "seq": hello["seq"] + 1, "votes": 0}
     await reader.disconnect()
 
 
