@@ -210,6 +210,13 @@ class Server:
     def ws_base(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
+    # What websockets' connect() needs besides the address (a proxy's TLS, its address).
+    connect_kwargs: dict = field(default_factory=dict)
+
+    def open(self, path: str, timeout: float = 30):
+        """GET `path` from this server (an HTTP response to read)."""
+        return opener().open(f"{self.http}{path}", timeout=timeout)
+
 
 def start_daphne(env: dict[str, str], tmp: Path, label: str, plain: bool = False) -> Server:
     """Daphne as production runs it (deliberation.fastpath), or `plain` Daphne."""
@@ -270,7 +277,7 @@ def http_login(server: Server, username: str, password: str) -> str:
 
 
 def api_counts(server: Server, slug: str, key: str) -> dict[str, int]:
-    with opener().open(f"{server.http}/api/drafts/{slug}/", timeout=30) as response:
+    with server.open(f"/api/drafts/{slug}/") as response:
         data = json.loads(response.read())
     for paragraph in data["paragraphs"]:
         if paragraph["key"] == key:
@@ -294,6 +301,7 @@ async def ws_connect(server: Server, path: str, session: str | None = None):
         open_timeout=CONNECT_TIMEOUT,
         ping_interval=None,
         close_timeout=2,
+        **server.connect_kwargs,
     )
     while True:  # the first frame is the hello (the floor's too)
         message = await asyncio.wait_for(ws.recv(), CONNECT_TIMEOUT)

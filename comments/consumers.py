@@ -9,6 +9,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -273,9 +274,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             )
         # Votes come in bursts: written with the others waiting at this moment, in one
         # transaction (each in its savepoint, answered on its own: deliberation/groupcommit.py).
-        return await self._write(
-            message, self._do_vote, key, choice, grouped=(key, self.user.pk or 0)
-        )
+        order = (key, self.user.pk or 0) if settings.LIVE_GROUP_COMMIT else None
+        return await self._write(message, self._do_vote, key, choice, grouped=order)
 
     def _do_vote(self, key: str, choice: str) -> dict:
         result = voting.vote_cast_at(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
@@ -350,7 +350,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
         `grouped`: the write touches nothing but the database, so it joins the process's group
         commit at this place in its group (`GroupCommit.run`'s `order`) and its receipt is
-        written once, after it (`write_once(transactional=True)`)."""
+        written once, after it (`write_once(transactional=True)`). None: a transaction of its
+        own, its receipt claimed before it."""
         language, request_id = self.language, message.get("request_id")
         what = {name: value for name, value in message.items() if name != "request_id"}
 

@@ -193,6 +193,9 @@ else:
 # Seconds between two heartbeats (each draft's latest seq) to every reader; the contract says 30
 # at most. Tests set it shorter.
 LIVE_HEARTBEAT = float(env("LIVE_HEARTBEAT_SECONDS") or 20)
+# Websocket votes waiting at one moment are written in one transaction (deliberation/groupcommit.py);
+# off, each vote is its own transaction (the benchmark's baseline; nothing else changes).
+LIVE_GROUP_COMMIT = env_bool("LIVE_GROUP_COMMIT", True)
 
 # Writes per user and minute; over the limit the answer is a clear "rate_limited" message.
 RATE_LIMITS = {

@@ -168,3 +168,22 @@ async def test_many_voters_at_once_through_real_daphne_each_get_their_own_answer
                 await asyncio.sleep(0.05)
         assert all(voter.newest["counts"] == expected for voter in voters)
         await asyncio.gather(*(socket.close() for socket in sockets), reader.close())
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+async def test_a_socket_vote_is_answered_with_group_commit_on_or_off(
+    draft, paragraph, citizen, settings, grouped
+):
+    """LIVE_GROUP_COMMIT=0 (docs/deploy.md) writes each vote in a transaction of its own."""
+    from deliberation.groupcommit import group_commit
+    from tests.comments.test_consumers import connect, receive_type
+
+    settings.LIVE_GROUP_COMMIT = grouped
+    socket, *_ = await connect(draft.slug, citizen)
+    await receive_type(socket, "hello")
+    frame = {"action": "vote", "paragraph": str(paragraph.key), "choice": "agree", "request_id": 1}
+    await socket.send_to(text_data=json.dumps(frame))
+    ack = await receive_type(socket, "ack")
+    assert ack["counts"]["agree"] == 1 and ack["request_id"] == 1
+    assert list(group_commit().recent_sizes) == ([1] if grouped else [])
+    await socket.disconnect()
