@@ -168,6 +168,30 @@ def start_daphnes(env: dict[str, str], tmp: Path) -> list:
     return procs, sockets
 
 
+def wait_daphnes(sockets: list[Path], timeout: float = 90) -> None:
+    """Until every Daphne answers on its unix socket (nginx would answer 502 for one that
+    does not listen yet)."""
+    import socket as socketlib
+
+    deadline = time.monotonic() + timeout
+    for path in sockets:
+        while True:
+            try:
+                sock = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+                sock.settimeout(10)
+                sock.connect(str(path))
+                sock.sendall(b"GET /api/drafts/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                answered = sock.recv(12).startswith(b"HTTP/1.")
+                sock.close()
+                if answered:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"Daphne on {path} did not answer")
+            time.sleep(0.3)
+
+
 def wait_ready(server: Proxied, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -223,6 +247,7 @@ def main() -> None:
         setup = f.prepare_database(env, args.voters)
         u.run([u.PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env)
         procs, sockets = start_daphnes(env, tmp)
+        wait_daphnes(sockets)
         cert, key = tmp / "cert.pem", tmp / "key.pem"
         subprocess.run(
             [
