@@ -16,8 +16,6 @@ write retried. The deltas applied to the tally are therefore always those of a c
 really happened, and the totals stay exact. SQLite serializes writers, so nothing races there.
 """
 
-import uuid
-
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -26,7 +24,7 @@ from django.utils.translation import gettext as _
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.ratelimit import ratelimit_hit
-from drafts.models import DraftStatus, Paragraph
+from drafts.models import DraftStatus, Paragraph, parse_paragraph_key
 
 from .models import ParagraphTally, ParagraphVote, VoteChoice
 from .permissions import blocks_in_force, check_can_write, check_paragraph_open
@@ -133,19 +131,11 @@ def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> 
     found = None
     if paragraph_id is not None:
         found = rows.filter(pk=paragraph_id).first()
-    elif isinstance(key, str) and _is_uuid(key):
-        found = rows.filter(key=key).first()
+    elif parse_paragraph_key(key) is not None:
+        found = rows.filter(key=parse_paragraph_key(key)).first()
     if found is None:
         raise ActionRefused("not_found", _("This paragraph does not exist."))
     return found
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _unchanged(paragraph: Paragraph, choice: str) -> dict:
