@@ -16,7 +16,7 @@ from comments.models import ParagraphTally, ParagraphVote
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.groupcommit import GroupCommit
-from tests.comments.test_live_daphne import next_of, open_socket, session_cookie
+from tests.comments.sockets import next_of, open_socket, session_cookie
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -176,7 +176,7 @@ async def test_a_socket_vote_is_answered_with_group_commit_on_or_off(
 ):
     """LIVE_GROUP_COMMIT=0 (docs/deploy.md) writes each vote in a transaction of its own."""
     from deliberation.groupcommit import group_commit
-    from tests.comments.test_consumers import connect, receive_type
+    from tests.comments.sockets import connect, receive_type
 
     settings.LIVE_GROUP_COMMIT = grouped
     socket, *_ = await connect(draft.slug, citizen)
