@@ -36,7 +36,8 @@ The servers run with DEBUG=1 (as `make run`), LOG_LEVEL=WARNING and the per-user
 lifted (RATE_LIMIT_VOTES etc.); the client and the servers share the machine's cores. With the
 default 8 comments, the p99 is the maximum. `--skip floor,plain,single,votes` leaves scenarios
 out;
-`--server-env NAME=VALUE` adds environment for the Daphne processes (e.g. DB_CONN_MAX_AGE=60).
+`--server-env NAME=VALUE` adds environment for the Daphne processes (e.g. DEBUG=0 with
+ALLOWED_HOSTS=127.0.0.1 and SECURE_SSL_REDIRECT=0 to run them as production does).
 See bench/README.md for figures.
 """
 
@@ -630,6 +631,8 @@ async def vote_round(servers, pids, slug, key, sessions, seconds) -> VoteResult:
 
 def prepare_database(env: dict[str, str], voters: int) -> dict:
     u.run([u.PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=env)
+    if env.get("DEBUG") == "0":  # as in production: pages need the collected static files
+        u.run([u.PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env)
     out = u.run(
         [u.PYTHON, __file__, "--_setup", "--voters", str(voters)],
         env={**env, "BENCH_AUTHOR_PASSWORD": AUTHOR_PASSWORD},
@@ -980,7 +983,7 @@ def print_report(args, counts, floor, plain, single, double, vote_a, vote_b, run
                 f"expected from last choices {v.expected}"
             )
     print(
-        f"\n(code {u.code_version()}; cores: {os.cpu_count()}; servers DEBUG=1, rate limits "
+        f"\n(code {u.code_version()}; cores: {os.cpu_count()}; servers DEBUG={args.extra_env.get('DEBUG', '1')}, rate limits "
         f"lifted{''.join(f', {k}={v}' for k, v in args.extra_env.items())}; "
         f"load average before {args.load_before}, after {os.getloadavg()[0]:.2f}; "
         f"total {wall:.0f} s)"

@@ -245,7 +245,6 @@ def main() -> None:
         env.pop("SECURE_SSL_REDIRECT")  # as in production: nginx says the scheme is https
         print("[scale-out] a fresh database, the draft and the voters ...", flush=True)
         setup = f.prepare_database(env, args.voters)
-        u.run([u.PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env)
         procs, sockets = start_daphnes(env, tmp)
         wait_daphnes(sockets)
         cert, key = tmp / "cert.pem", tmp / "key.pem"

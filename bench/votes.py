@@ -164,7 +164,6 @@ def scenario(name, processes, env_extra, tmp, args) -> list[Round]:
     env = production_env(tmp, name.split()[0], **env_extra)
     print(f"\n[{name}] a fresh database, the draft and {args.voters} voters ...", flush=True)
     setup = f.prepare_database(env, args.voters)
-    u.run([u.PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env)
     rounds = []
     for index, (label, group_commit) in enumerate(
         (("one transaction per vote (baseline)", "0"), ("group commit", "1"))
