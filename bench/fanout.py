@@ -405,10 +405,17 @@ async def connect_many(servers, count, path, on_open, sessions=None, concurrency
     sem = asyncio.Semaphore(concurrency)
 
     async def one(i):
-        async with sem:
-            session = sessions[i] if sessions else None
-            ws, hello = await ws_connect(servers[i % len(servers)], path, session)
-        return ws, hello, on_open(ws)
+        # An overloaded server drops a few handshakes: each is tried up to five times.
+        for attempt in range(5):
+            try:
+                async with sem:
+                    session = sessions[i] if sessions else None
+                    ws, hello = await ws_connect(servers[i % len(servers)], path, session)
+                return ws, hello, on_open(ws)
+            except Exception:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(1 + attempt + random.random())
 
     results = await asyncio.gather(*(one(i) for i in range(count)), return_exceptions=True)
     failures = [r for r in results if isinstance(r, BaseException)]
