@@ -4,7 +4,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -29,6 +29,7 @@ from . import selectors, services, voting
 from .models import Comment
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
+from .similar import similar_to
 
 logger = logging.getLogger(__name__)
 
@@ -332,11 +333,25 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         action.write(user=self.user, comment=self._comment_row(comment_id), **values)
         return {"comment": comment_id}
 
+    async def _similar(self, message: dict[str, Any]) -> dict:
+        """Published comments alike to a text being typed (comments/similar.py): a read, open to
+        anonymous readers too; rate-limited as every frame."""
+        key, body = message.get("paragraph"), message.get("body")
+        if not isinstance(key, str) or not isinstance(body, str):
+            raise ActionRefused(
+                "bad_message", _("“similar” needs “paragraph” and “body” (both texts).")
+            )
+        found = await database_sync_to_async(similar_to)(
+            draft_id=self.draft_id, paragraph_key=key, text=body
+        )
+        return {"similar": [asdict(alike) for alike in found]}
+
     ACTIONS = {
         "comment": _comment,
         "vote": _vote,
         "support": _support,
         "resume": _resume,
+        "similar": _similar,
     }
 
     # Helpers ---------------------------------------------------------------------------------

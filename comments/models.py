@@ -150,12 +150,16 @@ class Comment(models.Model):
         return f"#{self.pk} on {self.paragraph_id}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
-        """Save, and keep the search index in step with the text (comments/search.py): every
-        write path (services, offline entries, moderation, admin) saves through here."""
+        """Save, and keep the search index and the groups of alike comments in step with the
+        text (comments/search.py, comments/similar.py): every write path (services, offline
+        entries, moderation, admin) saves through here."""
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is None or "body" in fields:
             comment_index(self)
+            from .similar import likeness_update  # similar.py reads these models
+
+            likeness_update(self)
 
     def get_absolute_url(self) -> str:
         """The comment on its draft's reading page, `#c-<pk>`, with the thread open that shows it
@@ -271,3 +275,38 @@ class ParagraphTally(models.Model):
 
     def vote_counts(self) -> dict[str, int]:
         return {"agree": self.agree, "disagree": self.disagree, "neutral": self.neutral}
+
+
+class SimilarGroup(models.Model):
+    """Comments on one paragraph that say (nearly) the same: campaign texts, copies with small
+    edits, close paraphrases (comments/similar.py). `terms` is the text its comments are
+    compared with: the stemmed words of the comment that started it."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    terms = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["paragraph"])]
+
+    def __str__(self):
+        return f"alike #{self.pk}: {self.terms[:60]}"
+
+
+class Likeness(models.Model):
+    """A comment's text as the likeness compares it (stemmed words, comments/similar.py) and
+    its group of alike comments (none for a text without words). Who may see the comment is
+    not kept here: every read narrows by the comment's status."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, primary_key=True, related_name="likeness"
+    )
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    terms = models.TextField()
+    group = models.ForeignKey(
+        SimilarGroup, null=True, on_delete=models.SET_NULL, related_name="members"
+    )
+
+    def __str__(self):
+        return f"comment #{self.comment_id} in alike #{self.group_id}"

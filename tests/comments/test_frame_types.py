@@ -31,6 +31,7 @@ BASES = {
     "support": {"comment": 1, "on": True},
     "flag": {"comment": 1, "reason": "spam", "note": ""},
     "resume": {"since": 0},
+    "similar": {"paragraph": "p", "body": "Text"},
 }
 WRONG = {
     ("comment", "paragraph"): [*NOT_TEXT, MISSING],
@@ -45,6 +46,8 @@ WRONG = {
     ("flag", "reason"): [*NOT_TEXT, MISSING],
     ("flag", "note"): NOT_TEXT,
     ("resume", "since"): [value for value in NOT_ID if value != 0] + [MISSING],
+    ("similar", "paragraph"): [*NOT_TEXT, MISSING],
+    ("similar", "body"): [*NOT_TEXT, MISSING],
 }
 CASES = [
     pytest.param({"action": value}, id=f"action={json.dumps(value)}")
