@@ -30,6 +30,7 @@ class MoreFilters:
     since: date | None = None
     until: date | None = None
     assignee: str = ""  # "me", "none", a user id, or "" (anyone)
+    alike: int | None = None  # a group of alike comments (comments/similar.py)
 
     def active(self) -> bool:
         return bool(
@@ -41,6 +42,7 @@ class MoreFilters:
             or self.since
             or self.until
             or self.assignee
+            or self.alike
         )
 
 
@@ -57,7 +59,7 @@ def more_filters(params, *, user, language: str) -> MoreFilters:
     status = params.get("status", "")
     if status not in CommentStatus.values or not can_see_unreleased(user=user):
         status = CommentStatus.PUBLISHED
-    theme = params.get("theme", "")
+    theme, alike = params.get("theme", ""), params.get("alike", "")
     assignee = params.get("assignee", "")
     if assignee not in ("me", "none") and not assignee.isdigit():
         assignee = ""
@@ -71,6 +73,7 @@ def more_filters(params, *, user, language: str) -> MoreFilters:
         since=_day(params.get("since", "")),
         until=_day(params.get("until", "")),
         assignee=assignee[:12],
+        alike=int(alike) if alike.isdigit() and len(alike) < 12 else None,
     )
 
 
@@ -81,6 +84,8 @@ def narrow(qs: QuerySet[Comment], *, filters: MoreFilters, user) -> QuerySet[Com
         qs = comments_search(qs, text=filters.q, language=filters.language)
     if filters.theme:
         qs = qs.filter(themes__id=filters.theme)
+    if filters.alike:
+        qs = qs.filter(likeness__group_id=filters.alike)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.answered:

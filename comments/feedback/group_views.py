@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from comments.models import Channel, Comment, CommentStatus
 from comments.permissions import can_see_unreleased
+from comments.similar import draft_groups
 from deliberation.errors import ActionRefused
 from deliberation.roles import working_group_required
 from deliberation.urls_safety import safe_next
@@ -42,7 +43,8 @@ def chosen_block(draft: Draft, value: str) -> TextBlock | None:
 
 def group_context(request, draft: Draft) -> dict:
     """What the answer list's forms offer: themes (with figures), text blocks, members to
-    assign to, channels and the statuses this person may filter by."""
+    assign to, channels, the statuses this person may filter by and the groups of alike
+    comments (each one more selection for the bulk actions)."""
     statuses = (
         CommentStatus.choices
         if can_see_unreleased(user=request.user)
@@ -54,6 +56,7 @@ def group_context(request, draft: Draft) -> dict:
         "members": list(services.working_group_members()),
         "channels": Channel.choices,
         "statuses": statuses,
+        "alike_groups": draft_groups(draft=draft),
     }
 
 

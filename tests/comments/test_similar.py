@@ -41,7 +41,7 @@ def test_a_campaign_of_forty_forms_one_group_and_a_different_comment_stays_out(
     assert len(groups) == 1, "every copy joined the first one's group"
     assert Likeness.objects.get(pk=other.pk).group_id not in groups
     assert draft_groups(draft=draft) == [
-        {"id": groups.pop(), "paragraph_id": paragraph.pk, "count": 40}
+        {"id": groups.pop(), "paragraph_id": paragraph.pk, "count": 40, "text": campaign[0].body}
     ], "the different comment is a group of one: not listed"
 
 
