@@ -14,11 +14,6 @@ CAMPAIGN = "Wir fordern einen sicheren Radweg entlang der Hauptstraße bis zur S
 OTHER = "Die Öffnungszeiten der Bibliothek sollten am Samstag länger sein."
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
-
-
 @pytest.fixture
 def campaign(draft, paragraph, citizen, other_citizen):
     made = [
