@@ -18,6 +18,9 @@ created on 127.0.0.1:5432 and dropped at the end). Measured there:
   the published comments). Baseline: the same with one `body__icontains` per word (a scan,
   which also finds fewer: no word forms). The search page and the API with `?q=` through
   Django's test Client for comparison.
+* the answer table as .docx (feedback.docx): the internal edition of every published comment,
+  our writer (the table's XML as one string) against python-docx cell by cell; the public
+  edition (published answers only) beside it.
 * a group answer: one published answer to --group (500) comments with
   `group_answer_save`, against answering another 500 one by one with `answer_save` (each
   writes the answers, the `comment.updated` events and the authors' notifications).
@@ -84,6 +87,7 @@ def child(args) -> dict:
     result["search"] = measure_search(built["draft"], args.rounds)
     result["pages"] = measure_pages(built["draft"], args.rounds)
     result["group"] = measure_group_answer(built["draft"], args.group)
+    result["docx"] = measure_docx(built["draft"])
     return result
 
 
@@ -182,6 +186,37 @@ def measure_group_answer(draft, size: int) -> dict:
     return {"size": count, "group_s": group_s, "single_n": len(single), "single_s": single_s}
 
 
+def measure_docx(draft) -> dict:
+    """The answer table as .docx (comments/feedback/docx_table.py), the internal edition (every
+    published comment: the largest), written as the view writes it, against python-docx's
+    object model cell by cell (table.add_row, cell.text) for the same rows."""
+    from django.utils import translation
+
+    from comments.feedback.docx_table import answer_table_docx, naive_answer_table_docx
+    from comments.models import Comment, CommentStatus
+
+    rows = Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED).count()
+    with translation.override("de"):
+        t = time.perf_counter()
+        ours = answer_table_docx(draft=draft, internal=True)
+        ours_s = time.perf_counter() - t
+        public = time.perf_counter()
+        answer_table_docx(draft=draft, internal=False)
+        public_s = time.perf_counter() - public
+        t = time.perf_counter()
+        naive = naive_answer_table_docx(draft=draft, internal=True)
+        naive_s = time.perf_counter() - t
+    log(f"docx of {rows} comments: {ours_s:.1f} s ({len(ours)} bytes); naive {naive_s:.1f} s")
+    return {
+        "rows": rows,
+        "ours_s": ours_s,
+        "public_s": public_s,
+        "bytes": len(ours),
+        "naive_s": naive_s,
+        "naive_bytes": len(naive),
+    }
+
+
 def run_backend(backend: str, args, tmp: Path) -> dict:
     overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
     db = None
@@ -228,6 +263,12 @@ def print_report(results: dict, args, wall: float) -> None:
         print(
             f"one published answer to {g['size']} comments: {g['group_s']:.2f} s (goal <= 2 s); "
             f"one by one, {g['single_n']} comments: {g['single_s']:.2f} s"
+        )
+        d = r["docx"]
+        print(
+            f"answer table .docx, internal edition, {d['rows']} comments: {d['ours_s']:.1f} s "
+            f"({d['bytes'] / 1e6:.1f} MB; goal <= 30 s), public edition {d['public_s']:.1f} s; "
+            f"naive python-docx cell by cell: {d['naive_s']:.1f} s"
         )
 
 

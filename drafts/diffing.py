@@ -186,6 +186,31 @@ def word_diff_html(old_text: str, new_text: str) -> str:
     return "".join(out)
 
 
+def word_diff_runs(old_text: str, new_text: str) -> list[tuple[str, str]]:
+    """The words changed from old_text to new_text as runs of plain text, in reading order:
+    [(kind, text)] with kind "equal" (in both), "delete" (only in the old text) or "insert"
+    (only in the new one). The same comparison as word_diff_html (words without their
+    whitespace), for writers that mark changes themselves (the .docx answer table)."""
+    _, a = _tokens(old_text)
+    new_lead, b = _tokens(new_text)
+    matcher = SequenceMatcher(
+        None, [t.rstrip() for t in a], [t.rstrip() for t in b], autojunk=False
+    )
+    runs: list[tuple[str, str]] = [("equal", new_lead)] if new_lead else []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            runs.append(("equal", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            old = "".join(a[i1:i2])
+            if runs and runs[-1][1] and not runs[-1][1][-1].isspace():
+                old = " " + old.rstrip()  # "a b" -> "a": the space belongs to the old text
+            runs.append(("delete", old))
+        if j2 > j1:
+            runs.append(("insert", "".join(b[j1:j2])))
+    return runs
+
+
 def _moved_keys(old: Sequence[Side], new: Sequence[Side], common: set[str]) -> set[str]:
     """Return the common keys outside a longest common subsequence of the two orders."""
     old_rank = {side.key: rank for rank, side in enumerate(s for s in old if s.key in common)}

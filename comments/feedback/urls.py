@@ -35,5 +35,6 @@ draft_urlpatterns = [
         {"kind": "xlsx"},
         name="draft_feedback_xlsx",
     ),
+    path("feedback.docx", views.feedback_docx, name="draft_feedback_docx"),
     path("results/", views.results, name="draft_results"),
 ]
