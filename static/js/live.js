@@ -6,6 +6,7 @@ import { sendInPlace } from "./inplace.js";
 import { fillQuote, quoteOf, renderQuote } from "./quotes.js";
 import { authorName, cloneComment } from "./comment.js";
 import { follow, heartbeatOf } from "./socket.js";
+import { watchAlike } from "./alike.js";
 
 const article = document.getElementById("draft");
 const strings = document.getElementById("live-strings")?.dataset ?? {};
@@ -67,6 +68,11 @@ function send(message) {
     state.requests.set(request_id, { resolve, reject, frame, write: WRITES.has(message.action) });
     socket.send(frame);
   });
+}
+
+// A read for the comment box (./alike.js): only while connected, never queued for a resend.
+function sendWhenOpen(message) {
+  return connected() ? send(message) : Promise.reject(new Error("closed"));
 }
 
 // Unique across tabs and page loads: the server remembers a person's request ids for ten minutes.
@@ -346,6 +352,7 @@ function markEdited(node) {
 function enhanceForms(root) {
   for (const form of root.querySelectorAll("form[data-votes]")) form.addEventListener("submit", onVote);
   for (const form of root.querySelectorAll("form[data-comment-form]")) form.addEventListener("submit", onComment);
+  for (const form of root.querySelectorAll("form[data-comment-form]")) watchAlike(form, { send: sendWhenOpen, strings });
   for (const form of root.querySelectorAll("form[data-support-form]")) form.addEventListener("submit", onSupport);
   for (const form of root.querySelectorAll("form[data-in-place]")) form.addEventListener("submit", onInPlace);
   for (const link of root.querySelectorAll("a.thread-toggle")) link.addEventListener("click", onToggle);
