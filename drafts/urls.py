@@ -13,6 +13,11 @@ urlpatterns = [
         "drafts/<slug:slug>/versions/<int:a>/diff/<int:b>/", views.version_diff, name="draft_diff"
     ),
     path(
+        "drafts/<slug:slug>/versions/<int:a>/diff/<int:b>.docx",
+        views.version_diff_docx,
+        name="draft_diff_docx",
+    ),
+    path(
         "drafts/<slug:slug>/versions/<int:number>/revert/",
         views.version_revert,
         name="draft_revert",

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +10,7 @@ from deliberation.idempotency import once_per_form
 from deliberation.process import selectors as process_selectors
 from deliberation.roles import is_working_group, working_group_required
 
-from . import selectors, services
+from . import docx_diff, selectors, services
 from .forms import DraftCreateForm, DraftOpenForm, DraftTextForm
 
 
@@ -175,6 +176,22 @@ def version_diff(request, slug, a: int, b: int):
         "drafts/diff.html",
         {"draft": draft, "a": version_a, "b": version_b, "diff": diff, "paragraph": key},
     )
+
+
+def version_diff_docx(request, slug, a: int, b: int):
+    """Version `b` as a Word document with the changes from `a` as tracked changes
+    (drafts/docx_diff.py); for everyone who may read the diff page."""
+    draft = selectors.draft_get(slug=slug, user=request.user)
+    selectors.version_get(draft=draft, number=a)
+    selectors.version_get(draft=draft, number=b)
+    diff = selectors.versions_diff(draft=draft, a=a, b=b)
+    response = HttpResponse(
+        docx_diff.version_docx(draft=draft, a=a, b=b, diff=diff),
+        content_type=docx_diff.DOCX_TYPE,
+    )
+    name = f"{draft.slug}-{a}-{b}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @working_group_required
