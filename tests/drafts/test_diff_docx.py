@@ -2,14 +2,13 @@
 accepting every change gives the new text, rejecting every change the old one."""
 
 import io
-import shutil
-import subprocess
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
 from drafts.services import draft_publish_version
+from tests.office import needs_libreoffice, pdf_from_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -76,22 +75,8 @@ def test_a_draft_in_preparation_is_404_for_citizens(client, make_draft, citizen,
     assert client.get("/drafts/vorbereitung/versions/1/diff/2.docx").status_code == 200
 
 
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
-
-
-@pytest.mark.skipif(
-    LIBREOFFICE is None,
-    reason="LibreOffice is not installed on this machine (the test converts the .docx to PDF "
-    "with `libreoffice --headless --convert-to pdf` where it is present)",
-)
+@needs_libreoffice
 def test_libreoffice_converts_it_to_pdf(client, versions, tmp_path):
     source = tmp_path / "fassung.docx"
     source.write_bytes(client.get("/drafts/fassungen/versions/1/diff/2.docx").content)
-    subprocess.run(
-        [LIBREOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    assert (tmp_path / "fassung.pdf").read_bytes().startswith(b"%PDF")
+    assert pdf_from_docx(source).startswith(b"%PDF")

@@ -3,8 +3,6 @@ download it, and that Word-compatible readers open it (python-docx always, Libre
 is installed)."""
 
 import io
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -21,6 +19,7 @@ from comments.moderation import services as moderation
 from drafts.models import DraftStatus
 from drafts.services import draft_publish_version
 from tests.feedback.helpers import download
+from tests.office import needs_libreoffice, pdf_from_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -220,26 +219,12 @@ def test_a_control_character_in_a_comment_still_gives_a_valid_document(client, t
     assert any("Steuerzeichen" in r[1] for r in _cells(document))
 
 
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
-
-
-@pytest.mark.skipif(
-    LIBREOFFICE is None,
-    reason="LibreOffice is not installed on this machine (the test converts the .docx to PDF "
-    "with `libreoffice --headless --convert-to pdf` where it is present)",
-)
+@needs_libreoffice
 def test_libreoffice_converts_it_to_pdf(client, table, wg, tmp_path):
     client.force_login(wg)
     source = tmp_path / "tabelle.docx"
     source.write_bytes(download(client, "/drafts/tabelle/feedback.docx?internal=1"))
-    subprocess.run(
-        [LIBREOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    pdf = (tmp_path / "tabelle.pdf").read_bytes()
+    pdf = pdf_from_docx(source)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
 
 
