@@ -40,6 +40,7 @@ FTS_TABLE = "comments_search"
 # PostgreSQL: the stored tsvector column of each language (migration 0013), GIN-indexed.
 PG_COLUMNS = {"de": "search_de", "en": "search_en"}
 MAX_QUERY_CHARS = 200  # more is not a search but a pasted text; the rest is ignored
+MAX_ANY_WORDS = 60  # search_any: the words of a text being typed that count
 
 # Runs of letters and digits, as PostgreSQL's parser splits words (an underscore splits too).
 _WORD = re.compile(r"[^\W_]+")
@@ -116,6 +117,29 @@ def comments_search(qs: QuerySet, *, text: str, language: str) -> QuerySet:
     return qs.filter(pk__in=matching)
 
 
+def search_any(
+    *, draft_id: int, status: str, text: str, language: str, limit: int, using: str = "default"
+) -> list[int]:
+    """Ids of the comments of draft `draft_id` in `status` whose text has ANY word of `text` in
+    some form, the best-matching first (SQLite: FTS5's bm25 rank; PostgreSQL: ts_rank), at most
+    `limit`: the candidates that comments/similar.py then compares closely. Empty for a text
+    without a searchable word. At most MAX_ANY_WORDS words of `text` count."""
+    language = search_language(language)
+    words = _WORD.findall(text or "")[:MAX_ANY_WORDS]
+    terms = search_terms(" ".join(words), language)
+    if not terms:
+        return []
+    with connections[using].cursor() as cursor:
+        if _vendor(using) == "postgresql":
+            sql = _PG_ANY.format(column=PG_COLUMNS[language])
+            query = " | ".join(words)  # letters and digits only: no tsquery syntax
+            cursor.execute(sql, [CONFIGS[language], query, draft_id, status, limit])
+        else:
+            match = f"{language} : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
+            cursor.execute(_ANY, [match, draft_id, status, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def index_row(pk: int, body: str) -> tuple[int, str, str]:
     """One row of the SQLite index: (comment id, German terms, English terms)."""
     return pk, " ".join(search_terms(body, "de")), " ".join(search_terms(body, "en"))
@@ -160,3 +184,14 @@ def index_rebuild(*, using: str = "default", chunk: int = 2000) -> int:
 _PG_MATCH = "SELECT id FROM comments_comment WHERE {column} @@ plainto_tsquery(%s::regconfig, %s)"
 _MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 _INSERT = f"INSERT INTO {FTS_TABLE} (rowid, de, en) VALUES (%s, %s, %s)"  # noqa: S608
+_PG_ANY = (
+    "SELECT id FROM comments_comment, to_tsquery(%s::regconfig, %s) query "
+    "WHERE draft_id = %s AND status = %s AND {column} @@ query "
+    "ORDER BY ts_rank({column}, query) DESC, id LIMIT %s"
+)
+_ANY = (
+    f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608 (constant SQL)
+    f"JOIN comments_comment c ON c.id = {FTS_TABLE}.rowid "
+    f"WHERE {FTS_TABLE} MATCH %s AND c.draft_id = %s AND c.status = %s "
+    f"ORDER BY {FTS_TABLE}.rank LIMIT %s"
+)

@@ -10,8 +10,9 @@ schmal" and "Der Radweg ist zu schmal" are the same text here. The fuzzy part is
   joins the best one, else it starts a group of its own. Incremental: every save of a comment's
   text places it (Comment.save -> likeness_update, a few milliseconds); `manage.py
   similar_rebuild` places all comments anew, in the order they came.
-- While typing (`similar_to`): the draft's published comments whose words cover the typed ones
-  (`fuzz.token_set_ratio`, at least SUGGEST_CUTOFF), ranked by the mean of that and the
+- While typing (`similar_to`): the full-text index (comments/search.py, `search_any`) gives the
+  draft's published comments best matching any typed word (at most _CANDIDATES); of them, those
+  whose words cover the typed ones (`fuzz.token_set_ratio`, at least SUGGEST_CUTOFF), ranked by the mean of that and the
   token_sort_ratio (so a short comment saying just that comes before a long one mentioning it),
   comments on the same paragraph first among equals, one per group.
 
@@ -29,7 +30,7 @@ from rapidfuzz import fuzz, process
 from drafts.models import Paragraph, parse_paragraph_key
 
 from .models import Comment, CommentStatus, Likeness, SimilarGroup
-from .search import search_language, search_terms
+from .search import search_any, search_language, search_terms
 
 GROUP_CUTOFF = 80  # token_sort_ratio at which a comment joins a group (0..100)
 SUGGEST_CUTOFF = 60  # token_set_ratio a typed text needs to a comment to offer it
@@ -37,7 +38,7 @@ SUGGEST_LIMIT = 5  # comments offered while typing (the contract: up to five)
 SUGGEST_MAX_CHARS = 2000  # of the typed text; more is no longer a search
 MIN_TERMS = 2  # a typed text with fewer words looks like nothing yet
 SAME_PARAGRAPH_BONUS = 5  # points: among equals, the paragraph one writes on first
-_CANDIDATES = 50  # found by token_set_ratio before the finer ranking
+_CANDIDATES = 200  # found by the full-text index (any word) before the fuzzy ranking
 
 
 def likeness_terms(text: str) -> str:
@@ -157,9 +158,17 @@ def similar_to(*, draft_id: int, paragraph_key: str, text: str) -> list[Alike]:
     terms = likeness_terms((text or "")[:SUGGEST_MAX_CHARS])
     if len(terms.split()) < MIN_TERMS:
         return []
-    rows = Likeness.objects.filter(
-        draft_id=draft_id, comment__status=CommentStatus.PUBLISHED
-    ).values_list("comment_id", "paragraph_id", "group_id", "terms")
+    language = search_language(settings.LANGUAGE_CODE)
+    candidates = search_any(
+        draft_id=draft_id,
+        status=CommentStatus.PUBLISHED,
+        text=text[:SUGGEST_MAX_CHARS],
+        language=language,
+        limit=_CANDIDATES,
+    )
+    rows = Likeness.objects.filter(pk__in=candidates).values_list(
+        "comment_id", "paragraph_id", "group_id", "terms"
+    )
     rows = {pk: (paragraph, group, words) for pk, paragraph, group, words in rows}
     found = process.extract(
         terms,
