@@ -1,5 +1,6 @@
 """The comment box offers published comments alike to what one types, to support instead."""
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from comments import services
@@ -18,7 +19,7 @@ def test_typing_offers_an_alike_comment_and_it_is_supported_by_keyboard(
     )
     pending.status = CommentStatus.PENDING
     pending.save(update_fields=["status"])
-    page = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}#p-{key}")
+    page = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}#p-{key}", bypass_csp=True)
     page.wait_for_selector("#live-status:not([hidden])")
     box = page.locator(f"#thread-{key} form[data-comment-form] textarea").first
     box.press_sequentially("Die Radwege an der Hauptstraße sind viel zu schmal", delay=20)
@@ -29,6 +30,9 @@ def test_typing_offers_an_alike_comment_and_it_is_supported_by_keyboard(
     status = page.locator(f"#thread-{key} [data-alike-status]")
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_contain_text("Veröffentlichte Kommentare, die Ihrem ähneln: 1")
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
     button = offered.first.get_by_role("button", name="Unterstützen")
     button.focus()
     page.keyboard.press("Enter")
