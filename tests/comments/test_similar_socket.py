@@ -60,3 +60,19 @@ async def test_similar_answers_anonymous_and_citizens_with_published_alike_ones_
             await socket.send(json.dumps({"action": "similar", "paragraph": 1, "body": "x"}))
             assert (await next_of(socket, "error"))["code"] == "bad_message"
             await socket.close()
+
+
+async def test_similar_frames_are_rate_limited_like_every_frame(draft, paragraph, settings):
+    from tests.comments.sockets import connect, receive_type
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "socket": 1}  # no refill to speak of
+    socket, *_ = await connect(draft.slug)  # anonymous
+    await receive_type(socket, "hello")
+    frame = {"action": "similar", "paragraph": str(paragraph.key), "body": "Radweg zu schmal"}
+    answers = []
+    for n in range(25):
+        await socket.send_to(text_data=json.dumps({**frame, "request_id": n}))
+        answers.append(json.loads(await socket.receive_from(timeout=5)))
+    assert [a["type"] for a in answers[:20]] == ["ack"] * 20, "a burst of 20"
+    assert {a["code"] for a in answers[20:]} == {"rate_limited"}
+    await socket.disconnect()
