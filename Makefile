@@ -20,7 +20,9 @@ $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	# Built in isolation with pyproject's build requirements: a new venv's setuptools (65) cannot
+	# build an editable wheel without the wheel package, which the runtime lock does not carry.
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP) requirements-dev.lock

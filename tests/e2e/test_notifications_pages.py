@@ -11,7 +11,7 @@ from comments.feedback import services as answers
 from comments.services import comment_create
 from deliberation.notifications.mail import unsubscribe_token
 from drafts.services import draft_publish_version
-from tests.conftest import DRAFT_TEXT
+from tests.data import DRAFT_TEXT
 from tests.e2e.browsing import logged_in_context
 
 pytestmark = pytest.mark.e2e
