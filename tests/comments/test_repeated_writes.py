@@ -17,6 +17,18 @@ from tests.races import run_threads
 from tests.servers import daphne
 
 
+def their_comment(paragraph, author) -> Comment:
+    """A published comment by `author` (written directly: the tests act on it, not with it)."""
+    return Comment.objects.create(
+        draft=paragraph.draft,
+        paragraph=paragraph,
+        author=author,
+        body="x",
+        body_html="<p>x</p>",
+        version=paragraph.draft.version,
+    )
+
+
 def comment_frame(paragraph, body="Nur einmal, bitte.", request_id="c-1"):
     return json.dumps(
         {
@@ -51,14 +63,7 @@ async def test_two_identical_frames_store_one_comment_and_get_the_same_answer(
 async def test_every_write_action_is_carried_out_once_per_request_id(
     draft, paragraph, citizen, other_citizen
 ):
-    theirs = await sync_to_async(Comment.objects.create)(
-        draft=draft,
-        paragraph=paragraph,
-        author=other_citizen,
-        body="x",
-        body_html="<p>x</p>",
-        version=draft.version,
-    )
+    theirs = await sync_to_async(their_comment)(paragraph, other_citizen)
     socket, *_ = await connect(draft.slug, citizen)
     await receive_type(socket, "hello")
     frames = [
@@ -213,14 +218,7 @@ def test_a_double_submitted_comment_form_stores_one_comment(draft, paragraph, ci
 
 @pytest.mark.django_db
 def test_every_form_on_the_page_has_its_own_token(draft, paragraph, citizen, other_citizen, login):
-    Comment.objects.create(
-        draft=draft,
-        paragraph=paragraph,
-        author=other_citizen,
-        body="x",
-        body_html="<p>x</p>",
-        version=draft.version,
-    )
+    their_comment(paragraph, other_citizen)
     page = login(citizen).get(f"/drafts/{draft.slug}/?thread={paragraph.key}").content.decode()
     tokens = re.findall(r'name="request_id" value="([^"]+)"', page)
     # Votes on each paragraph, the comment form, and support, report and reply per comment.
@@ -231,14 +229,7 @@ def test_every_form_on_the_page_has_its_own_token(draft, paragraph, citizen, oth
 def test_a_double_submitted_report_is_thanked_twice(
     draft, paragraph, citizen, other_citizen, login
 ):
-    theirs = Comment.objects.create(
-        draft=draft,
-        paragraph=paragraph,
-        author=other_citizen,
-        body="x",
-        body_html="<p>x</p>",
-        version=draft.version,
-    )
+    theirs = their_comment(paragraph, other_citizen)
     client = login(citizen)
     url = f"/drafts/{draft.slug}/comments/{theirs.pk}/report/"
     data = {"reason": "spam", "note": "", "request_id": "einmal"}
