@@ -336,13 +336,15 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     async def _similar(self, message: dict[str, Any]) -> dict:
         """Published comments alike to a text being typed (comments/similar.py): a read, open to
         anonymous readers too; rate-limited as every frame."""
-        key, body = message.get("paragraph"), message.get("body")
-        if not isinstance(key, str) or not isinstance(body, str):
+        key, body = parse_paragraph_key(message.get("paragraph")), message.get("body")
+        if key is None or not isinstance(body, str):
             raise ActionRefused(
-                "bad_message", _("“similar” needs “paragraph” and “body” (both texts).")
+                "bad_message",
+                _("“similar” needs “paragraph” (a paragraph key) and “body” (a text)."),
             )
+        reader = self.user.pk if self.user.is_authenticated else None
         found = await database_sync_to_async(similar_to)(
-            draft_id=self.draft_id, paragraph_key=key, text=body
+            draft_id=self.draft_id, paragraph_key=key, text=body, reader_id=reader
         )
         return {"similar": [asdict(alike) for alike in found]}
 

@@ -150,10 +150,13 @@ class Alike:
     supports: int
 
 
-def similar_to(*, draft_id: int, paragraph_key: str, text: str) -> list[Alike]:
+def similar_to(
+    *, draft_id: int, paragraph_key: str, text: str, reader_id: int | None = None
+) -> list[Alike]:
     """Up to SUGGEST_LIMIT published comments of the draft most alike to `text`, best first,
     one per group of alike comments. `paragraph_key`: the paragraph one writes on (its comments
-    first among equals; any text, an unknown key just has none). Empty for a text of fewer
+    first among equals; any text, an unknown key just has none). `reader_id`: the person typing,
+    whose own comments are never offered (they cannot support them). Empty for a text of fewer
     than MIN_TERMS words. Reads only published comments: nothing held, pending or hidden."""
     terms = likeness_terms((text or "")[:SUGGEST_MAX_CHARS])
     if len(terms.split()) < MIN_TERMS:
@@ -166,9 +169,10 @@ def similar_to(*, draft_id: int, paragraph_key: str, text: str) -> list[Alike]:
         language=language,
         limit=_CANDIDATES,
     )
-    rows = Likeness.objects.filter(pk__in=candidates).values_list(
-        "comment_id", "paragraph_id", "group_id", "terms"
-    )
+    rows = Likeness.objects.filter(pk__in=candidates)
+    if reader_id is not None:
+        rows = rows.exclude(comment__author_id=reader_id)
+    rows = rows.values_list("comment_id", "paragraph_id", "group_id", "terms")
     rows = {pk: (paragraph, group, words) for pk, paragraph, group, words in rows}
     found = process.extract(
         terms,

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
@@ -173,7 +173,8 @@ def _label(at, current_version: int) -> str:
 
 
 def _alike_counts(draft: Draft) -> dict[int, int]:
-    """{comment id: how many other published comments say (nearly) the same} (comments/similar.py)."""
+    """{comment id: the size of its group of alike published comments, itself included, as the
+    answers page counts it} for groups of two or more (comments/similar.py)."""
     published = Likeness.objects.filter(
         draft=draft, group__isnull=False, comment__status=CommentStatus.PUBLISHED
     )
@@ -181,7 +182,7 @@ def _alike_counts(draft: Draft) -> dict[int, int]:
         published.values("group_id").annotate(n=Count("pk")).order_by().values_list("group_id", "n")
     )
     return {
-        comment: sizes[group] - 1
+        comment: sizes[group]
         for comment, group in published.values_list("comment_id", "group_id")
         if sizes.get(group, 0) > 1
     }
@@ -200,7 +201,8 @@ def _meta(row: dict, channels: dict, alike: dict, themes: list[str], anonymised:
         who,
     ]
     if alike.get(row["pk"]):
-        parts.append(_("%(count)s alike comments") % {"count": alike[row["pk"]]})
+        count = alike[row["pk"]]
+        parts.append(ngettext("%(n)s alike comment", "%(n)s alike comments", count) % {"n": count})
     if len(themes) > 1:
         parts.append(_("Themes: %(names)s") % {"names": ", ".join(themes)})
     return " · ".join(parts)

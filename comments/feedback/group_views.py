@@ -103,15 +103,7 @@ def answers_bulk(request, slug: str):
                 "count": count,
             }
         elif action == "assign":
-            assignee = None
-            if request.POST.get("assignee"):
-                assignee = (
-                    services.working_group_members().filter(pk=_number(request, "assignee")).first()
-                )
-                if assignee is None:
-                    raise ActionRefused(
-                        "invalid", _("Comments can be assigned to the working group only.")
-                    )
+            assignee = _assignee(request)
             count = services.comments_assign(
                 user=request.user, draft=draft, comment_ids=ids, assignee=assignee
             )
@@ -149,6 +141,18 @@ def _number(request, name: str) -> int:
     return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
+def _assignee(request):
+    """The working group member named by the POST's `assignee` (empty: nobody, None). Raises
+    ActionRefused("invalid") for anyone else, so a stale or forged form never clears an
+    assignment silently."""
+    if not request.POST.get("assignee"):
+        return None
+    member = services.working_group_members().filter(pk=_number(request, "assignee")).first()
+    if member is None:
+        raise ActionRefused("invalid", _("Comments can be assigned to the working group only."))
+    return member
+
+
 @working_group_required
 @require_POST
 def theme_post(request, slug: str):
@@ -176,14 +180,10 @@ def handling_post(request, slug: str, pk: int):
     draft = draft_selectors.draft_get(slug=slug)
     comment = get_object_or_404(Comment, draft=draft, pk=pk)
     try:
+        assignee = _assignee(request)
         services.comment_note_save(
             user=request.user, comment=comment, note=request.POST.get("note", "")
         )
-        assignee = None
-        if request.POST.get("assignee"):
-            assignee = (
-                services.working_group_members().filter(pk=_number(request, "assignee")).first()
-            )
         services.comments_assign(
             user=request.user, draft=draft, comment_ids=[comment.pk], assignee=assignee
         )

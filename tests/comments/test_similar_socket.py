@@ -57,9 +57,18 @@ async def test_similar_answers_anonymous_and_citizens_with_published_alike_ones_
                 "body_html": alike.body_html,
                 "supports": 0,
             }
-            await socket.send(json.dumps({"action": "similar", "paragraph": 1, "body": "x"}))
-            assert (await next_of(socket, "error"))["code"] == "bad_message"
+            for key in (1, "not-a-uuid"):
+                await socket.send(json.dumps({"action": "similar", "paragraph": key, "body": "x"}))
+                assert (await next_of(socket, "error"))["code"] == "bad_message", key
             await socket.close()
+        # Its author is never offered their own comment: they could not support it.
+        author = await open_socket(
+            server, draft.slug, await sync_to_async(session_cookie)(other_citizen)
+        )
+        await next_of(author, "hello")
+        await author.send(json.dumps(frame))
+        assert alike.pk not in [item["id"] for item in (await next_of(author, "ack"))["similar"]]
+        await author.close()
 
 
 async def test_similar_frames_are_rate_limited_like_every_frame(draft, paragraph, settings):

@@ -237,3 +237,20 @@ def test_every_run_is_well_formed_wordprocessingml(client, table, wg):
     (tbl,) = body.findall(qn("w:tbl"))
     assert tbl.find(qn("w:tblPr")).find(qn("w:tblHeader")) is None
     assert tbl.findall(qn("w:tr"))[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+
+
+def test_alike_comments_are_counted_as_on_the_answers_page(client, make_draft, citizen, wg):
+    """Two alike comments: each row says "2 gleichlautende Stellungnahmen" (the group's size, as
+    the answers page counts it), never "1 gleichlautende Stellungnahmen"."""
+    draft = make_draft(text=TEXT_V1, slug="gleich", moderation="post")
+    first = draft.paragraphs.order_by("position").first()
+    body = "Wir brauchen sichere Radwege an allen Hauptstraßen der Innenstadt, bitte schnell."
+    services.comment_create(user=citizen, paragraph=first, body=body)
+    services.comment_create(user=wg, paragraph=first, body=body + " Danke!")
+    client.force_login(wg)
+    text = "\n".join(
+        " | ".join(r)
+        for r in _cells(_document(client.get("/drafts/gleich/feedback.docx?internal=1").content))
+    )
+    assert text.count("2 gleichlautende Stellungnahmen") == 2
+    assert "1 gleichlautende" not in text

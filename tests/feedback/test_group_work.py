@@ -308,3 +308,23 @@ def test_only_who_may_see_unreleased_comments_filters_by_status(
     client.force_login(moderator)
     html = client.get(url).content.decode()
     assert f'id="a-{comments[4].pk}"' in html and f'id="a-{comments[0].pk}"' not in html
+
+
+def test_a_note_form_naming_someone_outside_the_group_keeps_the_assignment(
+    client, comments, draft, wg, citizen
+):
+    """A stale or forged note form that assigns to a non-member is refused whole: it neither
+    clears the comment's assignment nor saves the note."""
+    comment = comments[0]
+    group.comments_assign(user=wg, draft=draft, comment_ids=[comment.pk], assignee=wg)
+    client.force_login(wg)
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/{comment.pk}/handling/",
+        {"note": NOTE, "assignee": citizen.pk},
+        follow=True,
+    )
+    assert "Comments can be assigned to the working group only." in response.content.decode() or (
+        "Kommentare können nur dem Arbeitskreis zugewiesen werden." in response.content.decode()
+    )
+    handling = Handling.objects.get(comment=comment)
+    assert handling.assignee == wg and handling.note == ""
