@@ -117,8 +117,21 @@ def setup_child(voters: int) -> None:
         .values_list("key", flat=True)
     ]
     unusable = make_password(None)
-    users.objects.bulk_create(
-        [users(username=f"bench_voter{i:04d}", password=unusable) for i in range(voters)]
+    created = users.objects.bulk_create(
+        [
+            users(
+                username=f"bench_voter{i:04d}",
+                email=f"bench_voter{i:04d}@example.org",
+                password=unusable,
+            )
+            for i in range(voters)
+        ]
+    )
+    # Confirmed addresses, as the author's: what they write is published at once, not held.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=v, email=v.email, verified=True, primary=True) for v in created]
     )
     sessions = []
     for user in users.objects.filter(username__startswith="bench_voter").order_by("username"):

@@ -209,7 +209,12 @@ async def burst(servers, redis, restart_b, sessions, key, readers_n, voters_n, h
     async def voter(i: int):
         writer, n, pending = None, 0, None
         rng = random.Random(i)
-        while not stop_writers.is_set():
+        tries_after_stop = 0
+        # After the stop a vote still unanswered is sent again (same request id) until answered:
+        # it may have been counted, and "exact" compares the last answered choices.
+        while not stop_writers.is_set() or (pending is not None and tries_after_stop < 20):
+            if stop_writers.is_set():
+                tries_after_stop += 1
             try:
                 if writer is None:
                     ws, _ = await f.ws_connect(servers[i % 2], PATH[0], sessions[1 + i])
