@@ -668,7 +668,13 @@ def run_daphne_scenario(label, env, processes, tmp, args, viewer_counts, plain=F
     for n in viewer_counts:
         servers = [start_daphne(env, tmp, f"{label}{i}", plain) for i in range(processes)]
         try:
-            session = http_login(servers[0], AUTHOR, AUTHOR_PASSWORD)
+            # With DEBUG=0 the session cookie is Secure and never sent back over plain HTTP:
+            # the author is then a voter whose session the setup made.
+            session = (
+                setup["voter_sessions"][0]
+                if env.get("DEBUG") == "0"
+                else http_login(servers[0], AUTHOR, AUTHOR_PASSWORD)
+            )
             print(f"[{label}] {n} viewers ...", flush=True)
             results[n] = asyncio.run(
                 fanout_round(
