@@ -41,6 +41,10 @@ install-dev: $(DEV_STAMP) $(MO_FILES)
 
 # What `make run` chose goes to var/local.env, so that `manage.py` in a second shell acts on the
 # same instance with nothing to set (the environment still overrides it).
+# Links in mails (written by the worker, outside any request) point at the address make run
+# serves unless SITE_URL says otherwise; a wildcard HOST is reached on the loopback address.
+RUN_SITE_URL := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+run: export SITE_URL := $(or $(SITE_URL),$(RUN_SITE_URL))
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m deliberation.localenv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput

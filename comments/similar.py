@@ -85,6 +85,24 @@ def likeness_update(comment: Comment) -> None:
             "group_id": group_id,
         },
     )
+    if row is not None and row.group_id is not None and row.group_id != group_id:
+        _group_reseed(row.group_id)
+
+
+def _group_reseed(group_id: int) -> None:
+    """A comment left the group: its text is compared with its earliest remaining member's
+    words from now on, and a group without members goes. So a group never keeps the words of a
+    comment that was edited away, deleted or erased with its author's account."""
+    first = (
+        Likeness.objects.filter(group_id=group_id)
+        .order_by("comment_id")
+        .values_list("terms", flat=True)
+        .first()
+    )
+    if first is None:
+        SimilarGroup.objects.filter(pk=group_id).delete()
+    else:
+        SimilarGroup.objects.filter(pk=group_id).update(terms=first)
 
 
 def group_texts(rows) -> list[tuple[int, str, list[int]]]:

@@ -113,3 +113,22 @@ def test_rebuild_of_one_draft_leaves_the_others(make_user, make_draft, draft, pa
     elsewhere = make_draft(slug="anderer-entwurf")
     assert similar_rebuild(draft=elsewhere) == (0, 0)
     assert [g["count"] for g in draft_groups(draft=draft)] == [3]
+
+
+def test_a_group_never_keeps_the_words_of_an_erased_author(make_user, draft, paragraph):
+    """The comment that started a group is erased with its author's account: the group goes on
+    with its next member's words; a group left without members goes."""
+    first, second, alone = make_user("erster"), make_user("zweite"), make_user("allein")
+    services.comment_create(
+        user=first, paragraph=paragraph, body=CAMPAIGN.format(n=12, greeting="Zitronenfalter")
+    )
+    kept = services.comment_create(
+        user=second, paragraph=paragraph, body=CAMPAIGN.format(n=13, greeting="")
+    )
+    services.comment_create(user=alone, paragraph=paragraph, body=OTHER)
+    assert SimilarGroup.objects.count() == 2
+    for user in (first, alone):
+        services.comments_erase(user=user)
+    (group,) = SimilarGroup.objects.all()
+    assert "zitronenfalt" not in group.terms
+    assert group.terms == Likeness.objects.get(pk=kept.pk).terms

@@ -65,6 +65,16 @@ def test_the_language_used_on_the_site_is_remembered(client, citizen):
     assert MailProfile.objects.get(user=citizen).language == "de"
 
 
+def test_the_api_and_the_admin_do_not_change_the_language_one_reads_in(client, citizen):
+    """The JSON API (always the default language, or ?lang=) is not a page one reads: an app
+    polling it must not switch the person's mails back to German."""
+    client.force_login(citizen)
+    client.get("/en/")
+    for address in ("/api/me/notifications/", "/api/me/notifications/?lang=en", "/api/drafts/"):
+        assert client.get(address).status_code == 200, address
+        assert MailProfile.objects.get(user=citizen).language == "en", address
+
+
 def test_a_mail_server_that_is_down_is_tried_again_later_and_nothing_is_lost(
     smtp, citizen, settings
 ):
