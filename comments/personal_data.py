@@ -4,12 +4,13 @@ deliberation.accounts.services (from CommentsConfig.ready)."""
 from deliberation.accounts.erasure import admin_log_forget
 from deliberation.accounts.services import personal_data_register
 
-from .models import Comment, CommentEdit, CommentSupport, ParagraphVote
+from .models import Comment, CommentEdit, CommentSupport, Likeness, ParagraphVote, SimilarGroup
 from .notices import reply_notices_forget
 from .selectors import personal_data
 from .services import comments_erase
 
 EMPTIED = "exported; emptied when the account is deleted (comments.services.comments_erase)"
+DERIVED = "derived from a comment's text; emptied with it (comments.similar.likeness_update)"
 LINK_GOES = "a staff member's work: the link is set to NULL with the account, the work stays"
 
 
@@ -50,6 +51,11 @@ def register() -> None:
                 "moderated_by": LINK_GOES,
             },
             CommentEdit: {"body": EMPTIED, "body_html": EMPTIED},
+            # The stemmed words alike comments are compared with (comments/similar.py): they
+            # follow the comment's text on every save, so they are emptied with it, and a group
+            # re-seeds from a remaining member when its first one leaves.
+            Likeness: {"terms": DERIVED},
+            SimilarGroup: {"terms": DERIVED},
             ParagraphVote: {"user": "exported; withdrawn before the account goes (counts)"},
             CommentSupport: {"user": "exported; withdrawn before the account goes (counts)"},
         },
