@@ -38,6 +38,7 @@ PRESENCE_TTL = 30  # seconds: a process that stopped reporting no longer counts
 YIELD_EVERY = 250  # sockets written before the loop may serve others
 GROUP_RECHECK = 5.0  # seconds: join every group again (a Redis restart forgets them all)
 RETRY = 1.0  # seconds: pause after the channel layer failed
+CANCEL_ROUNDS = 20  # times a stopping loop is cancelled again (see _firmly)
 COALESCE_WINDOW = 0.2  # seconds: at most one frame per coalesced key (contract: within 250 ms)
 
 
@@ -76,7 +77,7 @@ class Hub:
                 self._membership_loop(),
                 self._heartbeat_loop(),
             ):
-                self._tasks.append(asyncio.create_task(coroutine))
+                self._tasks.append(asyncio.create_task(_firmly(coroutine)))
 
     async def subscribe(self, stream: str, socket: Socket) -> None:
         async with self._lock:
@@ -242,6 +243,29 @@ class Hub:
                 continue
             for stream in streams:
                 await self.fan_out(stream, encode(frames[stream]))
+
+
+async def _firmly(coroutine) -> None:
+    """Run `coroutine` (one of the hub's loops) as a task of its own and, once this task is
+    cancelled, cancel that one again until it has stopped (CANCEL_ROUNDS times at most, half a
+    second apart), then re-raise the CancelledError.
+
+    One cancel() is not always enough: Python 3.11's `asyncio.timeout` (redis-py's reads use
+    it) turns a cancellation that arrives as its timer expires into a TimeoutError and
+    uncancels the task (fixed in 3.12), and redis-py may then retry the command, so channels'
+    receive went on waiting. The event loop's shutdown (Daphne's, the test runner's) cancels
+    each task once and waits for all of them: it waited for ever on such a loop."""
+    task = asyncio.ensure_future(coroutine)
+    try:
+        await asyncio.wait({task})
+    except asyncio.CancelledError:
+        for _ in range(CANCEL_ROUNDS):
+            if task.done():
+                break
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.5)
+        raise
+    task.result()
 
 
 def _not_cancelled() -> bool:
