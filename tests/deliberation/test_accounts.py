@@ -1,6 +1,7 @@
 """Sign-up, log-in, log-out, the data download and account deletion, as a person meets them."""
 
 import json
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -166,3 +167,14 @@ def test_a_mail_server_that_does_not_answer_loses_no_sign_up(client, settings, c
     assert response.context["user"].username == "clara"
     assert "konnte gerade nicht gesendet werden" in response.content.decode()
     assert "Could not send the mail" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "address", ["/accounts/password/reset/done/", "/accounts/confirm-email/", "/accounts/login/"]
+)
+def test_allauth_pages_speak_to_people_formally_as_every_page_does(client, address):
+    """allauth's German catalogue says "du"; the site says "Sie" everywhere (our catalogue
+    overrides allauth's strings)."""
+    html = client.get(address).content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert not re.search(r"\b([Dd]u|[Dd]ir|[Dd]ich|[Dd]ein\w*)\b", re.sub(r"<[^>]+>", " ", main))
