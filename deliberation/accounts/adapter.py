@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.usernames import impersonates_role, skeleton
 
+from .confirmation import must_wait
 from .oidc import provider_logout_url
 
 logger = logging.getLogger(__name__)
@@ -76,14 +77,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return provider_logout_url(request, request.build_absolute_uri("/")) or here
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's mails (templates/account/email/), with the site's name; sent at once.
+        """allauth's mails (templates/account/email/), with the site's name and, for a person
+        whose writing waits for the confirmation, `holds_writing`; sent at once.
 
         A mail server that does not answer fails no sign-up, change or reset: what was entered
         is saved, the person is told to ask for the mail again (the e-mail page resends the
         confirmation; the reset form sends a new link), and the log says what was not sent.
         """
         try:
-            super().send_mail(template_prefix, email, {**context, "site_name": settings.SITE_NAME})
+            user = context.get("user")
+            holds = user is not None and must_wait(user)  # a new account, not a change of address
+            context = {**context, "site_name": settings.SITE_NAME, "holds_writing": holds}
+            super().send_mail(template_prefix, email, context)
         except (smtplib.SMTPException, OSError):
             logger.exception("Could not send the mail %s to %s", template_prefix, email)
             request = allauth_context.request

@@ -27,6 +27,7 @@ def test_signup_creates_account_logs_in_and_sends_the_confirmation(client, mailo
     assert "/accounts/confirm-email/" in mailoutbox[0].body
     # In the site's words and formal German, with its name (not allauth's informal "du").
     assert "vermutlich Sie" in mailoutbox[0].body and "„clara“" in mailoutbox[0].body
+    assert "aufbewahrt und nur Ihnen gezeigt" in mailoutbox[0].body, "a new account's is held"
     assert mailoutbox[0].subject.startswith("[Beteiligung] ")
 
 
@@ -135,6 +136,7 @@ def test_a_new_address_counts_only_once_confirmed(client, citizen, mailoutbox):
     citizen.refresh_from_db()
     assert citizen.email == "anna@example.org", "mails go to the confirmed address meanwhile"
     [mail] = [m for m in mailoutbox if "anna@neu.example" in m.to]
+    assert "aufbewahrt" not in mail.body, "a confirmed account's writing is not held"
     path = "/accounts/confirm-email/" + mail.body.split("/accounts/confirm-email/")[1].split()[0]
     client.post(path)
     citizen.refresh_from_db()
