@@ -57,15 +57,23 @@ def _view_path(callback) -> str:
     return f"{view.__module__}.{view.__qualname__}"
 
 
-def _role(obj) -> str | None:
-    """ "writes" for a function of a services module, "reads" for one of a selectors module."""
-    module = getattr(obj, "__module__", "") or ""
-    parts = module.split(".")
-    if "services" in parts:
-        return "writes"
-    if "selectors" in parts:
-        return "reads"
+def _role(obj, via: str = "") -> str | None:
+    """ "writes" for a function reached through (`via`, the module named in the call) or
+    defined in a services module, "reads" for a selectors one. A module counts by the end of
+    its last name: `services`, `group_services`; `selectors`, `answer_selectors`."""
+    for module in (via, getattr(obj, "__module__", "") or ""):
+        last = module.rsplit(".", 1)[-1]
+        if last.endswith("services"):
+            return "writes"
+        if last.endswith("selectors"):
+            return "reads"
     return None
+
+
+def _is_sibling_view_module(module: str, of: str) -> bool:
+    """Whether `module` is a views module (`views`, `group_views`) of the same package as `of`:
+    a view's helpers there are followed as its own are."""
+    return module.rsplit(".", 1)[0] == of.rsplit(".", 1)[0] and module.endswith("views")
 
 
 def _module_constant(module_name: str, name: str) -> ast.AST | None:
@@ -93,9 +101,11 @@ def _scan(tree: ast.AST, module_name: str, seen: set) -> dict[str, set[str]]:
             found[key] |= names
 
     for node in ast.walk(tree):
+        via = ""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             owner = namespace.get(node.value.id)
             target = getattr(owner, node.attr, None) if isinstance(owner, ModuleType) else None
+            via = owner.__name__ if isinstance(owner, ModuleType) else ""
         elif isinstance(node, ast.Name):
             target = namespace.get(node.id)
             if isinstance(target, (dict, list, tuple)) and (module_name, node.id) not in seen:
@@ -108,10 +118,14 @@ def _scan(tree: ast.AST, module_name: str, seen: set) -> dict[str, set[str]]:
             continue
         if not callable(target) or isinstance(target, type):
             continue
-        role = _role(target)
+        role = _role(target, via)
         if role:
-            found[role].add(f"{target.__module__}.{target.__qualname__}")
-        elif isinstance(target, FunctionType) and target.__module__ == module_name:
+            where = via if _role(None, via) else target.__module__
+            found[role].add(f"{where}.{target.__qualname__}")
+        elif isinstance(target, FunctionType) and (
+            target.__module__ == module_name
+            or _is_sibling_view_module(target.__module__, module_name)
+        ):
             add(_called(target, seen))
     return found
 
