@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024
 UNAVAILABLE = gettext_lazy("Something went wrong on our side; nothing was saved. Please try again.")
+GONE = gettext_lazy("This account no longer exists. Please reload the page.")
+ACCOUNT_GONE_CLOSE = 4401  # close code: the account was deleted while the socket was open
 BURST = 20  # frames at once; after that, RATE_LIMITS["socket"] frames a minute
 REPLAY_PER_TOKEN = 50  # a resume costs one frame more per this many events it replays
 
@@ -212,10 +214,27 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             except ActionRefused as exc:
                 await self._refuse(request_id, exc)
             except Exception:
+                if await self._account_gone():
+                    # Deleted while this socket was open (another device): its sessions ended,
+                    # so does the socket; the page reconnects as an anonymous reader.
+                    await self._refuse(request_id, ActionRefused("not_authenticated", str(GONE)))
+                    await self.close(code=ACCOUNT_GONE_CLOSE)
+                    return
                 # The database or Redis failed (or a bug): the write was rolled back, so say so
                 # and keep the socket; raising would close it with 1011.
                 logger.exception("could not handle a frame on draft %s", self.draft_id)
                 await self._refuse(request_id, ActionRefused("unavailable", str(UNAVAILABLE)))
+
+    async def _account_gone(self) -> bool:
+        """Whether this socket's person had an account that no longer exists (asked only after
+        a write failed, so a write costs no extra query)."""
+        if not self.user.is_authenticated:
+            return False
+        model = type(self.user)
+        try:
+            return not await model.objects.filter(pk=self.user.pk).aexists()
+        except Exception:
+            return False
 
     async def _refuse(self, request_id, exc: ActionRefused) -> None:
         await self.send(

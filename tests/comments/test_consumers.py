@@ -275,3 +275,29 @@ async def test_support_broadcasts_new_total(draft, paragraph, citizen, other_cit
         "supports": 1,
     }
     await supporter.disconnect()
+
+
+async def test_a_socket_of_an_account_deleted_elsewhere_is_closed_on_its_next_write(
+    draft, paragraph, citizen
+):
+    """Deleting an account ends every session: an open socket of it (another device) answers
+    its next write with not_authenticated and closes, instead of 'unavailable' for ever."""
+    from deliberation.accounts.services import account_delete
+
+    socket, *_ = await connect(draft.slug, citizen)
+    await receive(socket)
+    await sync_to_async(account_delete)(user=citizen)
+    await socket.send_to(
+        text_data=json.dumps(
+            {
+                "action": "vote",
+                "paragraph": str(paragraph.key),
+                "choice": "agree",
+                "request_id": "v",
+            }
+        )
+    )
+    error = await receive_type(socket, "error")
+    assert error["code"] == "not_authenticated" and error["request_id"] == "v"
+    closed = await socket.receive_output(timeout=2)
+    assert closed == {"type": "websocket.close", "code": 4401}
