@@ -357,6 +357,39 @@ def child_result(backend: str, cmd: list[str], env: dict[str, str], timeout: flo
     return json.loads(lines[-1][len(RESULT_PREFIX) :])
 
 
+def log(message: str) -> None:
+    """A progress line of a benchmark's child, on stderr, tagged with its backend."""
+    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
+
+
+def child_in_fresh_database(
+    backend: str, prefix: str, cmd: list[str], overrides: dict, timeout: float
+) -> dict:
+    """Run a benchmark's child `cmd` (see child_result) on a fresh database: for "postgres" one
+    named after `prefix`, dropped afterwards; for "sqlite" the one under the overrides' VAR_DIR.
+    Returns the child's JSON result."""
+    db = None
+    if backend == "postgres":
+        db = pg_create(prefix)
+        overrides = {**overrides, "DATABASE_URL": pg_url(db)}
+    print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
+    try:
+        return child_result(backend, cmd, bench_env(**overrides), timeout)
+    finally:
+        if db:
+            pg_drop(db)
+
+
+def report_header(args, wall: float) -> None:
+    """The first lines of a report: the code measured, the scale, the machine's load before and
+    after (other work on the machine skews figures) and the time it all took."""
+    print()
+    print(
+        f"code {code_version()}, scale {args.scale}, load {args.load_before} before, "
+        f"{os.getloadavg()[0]:.2f} after, {wall:.0f} s in all"
+    )
+
+
 def measure_backends(parser, args, run_backend, prefix: str) -> tuple[dict, float]:
     """Run `run_backend(backend, args, tmp)` for "sqlite", "postgres" or both (args.backend;
     without a PostgreSQL answering, SQLite only), noting the load average before in

@@ -49,10 +49,6 @@ CHOICES = ("agree", "disagree", "neutral", "none")
 RESULT_PREFIX = u.RESULT_PREFIX
 
 
-def log(message: str) -> None:
-    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
-
-
 # Text -------------------------------------------------------------------------------------
 
 
@@ -103,7 +99,7 @@ def child(scale: float, args) -> dict:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    log(f"migrated in {time.perf_counter() - t0:.1f} s")
+    u.log(f"migrated in {time.perf_counter() - t0:.1f} s")
     rng = random.Random(args.seed)
     built = build(scale, rng)
     result = {"build": built["figures"]}
@@ -296,7 +292,7 @@ def build(scale: float, rng: random.Random) -> dict:
             ).count(),
         }
     )
-    log(f"built in {t_end - t0:.1f} s: {figures}")
+    u.log(f"built in {t_end - t0:.1f} s: {figures}")
     return {
         "figures": figures,
         "draft": draft,
@@ -375,7 +371,7 @@ def measure_pages(built: dict, gets: int) -> list[dict]:
             with CaptureQueriesContext(connection) as queries:
                 client.get(pattern.format(slug=draft.slug, key=quiet))
             row["quiet_queries"] = len(queries)
-        log(
+        u.log(
             f"{label}: {row['full']['median'] * 1000:.1f} ms vs empty "
             f"{row['empty']['median'] * 1000:.1f} ms"
         )
@@ -386,7 +382,7 @@ def measure_pages(built: dict, gets: int) -> list[dict]:
 def show_queries(label: str, queries) -> None:
     """With --show-queries: the SQL of one call, on stderr."""
     if os.environ.get("BENCH_SHOW_QUERIES"):
-        log(f"{label}: {len(queries)} queries")
+        u.log(f"{label}: {len(queries)} queries")
         for q in queries.captured_queries:
             print(f"      {q['sql'][:160]}", file=sys.stderr)
 
@@ -469,10 +465,10 @@ def measure_writes(built: dict, rng: random.Random, votes: int, comment_calls: i
             "p99": u.percentile(times, 99),
             "queries": vote_queries,
             "send_share": sent.seconds / wall,
-            "send_each": sent.seconds / sent.calls,
+            "send_each": sent.seconds / max(1, sent.calls),  # none since mails left the request
         }
     }
-    log(f"vote_cast: {votes / wall:.0f}/s")
+    u.log(f"vote_cast: {votes / wall:.0f}/s")
 
     bodies = comment_bodies(rng, 50)
     weights = built["weights"]
@@ -507,9 +503,9 @@ def measure_writes(built: dict, rng: random.Random, votes: int, comment_calls: i
         "p99": u.percentile(times, 99),
         "queries": comment_queries,
         "send_share": sent.seconds / wall,
-        "send_each": sent.seconds / sent.calls,
+        "send_each": sent.seconds / max(1, sent.calls),  # none since mails left the request
     }
-    log(f"comment_create: {comment_calls / wall:.0f}/s")
+    u.log(f"comment_create: {comment_calls / wall:.0f}/s")
     return result
 
 

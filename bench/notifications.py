@@ -38,10 +38,6 @@ import _util as u
 RESULT_PREFIX = "RESULT "
 
 
-def log(message: str) -> None:
-    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
-
-
 class Sink:
     """aiosmtpd handler: counts the messages it accepts."""
 
@@ -107,7 +103,9 @@ def child(args) -> dict:
     wg = get_user_model().objects.get(username="bench_wg")
     role_grant(user=wg, role="working_group")
     expected = len(comments)
-    log(f"{expected} drafted answers of {len(authors)} authors, {built['figures']['users']} users")
+    u.log(
+        f"{expected} drafted answers of {len(authors)} authors, {built['figures']['users']} users"
+    )
 
     sink = Sink()
     port = u.free_port()
@@ -165,7 +163,7 @@ def child(args) -> dict:
             "workers": args.workers,
             "worker_log": u.tail(worker_log, 5),
         }
-        log(
+        u.log(
             f"ours: request {request_s:.3f} s, notified {told_at - t0:.1f} s, mailed {mailed_at - t0:.1f} s"
         )
     finally:
@@ -204,7 +202,7 @@ def naive(args, draft, sink) -> dict:
                 [author.email],
             )
     seconds = time.perf_counter() - t0
-    log(f"naive: {len(sample)} answers in {seconds:.1f} s inside the request")
+    u.log(f"naive: {len(sample)} answers in {seconds:.1f} s inside the request")
     return {
         "answers": len(sample),
         "seconds": seconds,
@@ -243,11 +241,7 @@ def run_backend(backend: str, args, tmp: Path) -> dict:
 
 
 def print_report(results: dict, args, wall: float) -> None:
-    print()
-    print(
-        f"code {u.code_version()}, scale {args.scale}, load {args.load_before} before, "
-        f"{os.getloadavg()[0]:.2f} after, {wall:.0f} s in all"
-    )
+    u.report_header(args, wall)
     for backend, r in results.items():
         b, ours, nv = r["build"], r["ours"], r["naive"]
         n = r["answers"]

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -36,10 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _util as u
 
 RESULT_PREFIX = u.RESULT_PREFIX
-
-
-def log(message: str) -> None:
-    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
 
 
 def child(args) -> dict:
@@ -112,7 +107,7 @@ def measure_rebuild(draft) -> dict:
     t = time.perf_counter()
     naive_n = naive_groups(_rows(draft))
     naive = time.perf_counter() - t
-    log(f"rebuild {comments}: {ours:.1f} s, {groups} groups; pairwise {naive:.1f} s, {naive_n}")
+    u.log(f"rebuild {comments}: {ours:.1f} s, {groups} groups; pairwise {naive:.1f} s, {naive_n}")
     return {"comments": comments, "groups": groups, "s": ours, "naive_s": naive, "naive": naive_n}
 
 
@@ -148,7 +143,7 @@ def measure_new(draft, rng, count: int) -> dict:
             for b in others.values_list("body", flat=True)
         )
         naive.append(time.perf_counter() - t)
-    log(
+    u.log(
         f"new comment: {statistics.median(ours) * 1000:.1f} ms; naive {statistics.median(naive) * 1000:.1f} ms"
     )
     return {
@@ -203,7 +198,7 @@ def measure_typing(draft, rng, rounds: int) -> dict:
         ]
         sorted((s for s in scored if s[0] >= SUGGEST_CUTOFF), reverse=True)[:5]
         naive.append(time.perf_counter() - t)
-    log(
+    u.log(
         f"typing: {statistics.median(ours) * 1000:.1f} ms; naive {statistics.median(naive) * 1000:.1f} ms"
     )
     return {
@@ -217,26 +212,13 @@ def measure_typing(draft, rng, rounds: int) -> dict:
 
 def run_backend(backend: str, args, tmp: Path) -> dict:
     overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
-    db = None
-    if backend == "postgres":
-        db = u.pg_create("bench_similar")
-        overrides["DATABASE_URL"] = u.pg_url(db)
     cmd = [u.PYTHON, __file__, "--_child", "--scale", str(args.scale), "--seed", str(args.seed)]
     cmd += ["--rounds", str(args.rounds), "--new", str(args.new)]
-    print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
-    try:
-        return u.child_result(backend, cmd, u.bench_env(**overrides), args.timeout)
-    finally:
-        if db:
-            u.pg_drop(db)
+    return u.child_in_fresh_database(backend, "bench_similar", cmd, overrides, args.timeout)
 
 
 def print_report(results: dict, args, wall: float) -> None:
-    print()
-    print(
-        f"code {u.code_version()}, scale {args.scale}, load {args.load_before} before, "
-        f"{os.getloadavg()[0]:.2f} after, {wall:.0f} s in all"
-    )
+    u.report_header(args, wall)
     for backend, r in results.items():
         b, g, n, t = r["build"], r["rebuild"], r["new"], r["typing"]
         print(f"\n## {backend}: {b['comments']} comments")

@@ -49,10 +49,6 @@ PAGES = [
 EXPORTS = ("csv", "json", "xlsx")
 
 
-def log(message: str) -> None:
-    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
-
-
 # The child: one backend --------------------------------------------------------------------
 
 
@@ -128,7 +124,7 @@ def add_versions_and_answers(built: dict, rng: random.Random) -> dict:
                 )
             )
         Answer.objects.bulk_create(answers, batch_size=1000)
-    log(f"version 2 and {len(chosen)} answers in {time.perf_counter() - t0:.1f} s")
+    u.log(f"version 2 and {len(chosen)} answers in {time.perf_counter() - t0:.1f} s")
     return {"answers": len(chosen), "answers_published": len(chosen) // 2}
 
 
@@ -173,7 +169,7 @@ def measure_pages(built: dict, gets: int) -> list[dict]:
         row = {"page": label}
         for which, draft in (("full", built["draft"]), ("empty", built["empty"])):
             row[which] = _time_gets(_client(user), pattern.format(slug=draft.slug), gets)
-        log(f"{label}: {row['full']['median'] * 1000:.0f} ms, {row['full']['queries']} queries")
+        u.log(f"{label}: {row['full']['median'] * 1000:.0f} ms, {row['full']['queries']} queries")
         rows.append(row)
     return rows
 
@@ -262,7 +258,7 @@ def measure_exports(built: dict, runs: int) -> list[dict]:
                 "streamed": streamed,
                 "tracemalloc_peak_kb": peak // 1024,
             }
-        log(f"{kind}: {row['full']['seconds']:.2f} s, {row['full']['bytes'] / 1e6:.1f} MB")
+        u.log(f"{kind}: {row['full']['seconds']:.2f} s, {row['full']['bytes'] / 1e6:.1f} MB")
         rows.append(row)
     return rows
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -54,10 +53,6 @@ QUERIES = [
     "Radwege",  # hardly any hit
     "Bäume Parks",  # none
 ]
-
-
-def log(message: str) -> None:
-    print(f"  [{os.environ.get('BENCH_BACKEND', '?')}] {message}", file=sys.stderr, flush=True)
 
 
 def child(args) -> dict:
@@ -134,7 +129,7 @@ def measure_search(draft, rounds: int) -> list[dict]:
                 "naive_hits": naive_n,
             }
         )
-        log(f"{words!r}: {ours_s * 1000:.1f} ms ({ours_n}) vs naive {naive_s * 1000:.1f} ms")
+        u.log(f"{words!r}: {ours_s * 1000:.1f} ms ({ours_n}) vs naive {naive_s * 1000:.1f} ms")
     return rows
 
 
@@ -182,7 +177,7 @@ def measure_group_answer(draft, size: int) -> dict:
     for comment in Comment.objects.filter(pk__in=single).order_by("pk"):
         answer_save(user=wg, comment=comment, disposition="adopted", reply=reply, publish=True)
     single_s = time.perf_counter() - t
-    log(f"group answer to {count}: {group_s:.2f} s; one by one {len(single)}: {single_s:.2f} s")
+    u.log(f"group answer to {count}: {group_s:.2f} s; one by one {len(single)}: {single_s:.2f} s")
     return {"size": count, "group_s": group_s, "single_n": len(single), "single_s": single_s}
 
 
@@ -206,7 +201,7 @@ def measure_docx(draft) -> dict:
         t = time.perf_counter()
         naive = naive_answer_table_docx(draft=draft, internal=True)
         naive_s = time.perf_counter() - t
-    log(f"docx of {rows} comments: {ours_s:.1f} s ({len(ours)} bytes); naive {naive_s:.1f} s")
+    u.log(f"docx of {rows} comments: {ours_s:.1f} s ({len(ours)} bytes); naive {naive_s:.1f} s")
     return {
         "rows": rows,
         "ours_s": ours_s,
@@ -219,26 +214,13 @@ def measure_docx(draft) -> dict:
 
 def run_backend(backend: str, args, tmp: Path) -> dict:
     overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
-    db = None
-    if backend == "postgres":
-        db = u.pg_create("bench_working_group")
-        overrides["DATABASE_URL"] = u.pg_url(db)
     cmd = [u.PYTHON, __file__, "--_child", "--scale", str(args.scale)]
     cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed), "--group", str(args.group)]
-    print(f"[{backend}] building and measuring in a fresh database ...", flush=True)
-    try:
-        return u.child_result(backend, cmd, u.bench_env(**overrides), args.timeout)
-    finally:
-        if db:
-            u.pg_drop(db)
+    return u.child_in_fresh_database(backend, "bench_working_group", cmd, overrides, args.timeout)
 
 
 def print_report(results: dict, args, wall: float) -> None:
-    print()
-    print(
-        f"code {u.code_version()}, scale {args.scale}, load {args.load_before} before, "
-        f"{os.getloadavg()[0]:.2f} after, {wall:.0f} s in all"
-    )
+    u.report_header(args, wall)
     for backend, r in results.items():
         b = r["build"]
         print(f"\n## {backend}: {b['comments']} comments, {b['users']} users, {b['votes']} votes")
