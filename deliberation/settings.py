@@ -322,8 +322,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Documents of a process (PDF, Markdown, .docx): the largest upload accepted.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 10) * 1024 * 1024
+# Files the worker makes for one person or group to download (the answer table in Word):
+# private, served only through views that check permission on each download, never by the web
+# server directly (docs/deploy.md). Old ones are pruned by the worker.
+EXPORTS_ROOT = Path(env("EXPORTS_ROOT", VAR_DIR / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORTS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -30,10 +30,22 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("screenshots")]
 
 
+@pytest.fixture(scope="session")
+def exports_root(tmp_path_factory):
+    """The private storage of the worker's files (settings.EXPORTS_ROOT) during the tests."""
+    return tmp_path_factory.mktemp("exports")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(settings):
-    """Fast password hashing, an empty cache and fresh channel layers for every test."""
+def _isolated(settings, exports_root):
+    """Fast password hashing, an empty cache, fresh channel layers and the worker's files in a
+    folder of the test run for every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EXPORTS_ROOT = exports_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {**settings.STORAGES["exports"], "OPTIONS": {"location": exports_root}},
+    }
     # A test's own transaction is invisible to other threads' connections: mail is sent from
     # the test's thread (tests/notifications/test_delivery.py tests the threads on committed rows).
     settings.NOTIFICATION_SMTP_CONNECTIONS = 1

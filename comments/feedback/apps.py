@@ -15,7 +15,7 @@ class FeedbackConfig(AppConfig):
         from comments.serializers import payload_part_register
         from deliberation.notifications import notification_kinds_register, periodic_register
 
-        from . import notices, personal_data
+        from . import export_services, notices, personal_data
         from .serializers import ANSWER_PART
 
         personal_data.register()
@@ -28,4 +28,9 @@ class FeedbackConfig(AppConfig):
             "consultations_closed",
             every=timedelta(minutes=1),
             run=notices.consultations_closed_notify,
+        )
+        periodic_register(
+            "table_exports_prune",
+            every=timedelta(hours=1),
+            run=export_services.table_exports_prune,
         )

@@ -136,3 +136,55 @@ class Handling(models.Model):
 
     def __str__(self) -> str:
         return f"handling of #{self.comment_id}"
+
+
+# The answer table in Word, made by the worker (comments/feedback/export_services.py) --------------
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("being made")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class TableExport(models.Model):
+    """One build of the answer table as a Word document for one draft, edition (public or the
+    working group's internal one) and language, by the worker. At most one per draft, edition
+    and language is waiting or being made at a time (a second request joins it). `fingerprint`
+    sums up the table's inputs when the build started (export_services.table_inputs_fingerprint):
+    a ready file whose fingerprint is still the current one is served again, not rebuilt.
+    `file` is a name in the private storage "exports" (settings.EXPORTS_ROOT), never in MEDIA."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="table_exports")
+    internal = models.BooleanField(default=False)
+    language = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    fingerprint = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0, help_text="bytes")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "internal", "language"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_table_export_building",
+            )
+        ]
+        indexes = [models.Index(fields=["draft", "internal", "language", "-id"])]
+
+    def __str__(self) -> str:
+        edition = "internal" if self.internal else "public"
+        return (
+            f"answer table {self.pk} of {self.draft_id} ({edition}, {self.language}): {self.status}"
+        )

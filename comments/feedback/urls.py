@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import group_views, views
+from . import export_views, group_views, views
 
 # One draft's: mounted at drafts/<slug:slug>/ (deliberation/urls.py), so these are relative.
 draft_urlpatterns = [
@@ -35,6 +35,13 @@ draft_urlpatterns = [
         {"kind": "xlsx"},
         name="draft_feedback_xlsx",
     ),
-    path("feedback.docx", views.feedback_docx, name="draft_feedback_docx"),
+    path("feedback.docx", export_views.feedback_docx, name="draft_feedback_docx"),
+    path("feedback/docx/", export_views.table_export_start, name="draft_table_export_start"),
+    path("feedback/docx/<int:pk>/", export_views.table_export, name="draft_table_export"),
+    path(
+        "feedback/docx/<int:pk>/download/",
+        export_views.table_export_download,
+        name="draft_table_export_download",
+    ),
     path("results/", views.results, name="draft_results"),
 ]

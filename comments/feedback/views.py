@@ -4,12 +4,11 @@ public results. Every form is a plain POST form; the summary's live banner is an
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,6 @@ from comments.selectors import comment_find, vote_snapshot
 from deliberation import events
 from deliberation.errors import ActionRefused
 from deliberation.roles import (
-    is_staff_role,
     is_working_group,
     staff_role_required,
     working_group_required,
@@ -27,7 +25,7 @@ from deliberation.roles import (
 from drafts import selectors as draft_selectors
 from drafts.models import Draft, DraftStatus, parse_paragraph_key
 
-from . import answer_selectors, docx_table, exports, selectors
+from . import answer_selectors, exports, selectors
 from . import services as answers
 from .group_selectors import draft_themes, more_filters
 from .group_services import reply_with_block
@@ -345,31 +343,6 @@ def answer_table(request, slug: str):
             "only_published": only_published,
         },
     )
-
-
-def feedback_docx(request, slug: str):
-    """The answer table as a Word document (comments/feedback/docx_table.py). The public edition
-    (published answers only) for everyone once the results are public, and for the moderation
-    and the working group at any time; `?internal=1` the working group's edition (403 for
-    anyone else, the login page for anonymous visitors)."""
-    draft = draft_selectors.draft_get(slug=slug, user=request.user)
-    internal = request.GET.get("internal") == "1"
-    if internal and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if internal and not is_working_group(request.user):
-        raise PermissionDenied(_("The internal answer table is for the working group only."))
-    if not internal and draft.status not in RESULTS_STATUSES and not is_staff_role(request.user):
-        return render(request, "feedback/not_available.html", {"draft": draft}, status=404)
-    edition = (
-        pgettext("file name", "internal") if internal else pgettext("file name", "publication")
-    )
-    name = f"{pgettext('file name', 'answer-table')}-{draft.slug}-{edition}.docx"
-    response = HttpResponse(
-        docx_table.answer_table_docx(draft=draft, internal=internal),
-        content_type=docx_table.DOCX_TYPE,
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # The public results -------------------------------------------------------------------------------

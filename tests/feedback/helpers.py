@@ -3,7 +3,14 @@
 import csv
 import io
 
+from docx import Document
+
 from comments.feedback.exports import COLUMNS, KEYS
+
+# The answer table's draft (tests/feedback/conftest.py `table`): version 1, then version 2.
+TEXT_V1 = "Die Stadt baut neue Radwege an allen Hauptstraßen.\n\nZweiter Absatz bleibt."
+TEXT_V2 = "Die Stadt baut sichere Radwege an allen Straßen.\n\nZweiter Absatz bleibt."
+NOTE = "Interne Notiz: Verfasser ist Mitarbeiter der Verwaltung"
 
 
 def download(client, url) -> bytes:
@@ -24,3 +31,20 @@ def parse_csv(body: bytes, delimiter: str = ";") -> list[dict]:
 
 def csv_rows(client, url) -> list[dict]:
     return parse_csv(download(client, url))
+
+
+def docx_document(body: bytes):
+    return Document(io.BytesIO(body))
+
+
+def docx_all_text(document) -> str:
+    """Every piece of text in the package's main part and headers, as one string."""
+    parts = [document.element.xml]
+    for section in document.sections:
+        parts.append(section.header._element.xml)
+    return "".join(parts)
+
+
+def docx_rows(document) -> list[list[str]]:
+    (table,) = document.tables
+    return [[cell.text for cell in row.cells] for row in table.rows]

@@ -17,7 +17,7 @@ class Command(OperatorCommand):
     help = (
         "Run the background worker beside the web server: it sends notification e-mails from "
         "the outbox (retrying when the mail server is away), makes the daily and weekly digests "
-        "and prunes old live events. Several may run at once. Stop it with Ctrl+C or SIGTERM: "
+        "and the answer table in Word, and prunes old live events and files. Several may run at once. Stop it with Ctrl+C or SIGTERM: "
         "a task in progress is finished first."
     )
 
