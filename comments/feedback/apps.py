@@ -24,6 +24,7 @@ class FeedbackConfig(AppConfig):
         notices.topics_register()
         notification_kinds_register(notices.TEXTS, topic="answers", details=notices.DETAILS)
         notification_kinds_register(notices.CLOSED_TEXTS, topic="results")
+        notification_kinds_register(notices.EXPORT_TEXTS, topic="exports")
         periodic_register(
             "consultations_closed",
             every=timedelta(minutes=1),

@@ -3,7 +3,8 @@ waiting or running, or gets the ready file again when nothing it shows has chang
 builds it (docx_table.py) into the private storage "exports", and old files are pruned.
 
     web request ── table_export_request ──▶ TableExport (queued) + task in the database
-    manage.py worker ── table_export_build ──▶ running ──▶ ready (file, size) | failed (error)
+    manage.py worker ── table_export_build ──▶ running ──▶ ready (file, size; the requester
+                                                            is notified) | failed (error)
     hourly job ── table_exports_prune ──▶ old exports and their files gone
 
 The build takes seconds for thousands of comments (bench/working_group.py): no web request
@@ -29,6 +30,7 @@ from drafts.models import Draft
 
 from . import docx_table
 from .models import Answer, ExportStatus, TableExport, Theme
+from .notices import table_export_ready_notify
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +164,7 @@ def table_export_build(export_id: int) -> str:
         status=ExportStatus.READY, finished_at=timezone.now(), file=name, size=len(body)
     )
     _replaced_prune(export)
+    table_export_ready_notify(export=export)
     return ExportStatus.READY.value
 
 

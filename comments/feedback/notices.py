@@ -50,6 +50,7 @@ DETAILS = {KIND: _answered_details}
 
 def topics_register() -> None:
     topic_register("answers", label=gettext_lazy("Answers of the working group to my comments"))
+    topic_register("exports", label=gettext_lazy("A Word file I asked for is ready"))
     topic_register(
         "results",
         label=gettext_lazy("A consultation I took part in closed and its results are public"),
@@ -167,3 +168,33 @@ def consultations_closed_notify(*, slot=None) -> int:
             notify_many([Note(pk, "consultation_closed", params, url) for pk in sorted(people)])
         )
     return written
+
+
+# --- the answer table in Word the person asked for is ready (export_services.py) --------------
+
+
+def _export_ready(params: dict) -> str:
+    return _("The answer table of “%(draft)s” is ready to download as a Word document.") % {
+        "draft": params.get("draft_title", "")
+    }
+
+
+EXPORT_TEXTS = {"table_export_ready": _export_ready}
+
+
+def table_export_ready_notify(*, export) -> None:
+    """Tell whoever asked for the TableExport `export` (none for an anonymous request) that its
+    file is ready, with a link to its page (which checks permission again)."""
+    if export.requested_by_id is None:
+        return
+    url = reverse("draft_table_export", kwargs={"slug": export.draft.slug, "pk": export.pk})
+    notify_many(
+        [
+            Note(
+                export.requested_by_id,
+                "table_export_ready",
+                {"draft_title": export.draft.title, "export": export.pk},
+                url,
+            )
+        ]
+    )

@@ -70,6 +70,10 @@ def test_a_browser_goes_to_the_page_that_follows_the_build_and_it_reloads_itself
     assert f'href="{download_url}"' in html and "ist fertig" in html
     document = docx_document(download(client, download_url))
     assert table["drafted"].body in docx_all_text(document)
+    # The one who asked hears of it on the site, with the link to this page.
+    (note,) = client.get("/api/me/notifications/").json()
+    assert note["kind"] == "table_export_ready" and note["url"].endswith(_page_url(export))
+    assert "Abwägungstabelle zu „Leitlinien“" in note["text"]
 
 
 def test_a_script_is_told_202_with_where_to_look_and_gets_the_file_when_it_asks_again(
