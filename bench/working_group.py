@@ -20,7 +20,10 @@ created on 127.0.0.1:5432 and dropped at the end). Measured there:
   Django's test Client for comparison.
 * the answer table as .docx (feedback.docx): the internal edition of every published comment,
   our writer (the table's XML as one string) against python-docx cell by cell; the public
-  edition (published answers only) beside it.
+  edition (published answers only) beside it. Then as the site makes it: the GET that queues
+  the build (303), the real worker (`manage.py worker`) building it until it is ready, and the
+  same GET again with nothing changed (the ready file, nothing rebuilt), beside the in-request
+  build of the same run.
 * a group answer: one published answer to --group (500) comments with
   `group_answer_save`, against answering another 500 one by one with `answer_save` (each
   writes the answers, the `comment.updated` events and the authors' notifications).
@@ -83,6 +86,7 @@ def child(args) -> dict:
     result["pages"] = measure_pages(built["draft"], args.rounds)
     result["group"] = measure_group_answer(built["draft"], args.group)
     result["docx"] = measure_docx(built["draft"])
+    result["docx_worker"] = measure_docx_worker(built["draft"], args.timeout)
     return result
 
 
@@ -212,6 +216,90 @@ def measure_docx(draft) -> dict:
     }
 
 
+def _wait(condition, worker, log: Path, timeout: float) -> float:
+    """perf_counter() once `condition()` holds (polled every 20 ms); SystemExit with the
+    worker's log if it stops or `timeout` seconds pass."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if worker.poll() is not None or time.perf_counter() > deadline:
+            raise SystemExit(f"the worker did not finish:\n{u.tail(log)}")
+        time.sleep(0.02)
+    return time.perf_counter()
+
+
+def measure_docx_worker(draft, timeout: float) -> dict:
+    """The internal edition as the site makes it now (comments/feedback/export_services.py):
+    the working group's GET of feedback.docx?internal=1 (it queues the build and answers 303),
+    the real worker (`manage.py worker`, a process of its own on the same database) building
+    it, until the export is ready, then the download; and the same GET again with nothing
+    changed, which hands out the ready file without building."""
+    import os
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.feedback.models import ExportStatus, TableExport
+    from deliberation.models import ScheduledRun
+    from deliberation.notifications.schedule import JOBS
+    from deliberation.roles import role_grant
+
+    wg = get_user_model().objects.get(username="bench_wg")
+    role_grant(user=wg, role="working_group")
+    client = Client()
+    client.force_login(wg)
+    url = f"/drafts/{draft.slug}/feedback.docx?internal=1"
+    log = Path(os.environ["VAR_DIR"]) / "worker.log"
+    worker = u.start(
+        [u.PYTHON, "manage.py", "worker", "--interval", "0.1"],
+        env=u.bench_env(VAR_DIR=os.environ["VAR_DIR"], DATABASE_URL=os.environ.get("DATABASE_URL")),
+        log=log,
+    )
+    busy = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    try:
+        # Its start-up: Django, then the first round of periodic jobs, finished.
+        _wait(lambda: ScheduledRun.objects.count() >= len(JOBS), worker, log, timeout)
+        _wait(
+            lambda: not DBTaskResult.objects.filter(status__in=busy).exists(), worker, log, timeout
+        )
+        t0 = time.perf_counter()
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        request_s = time.perf_counter() - t0
+        assert response.status_code == 303, response.status_code
+        export = TableExport.objects.latest("pk")
+        finished = [ExportStatus.READY, ExportStatus.FAILED]
+        ready_at = _wait(
+            lambda: TableExport.objects.filter(pk=export.pk, status__in=finished).exists(),
+            worker,
+            log,
+            timeout,
+        )
+        export.refresh_from_db()
+        assert export.status == ExportStatus.READY, export.error
+        t = time.perf_counter()
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        body = b"".join(response.streaming_content)
+        again_s = time.perf_counter() - t
+        assert response.status_code == 200 and body.startswith(b"PK"), response.status_code
+    finally:
+        u.stop(worker)
+    builds = TableExport.objects.count()
+    build_s = (export.finished_at - export.started_at).total_seconds()
+    u.log(
+        f"docx through the worker: request {request_s * 1000:.0f} ms, ready after "
+        f"{ready_at - t0:.1f} s (built in {build_s:.1f} s); unchanged again: {again_s * 1000:.0f} ms"
+    )
+    return {
+        "request_s": request_s,
+        "ready_s": ready_at - t0,
+        "build_s": build_s,
+        "again_s": again_s,
+        "bytes": export.size,
+        "builds": builds,
+    }
+
+
 def run_backend(backend: str, args, tmp: Path) -> dict:
     overrides = {"VAR_DIR": str(tmp / backend), "BENCH_BACKEND": backend}
     cmd = [u.PYTHON, __file__, "--_child", "--scale", str(args.scale)]
@@ -251,6 +339,14 @@ def print_report(results: dict, args, wall: float) -> None:
             f"answer table .docx, internal edition, {d['rows']} comments: {d['ours_s']:.1f} s "
             f"({d['bytes'] / 1e6:.1f} MB; goal <= 30 s), public edition {d['public_s']:.1f} s; "
             f"naive python-docx cell by cell: {d['naive_s']:.1f} s"
+        )
+        w = r["docx_worker"]
+        print(
+            f"the same through the worker (GET feedback.docx?internal=1 → 303, manage.py worker "
+            f"builds, ready): request {u.ms(w['request_s'])} ms, ready after {w['ready_s']:.1f} s "
+            f"(build in the worker {w['build_s']:.1f} s, {w['bytes'] / 1e6:.1f} MB); "
+            f"asked again, nothing changed: {u.ms(w['again_s'])} ms (the ready file, "
+            f"{w['builds']} build in all); in-request build above: {d['ours_s']:.1f} s"
         )
 
 
