@@ -4,9 +4,11 @@ Why lean. A vote is the commonest write of a consultation and comes in bursts (a
 discussed on the radio). Through the ORM's usual path it cost about 13 statements (savepoints,
 `get_or_create`, a re-read of the tally) and most of its time was Python around them (issue 14).
 Here a vote that changes something costs three statements besides the transaction: the joined
-read (the paragraph, its draft, its tally, the person's vote and whether a block is in force),
-the vote's INSERT, UPDATE or DELETE, and the tally's UPDATE that adds the deltas, bumps `rev` and
-returns the new totals in the same statement. A vote that changes nothing costs the read alone.
+read (the paragraph, its draft, its tally, the person's vote and whether they have any block:
+only then are the block rules asked), the vote's INSERT, UPDATE or DELETE, and the tally's
+UPDATE that adds the deltas, bumps `rev` and returns the new totals in the same statement. A
+vote that changes nothing costs the read alone. The statements are written out in SQL, since
+building them through the ORM cost more than running them.
 
 Why it is safe without a lock taken up front. The vote's write is conditional on the choice the
 read saw (`… WHERE choice = <old>`, `INSERT … ON CONFLICT DO NOTHING`): when the same person
@@ -16,18 +18,18 @@ write retried. The deltas applied to the tally are therefore always those of a c
 really happened, and the totals stay exact. SQLite serializes writers, so nothing races there.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import events
+from deliberation import events, rawsql
 from deliberation.errors import ActionRefused
 from deliberation.ratelimit import ratelimit_hit
-from drafts.models import DraftStatus, Paragraph, parse_paragraph_key
+from drafts.models import Draft, DraftStatus, Paragraph, parse_paragraph_key
 
 from .models import ParagraphTally, ParagraphVote, VoteChoice
-from .permissions import blocks_in_force, check_can_write, check_paragraph_open
+from .permissions import check_can_write, check_paragraph_open
 
 VOTE_CHOICES = (*VoteChoice.values, "none")
 ATTEMPTS = 10  # conditional writes that found the vote changed by another tab: re-read and retry
@@ -101,40 +103,83 @@ def vote_cast_at(
 
 
 def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> Paragraph:
-    """The joined read: the paragraph with its draft and tally, annotated with the person's vote
-    (`my_choice`, None without one) and whether a block is in force (`blocked`)."""
-    rows = (
-        Paragraph.objects.filter(draft_id=draft_id)
-        .select_related("draft", "tally")
-        .only(
-            "key",
-            "archived",
-            "kind",
-            "draft__opens_at",
-            "draft__closes_at",
-            "draft__is_final",
-            "draft__slug",
-            "tally__agree",
-            "tally__disagree",
-            "tally__neutral",
-            "tally__rev",
-        )
-        .annotate(
-            my_choice=Subquery(
-                ParagraphVote.objects.filter(paragraph=OuterRef("pk"), user=user).values("choice")[
-                    :1
-                ]
-            ),
-            blocked=Exists(blocks_in_force(user=user)),
-        )
-    )
-    found = None
-    if paragraph_id is not None:
-        found = rows.filter(pk=paragraph_id).first()
-    elif parse_paragraph_key(key) is not None:
-        found = rows.filter(key=parse_paragraph_key(key)).first()
-    if found is None:
+    """The joined read: the paragraph with its draft (the fields a vote needs; the others are
+    deferred) and its tally, annotated with the person's vote (`my_choice`, None without one)
+    and whether they have any block at all (`blocked`: `check_can_write` then decides)."""
+    if paragraph_id is None:
+        key = parse_paragraph_key(key)
+        if key is None:
+            raise ActionRefused("not_found", _("This paragraph does not exist."))
+    by_key = paragraph_id is None
+    sql, converters = _read_statement(by_key)
+    where = _KEY.get_db_prep_value(key, connection) if by_key else paragraph_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, draft_id, where])
+        row = cursor.fetchone()
+    if row is None:
         raise ActionRefused("not_found", _("This paragraph does not exist."))
+    row = rawsql.converted(row, converters)
+    paragraph_values = row[: len(_PARAGRAPH_FIELDS)]
+    draft_values = row[len(_PARAGRAPH_FIELDS) : len(_PARAGRAPH_FIELDS) + len(_DRAFT_FIELDS)]
+    agree, disagree, neutral, rev, my_choice, blocked = row[-6:]
+    paragraph = Paragraph.from_db(connection.alias, _PARAGRAPH_FIELDS, paragraph_values)
+    paragraph.draft = Draft.from_db(connection.alias, _DRAFT_FIELDS, draft_values)
+    paragraph.tally = (  # None: no tally yet (known, so not read again)
+        None
+        if rev is None
+        else ParagraphTally(agree=agree, disagree=disagree, neutral=neutral, rev=rev)
+    )
+    paragraph.my_choice, paragraph.blocked = my_choice, bool(blocked)
+    return paragraph
+
+
+# The joined read and the vote's write are written out in SQL (deliberation/rawsql.py): through
+# the ORM, building and compiling them cost most of a vote's time on the database thread, more
+# than all of its statements together (issue 14).
+def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
+    """`names` (attnames) in the model's field order, as `Model.from_db` takes its values."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+_PARAGRAPH_FIELDS = _in_model_order(Paragraph, {"id", "draft_id", "key", "archived", "kind"})
+_DRAFT_FIELDS = _in_model_order(Draft, {"id", "opens_at", "closes_at", "is_final", "slug"})
+_KEY = Paragraph._meta.get_field("key")
+_read_statements: dict[tuple[str, bool], tuple[str, list]] = {}
+
+
+def _read_statement(by_key: bool) -> tuple[str, list]:
+    """The joined read's SQL for this connection's backend (parameters: the person twice, the
+    draft, the paragraph's key or id) and each column's converters (from the database's value
+    to Python's, as the ORM would apply them)."""
+    found = _read_statements.get((connection.vendor, by_key))
+    if found is not None:
+        return found
+    q, column = connection.ops.quote_name, rawsql.column
+    blocks = get_user_model()._meta.get_field("blocks")  # moderation's UserBlock, by relation
+    columns = [
+        *(column("p", Paragraph, name) for name in _PARAGRAPH_FIELDS),
+        *(column("d", Draft, name) for name in _DRAFT_FIELDS),
+        *(column("t", ParagraphTally, name) for name in ("agree", "disagree", "neutral", "rev")),
+        (
+            f"(SELECT v.{q('choice')} FROM {q(ParagraphVote._meta.db_table)} v "  # noqa: S608
+            f"WHERE v.{q('paragraph_id')} = p.{q('id')} AND v.{q('user_id')} = %s)",
+            [],
+        ),
+        (
+            f"EXISTS (SELECT 1 FROM {q(blocks.related_model._meta.db_table)} b "  # noqa: S608
+            f"WHERE b.{q(blocks.field.column)} = %s)",
+            [],
+        ),
+    ]
+    where = q(_KEY.column) if by_key else q("id")
+    sql = (
+        f"SELECT {', '.join(sql for sql, _ in columns)} "  # noqa: S608 (our tables' names)
+        f"FROM {q(Paragraph._meta.db_table)} p "
+        f"JOIN {q(Draft._meta.db_table)} d ON d.{q('id')} = p.{q('draft_id')} "
+        f"LEFT JOIN {q(ParagraphTally._meta.db_table)} t ON t.{q('paragraph_id')} = p.{q('id')} "
+        f"WHERE p.{q('draft_id')} = %s AND p.{where} = %s"
+    )
+    found = _read_statements[(connection.vendor, by_key)] = (sql, [c for _, c in columns])
     return found
 
 
@@ -147,21 +192,24 @@ def _unchanged(paragraph: Paragraph, choice: str) -> dict:
 
 def _write_vote(paragraph_id: int, user_id: int, old: str, choice: str) -> bool:
     """Write the vote on the condition that it still is `old`; False when it is not any more."""
-    rows = ParagraphVote.objects.filter(paragraph_id=paragraph_id, user_id=user_id, choice=old)
-    if choice == "none":
-        return rows.delete()[0] == 1
-    if old != "none":
-        return rows.update(choice=choice, updated_at=timezone.now()) == 1
-    # The ORM's bulk_create(ignore_conflicts=True) does not tell whether a row was inserted.
-    table = ParagraphVote._meta.db_table
+    q = connection.ops.quote_name
+    table = q(ParagraphVote._meta.db_table)
+    mine = f"{q('paragraph_id')} = %s AND {q('user_id')} = %s AND {q('choice')} = %s"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(table)} "  # noqa: S608 (our table's name)
+    if choice == "none":
+        sql, params = f"DELETE FROM {table} WHERE {mine}", [paragraph_id, user_id, old]  # noqa: S608
+    elif old != "none":
+        sql = f"UPDATE {table} SET {q('choice')} = %s, {q('updated_at')} = %s WHERE {mine}"  # noqa: S608
+        params = [choice, now, paragraph_id, user_id, old]
+    else:  # the ORM's bulk_create(ignore_conflicts=True) does not tell whether a row was inserted
+        sql = (
+            f"INSERT INTO {table} "  # noqa: S608 (our table's name)
             "(paragraph_id, user_id, choice, created_at, updated_at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (paragraph_id, user_id) DO NOTHING",
-            [paragraph_id, user_id, choice, now, now],
+            "ON CONFLICT (paragraph_id, user_id) DO NOTHING"
         )
+        params = [paragraph_id, user_id, choice, now, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.rowcount == 1
 
 
