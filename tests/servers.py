@@ -19,6 +19,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def shared_environment() -> dict[str, str]:
+    """What a server or worker started by a test must share with the test's process: the test
+    database and the folder of the worker's files (settings.EXPORTS_ROOT)."""
+    from django.conf import settings
+
+    return {"DATABASE_URL": test_database_url(), "EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}
+
+
 def test_database_url() -> str:
     """The database the tests are using right now, as a URL another process can open."""
     settings = connection.settings_dict
@@ -42,7 +50,7 @@ def daphne(
     `module`: what runs them, `python -m MODULE`: Daphne with the fan-out fast path as in
     production, or "daphne" for plain Daphne.
     """
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
+    env = {**os.environ, "DEBUG": "1", **shared_environment(), **env_overrides}
     processes, urls = [], []
     try:
         for index in range(count):
@@ -198,7 +206,7 @@ def smtp_server():
 @contextlib.contextmanager
 def worker(log: Path | None = None, interval: float = 0.2, **env_overrides):
     """Run the real worker (`manage.py worker`) against the test database; stop it after."""
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": test_database_url(), **env_overrides}
+    env = {**os.environ, "DEBUG": "1", **shared_environment(), **env_overrides}
     process = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", str(interval)],
         cwd=ROOT,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from comments.feedback.export_services import table_export_request
 from comments.feedback.services import answer_save
 from comments.moderation import services as moderation
 from comments.offline.services import offline_contributions_create_bulk
@@ -134,6 +135,8 @@ def build_site(make_user, language: str = "de") -> Site:
         late = comment_create(user=citizen, paragraph=closed_paragraph, body="Shorter, please.")
         answer_save(user=wg, comment=late, disposition="noted", reply="Thank you.", publish=True)
         draft_close(draft=closed)
+        # The answer table in Word, asked for and waiting for the worker (none runs here).
+        export = table_export_request(draft=draft, internal=True, language=language, user=wg)
     slug, key = draft.slug, paragraph.key
     pages = {
         "home": (reverse("home"), None),
@@ -173,6 +176,10 @@ def build_site(make_user, language: str = "de") -> Site:
         "answers": (reverse("draft_answers", args=[slug]), "working_group"),
         "answer table": (reverse("draft_answer_table", args=[slug]), "working_group"),
         "feedback summary": (reverse("draft_feedback", args=[slug]), "working_group"),
+        "answer table in Word, being made": (
+            reverse("draft_table_export", args=[slug, export.pk]),
+            "working_group",
+        ),
         "offline contributions": (
             reverse("offline_contributions_new", args=[slug]),
             "working_group",

@@ -19,6 +19,7 @@ PAGES = [
     (f"/drafts/{DEMO_SLUG}/feedback/", "arbeitskreis"),
     (f"/drafts/{DEMO_SLUG}/answers/", "arbeitskreis"),
     (f"/drafts/{DEMO_SLUG}/answers/blocks/", "arbeitskreis"),
+    (f"/drafts/{DEMO_SLUG}/feedback.docx?internal=1", "arbeitskreis"),  # → its build's page
     (f"/drafts/{DEMO_SLUG}/search/?q=Beteiligung", None),
     (f"/drafts/{DEMO_SLUG}/edit/", "arbeitskreis"),
     ("/accounts/login/", None),

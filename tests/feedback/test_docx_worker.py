@@ -43,9 +43,9 @@ def _idle() -> bool:
 
 
 @pytest.fixture
-def running_worker(tmp_path, exports_root):
-    """The worker with the test run's exports folder, past its first round of periodic jobs."""
-    with worker(log=tmp_path / "worker.log", EXPORTS_ROOT=str(exports_root)) as process:
+def running_worker(tmp_path):
+    """The worker (sharing the test's exports folder), past its first round of periodic jobs."""
+    with worker(log=tmp_path / "worker.log") as process:
         _until(lambda: ScheduledRun.objects.count() >= len(JOBS), process)
         _until(_idle, process)
         yield process
