@@ -61,7 +61,7 @@ def feedback_docx(request, slug: str):
     shows changed since it was made; otherwise a build is queued (or the one under way
     joined) and a browser goes to the page that follows it (303), while another client gets
     202 with `Location` (that page) and `Retry-After`: asking the same address again later
-    gives the file."""
+    gives the file; 500 (with `Location`) when that build failed."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
     internal = request.GET.get("internal") == "1"
     refused = _refused(request, draft, internal=internal)
@@ -74,6 +74,16 @@ def feedback_docx(request, slug: str):
         return _file_response(export)
     if "text/html" in request.headers.get("Accept", ""):
         response = HttpResponse(status=303)
+    elif export.status == ExportStatus.FAILED:
+        # Not "try again later": asking again gives the same until the inputs change or
+        # someone presses the page's button.
+        response = HttpResponse(
+            _(
+                "The Word file could not be made. Please try again; if it fails again, tell the site's operator."
+            ),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
     else:
         response = HttpResponse(
             _("The Word file is being made; ask again in a moment."),

@@ -239,8 +239,12 @@ def test_a_failed_build_says_so_and_the_button_tries_again(client, table, wg, mo
     html = client.get(response["Location"]).content.decode()
     assert "konnte nicht erstellt werden" in html and "Erneut versuchen" in html
     assert "http-equiv" not in html
-    # Asking again by the address does not repeat a build that fails: the page says why.
+    # Asking again by the address does not repeat a build that fails: the page says why, and
+    # a script is told it failed instead of being asked to wait for ever.
     assert client.get(URL + "?internal=1", **BROWSER)["Location"] == response["Location"]
+    script = client.get(URL + "?internal=1")
+    assert script.status_code == 500 and script["Location"] == response["Location"]
+    assert TableExport.objects.count() == 1
     monkeypatch.undo()
     response = client.post("/drafts/tabelle/feedback/docx/", {"internal": "1"})
     again = TableExport.objects.latest("pk")
