@@ -299,7 +299,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     def _do_vote(self, key: str, choice: str) -> dict:
         result = voting.vote_cast_at(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
-        return {"paragraph": key, **result}
+        result["paragraph"] = key  # the same dict: in a group, its totals come at the group's end
+        return result
 
     async def _support(self, message: dict[str, Any]) -> dict:
         comment_id, on = message.get("comment"), message.get("on")

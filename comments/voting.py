@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from deliberation import events, rawsql
 from deliberation.errors import ActionRefused
+from deliberation.groupcommit import at_group_end
 from deliberation.ratelimit import ratelimit_hit
 from drafts.models import Draft, DraftStatus, Paragraph, parse_paragraph_key
 
@@ -95,11 +96,20 @@ def vote_cast_at(
             deltas[old] -= 1
         if choice != "none":
             deltas[choice] += 1
-        counts, rev = _tally_bump(paragraph.pk, deltas)
+        answer = {"counts": None, "rev": None, "choice": choice}
+        grouped = at_group_end("vote tallies", _GroupTallies)
+        if grouped is not None:  # filled in at the group's end, before its COMMIT
+            tallies, index = grouped
+            tallies.add(index, paragraph, deltas, answer)
+            return answer
+        answer["counts"], answer["rev"] = _tally_bump(paragraph.pk, deltas)
         events.votes_changed_on_commit(
-            draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=rev
+            draft=paragraph.draft,
+            paragraph=str(paragraph.key),
+            counts=answer["counts"],
+            rev=answer["rev"],
         )
-        return {"counts": counts, "rev": rev, "choice": choice}
+        return answer
 
 
 def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> Paragraph:
@@ -213,16 +223,50 @@ def _write_vote(paragraph_id: int, user_id: int, old: str, choice: str) -> bool:
         return cursor.rowcount == 1
 
 
-def _tally_bump(paragraph_id: int, deltas: dict[str, int]) -> tuple[dict[str, int], int]:
-    """Add `deltas` to the paragraph's vote counters and bump its rev in one `UPDATE …
-    RETURNING` (which takes the row's lock until COMMIT); returns (counts, rev) as of now."""
+class _GroupTallies:
+    """The vote deltas of one group commit (deliberation/groupcommit.py), applied at its end:
+    one `UPDATE … RETURNING` per paragraph, so its tally row is locked only from there to the
+    COMMIT. Each vote's answer is then what it would have been had each vote bumped the tally
+    on its own, in the group's order: the totals after it and the rev it made."""
+
+    def __init__(self) -> None:
+        # paragraph id -> (paragraph, [(write index, deltas, answer), ...]) in the group's order
+        self.votes: dict[int, tuple[Paragraph, list[tuple[int, dict, dict]]]] = {}
+
+    def add(self, index: int, paragraph: Paragraph, deltas: dict, answer: dict) -> None:
+        self.votes.setdefault(paragraph.pk, (paragraph, []))[1].append((index, deltas, answer))
+
+    def finish(self, failed: set[int]) -> None:
+        # By paragraph id: two processes' groups lock the tally rows in the same order.
+        for paragraph_id in sorted(self.votes):
+            paragraph, entries = self.votes[paragraph_id]
+            entries = [entry for entry in entries if entry[0] not in failed]
+            if not entries:
+                continue
+            total = {c: sum(entry[1][c] for entry in entries) for c in VoteChoice.values}
+            counts, rev = _tally_bump(paragraph_id, total, changes=len(entries))
+            events.votes_changed_on_commit(
+                draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=rev
+            )
+            for _index, deltas, answer in reversed(entries):  # the newest saw the end state
+                answer["counts"], answer["rev"] = dict(counts), rev
+                counts = {c: counts[c] - deltas[c] for c in counts}
+                rev -= 1
+
+
+def _tally_bump(
+    paragraph_id: int, deltas: dict[str, int], changes: int = 1
+) -> tuple[dict[str, int], int]:
+    """Add `deltas` to the paragraph's vote counters and its rev by `changes` (the votes that
+    made them) in one `UPDATE … RETURNING` (which takes the row's lock until COMMIT); returns
+    (counts, rev) as of now."""
     table = connection.ops.quote_name(ParagraphTally._meta.db_table)
     sql = (
         f"UPDATE {table} SET agree = agree + %s, disagree = disagree + %s, "  # noqa: S608
-        "neutral = neutral + %s, rev = rev + 1 WHERE paragraph_id = %s "
+        "neutral = neutral + %s, rev = rev + %s WHERE paragraph_id = %s "
         "RETURNING agree, disagree, neutral, rev"
     )
-    params = [deltas["agree"], deltas["disagree"], deltas["neutral"], paragraph_id]
+    params = [deltas["agree"], deltas["disagree"], deltas["neutral"], changes, paragraph_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

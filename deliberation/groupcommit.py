@@ -19,13 +19,20 @@ database thread never waits for the channel layer.
 Within a group the writes run in the order of their `order` keys (for votes: the paragraph, then
 the person), not in arrival order: two processes' groups then take the rows' locks in the same
 order and cannot deadlock each other on PostgreSQL.
+
+A write may leave work for the group's end (`at_group_end`): after all its writes, before the
+COMMIT, once per group. The votes apply their tallies there, one `UPDATE … RETURNING` per
+paragraph and group: a hot paragraph's tally row is then locked from that statement to the
+COMMIT only, not from the group's first vote on (on PostgreSQL two processes' groups waited for
+each other's whole group; issue 14).
 """
 
 import asyncio
 import logging
+import threading
 from collections import deque
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol, TypeVar
 
 from channels.db import database_sync_to_async
 from django.db import transaction
@@ -80,17 +87,62 @@ class GroupCommit:
             await events.send_held(held)
 
 
+class GroupEnd(Protocol):
+    """Work a group's writes leave for its end (`at_group_end`)."""
+
+    def finish(self, failed: set[int]) -> None:
+        """Run after the group's writes, before COMMIT, in its transaction. `failed`: the
+        indexes of the writes that raised (rolled back): what they left here must be dropped.
+        Raising fails the whole group (nothing of it is saved)."""
+
+
+Finisher = TypeVar("Finisher", bound=GroupEnd)
+
+
+class _Group:
+    def __init__(self) -> None:
+        self.index = 0
+        self.ends: dict[Hashable, tuple[int, int, GroupEnd]] = {}
+
+
+_running = threading.local()
+
+
+def at_group_end(key: Hashable, make: Callable[[], Finisher], stage: int = 0):
+    """In a write of a group (on the database thread): (the group's finisher under `key`, made
+    by `make()` at its first use, whose `finish(failed)` runs at the group's end; the index of
+    the running write in its group). Finishers run by `stage`, then in the order they were
+    made. Outside a group: None (the caller then does the work at once)."""
+    group = getattr(_running, "group", None)
+    if group is None:
+        return None
+    found = group.ends.get(key)
+    if found is None:
+        found = group.ends[key] = (stage, len(group.ends), make())
+    return found[2], group.index
+
+
 def _write_group(writes: list[Callable[[], Any]]) -> tuple[list[tuple[bool, Any]], dict]:
-    """On the database thread: every write in its savepoint, one COMMIT. Returns each write's
-    (True, result) or (False, exception), and the live events held for after the COMMIT."""
+    """On the database thread: every write in its savepoint, the finishers (`at_group_end`),
+    one COMMIT. Returns each write's (True, result) or (False, exception), and the live events
+    held for after the COMMIT."""
     outcomes: list[tuple[bool, Any]] = []
-    with events.sends_held() as held, transaction.atomic():
-        for write in writes:
-            try:
-                with transaction.atomic():
-                    outcomes.append((True, write()))
-            except Exception as exc:  # refused or failed: only this write is rolled back
-                outcomes.append((False, exc))
+    failed: set[int] = set()
+    group = _running.group = _Group()
+    try:
+        with events.sends_held() as held, transaction.atomic():
+            for index, write in enumerate(writes):
+                group.index = index
+                try:
+                    with transaction.atomic():
+                        outcomes.append((True, write()))
+                except Exception as exc:  # refused or failed: only this write is rolled back
+                    outcomes.append((False, exc))
+                    failed.add(index)
+            for _, _, end in sorted(group.ends.values(), key=lambda item: item[:2]):
+                end.finish(failed)
+    finally:
+        _running.group = None
     return outcomes, held
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import rawsql
 from .errors import ActionRefused
+from .groupcommit import at_group_end
 from .models import WriteReceipt
 
 WINDOW = timedelta(minutes=10)
@@ -121,9 +122,12 @@ def _refuse_other_write() -> ActionRefused:
 
 
 def _answer_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
+    grouped = at_group_end("write receipts", _GroupReceipts, stage=1)
     with transaction.atomic():
         now = timezone.now()
-        receipt = _receipt(user.pk, key)
+        receipt = grouped[0].find(user.pk, key) if grouped else None  # a repeat in its group
+        if receipt is None:
+            receipt = _receipt(user.pk, key)
         if receipt is not None and receipt.created_at > now - WINDOW:
             if receipt.fingerprint != fingerprint:
                 raise _refuse_other_write()
@@ -131,14 +135,62 @@ def _answer_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -
         answer = write()
         if receipt is None:
             try:
-                _receipt_insert(user.pk, key, fingerprint, answer, now)
+                receipt = _receipt_insert(user.pk, key, fingerprint, answer, now)
             except IntegrityError as exc:  # raised out of the block: the write is rolled back
                 raise _Repeated(str(exc)) from exc
-        elif not WriteReceipt.objects.filter(pk=receipt.pk, created_at=receipt.created_at).update(
+        elif WriteReceipt.objects.filter(pk=receipt.pk, created_at=receipt.created_at).update(
             created_at=now, fingerprint=fingerprint, answer=answer
         ):
+            receipt.created_at, receipt.fingerprint, receipt.answer = now, fingerprint, answer
+        else:
             raise _Repeated("an expired receipt was claimed by a concurrent repeat")
+        if grouped:
+            grouped[0].add(grouped[1], user.pk, key, receipt)
         return answer
+
+
+class _GroupReceipts:
+    """The receipts stored by the writes of one group commit (deliberation/groupcommit.py). A
+    write's answer may be completed at the group's end (a vote's totals: comments/voting.py),
+    after its receipt was stored: the receipts whose answers changed since are written again
+    there, in one UPDATE, before the COMMIT. A repeat within the same group finds its receipt
+    here (the row holds the answer as it was when stored)."""
+
+    def __init__(self) -> None:
+        self.receipts: dict[tuple[int, str], tuple[int, WriteReceipt, str]] = {}
+
+    def find(self, user_id: int, key: str) -> WriteReceipt | None:
+        found = self.receipts.get((user_id, key))
+        return found[1] if found else None
+
+    def add(self, index: int, user_id: int, key: str, receipt: WriteReceipt) -> None:
+        self.receipts[(user_id, key)] = (index, receipt, _stored(receipt.answer))
+
+    def finish(self, failed: set[int]) -> None:
+        changed = [
+            receipt
+            for index, receipt, stored in self.receipts.values()
+            if index not in failed and _stored(receipt.answer) != stored
+        ]
+        if not changed:
+            return
+        q = connection.ops.quote_name
+        answer_field = WriteReceipt._meta.get_field("answer")
+        cases, params = [], []
+        for receipt in changed:
+            cases.append("WHEN %s THEN %s")
+            params += [receipt.pk, answer_field.get_db_prep_save(receipt.answer, connection)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
+                f"SET {q('answer')} = CASE {q('id')} {' '.join(cases)} ELSE {q('answer')} END "
+                f"WHERE {q('id')} IN ({', '.join(['%s'] * len(changed))})",
+                [*params, *(receipt.pk for receipt in changed)],
+            )
+
+
+def _stored(answer: dict) -> str:
+    return json.dumps(answer, sort_keys=True, default=str)
 
 
 # The one-write receipt is on the path of every websocket vote: its read and INSERT are written
@@ -169,15 +221,15 @@ def _receipt(user_id: int, key: str) -> WriteReceipt | None:
     return WriteReceipt.from_db(connection.alias, _RECEIPT_FIELDS, values)
 
 
-def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now) -> None:
-    """Store a receipt; IntegrityError when the person's `key` has one already."""
+def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now) -> WriteReceipt:
+    """Store a receipt and return it; IntegrityError when the person's `key` has one already."""
     q = connection.ops.quote_name
     answer_field = WriteReceipt._meta.get_field("answer")
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
             f"({q('user_id')}, {q('key')}, {q('fingerprint')}, {q('answer')}, {q('created_at')}) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            f"VALUES (%s, %s, %s, %s, %s) RETURNING {q('id')}",
             [
                 user_id,
                 key,
@@ -186,6 +238,10 @@ def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now)
                 connection.ops.adapt_datetimefield_value(now),
             ],
         )
+        pk = cursor.fetchone()[0]
+    return WriteReceipt(
+        pk=pk, user_id=user_id, key=key, fingerprint=fingerprint, answer=answer, created_at=now
+    )
 
 
 def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
