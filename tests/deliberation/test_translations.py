@@ -12,6 +12,7 @@ in well under a second.
 import functools
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,33 @@ def _django_translates(context: str | None, msgid: str) -> bool:
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_catalogues_are_well_formed(language):
     assert len(_catalogue(language)) > 500
+
+
+def _definitions(language: str) -> list[tuple[str | None, str]]:
+    """Every (msgctxt, msgid) the .po file defines, in file order, duplicates kept (Babel's
+    reader silently keeps the last of two). Entries are separated by blank lines."""
+    found = []
+    path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    for entry in path.read_text(encoding="utf-8").split("\n\n"):
+        fields, name = {}, None
+        for line in entry.splitlines():
+            if line.startswith('"') and name:
+                fields[name] += line[1:-1]
+            elif not line.startswith("#") and line.strip():
+                name, _, value = line.partition(" ")
+                fields[name] = value.strip()[1:-1]
+        if "msgid" in fields:
+            found.append((fields.get("msgctxt"), fields["msgid"]))
+    return found
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_no_message_is_defined_twice(language):
+    # GNU msgfmt, which `manage.py compilemessages` runs, refuses a catalogue with a duplicate.
+    definitions = _definitions(language)
+    twice = sorted((d for d, n in Counter(definitions).items() if n > 1), key=str)
+    assert len(definitions) > 500
+    assert twice == []
 
 
 def test_extraction_finds_the_strings_of_templates_and_code():
