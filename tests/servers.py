@@ -24,10 +24,10 @@ def shared_environment() -> dict[str, str]:
     database and the folder of the worker's files (settings.EXPORTS_ROOT)."""
     from django.conf import settings
 
-    return {"DATABASE_URL": tests_database_url(), "EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}
+    return {"DATABASE_URL": database_url_for_tests(), "EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}
 
 
-def tests_database_url() -> str:
+def database_url_for_tests() -> str:
     """The database the tests are using right now, as a URL another process can open."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":

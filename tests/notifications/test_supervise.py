@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, tests_database_url, wait_listening
+from tests.servers import ROOT, database_url_for_tests, free_port, wait_listening
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def _gone(pid: int) -> bool:
 @pytest.mark.parametrize("stop", ["ctrl-c", "worker dies"])
 def test_daphne_and_the_worker_run_together_and_stop_together(stop):
     port = free_port()
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": tests_database_url()}
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": database_url_for_tests()}
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "deliberation.supervise", "127.0.0.1", str(port)],
         cwd=ROOT,
