@@ -9,6 +9,7 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from deliberation import sqlite_connections
         from deliberation.accounts import (
             confirmation,  # noqa: F401  (connects its receiver)
             platform_data,
@@ -17,6 +18,7 @@ class DeliberationConfig(AppConfig):
         from deliberation.notifications.jobs import platform_jobs_register
         from deliberation.notifications.middleware import remember_at_login
 
+        sqlite_connections.connect()
         platform_data.register()
         signin_data.register()
         platform_jobs_register()

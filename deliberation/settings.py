@@ -151,8 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Kept open: channels' database_sync_to_async closes a connection older than CONN_MAX_AGE
     # around every call, and with 0 the websockets' database thread opened SQLite anew for each
-    # (about a third of its time in a burst of votes, and a WAL checkpoint at every close;
-    # issue 14). A thread's connection closes when its thread ends (a request's thread).
+    # (about a third of its time in a burst of votes, and a WAL checkpoint with fsyncs at every
+    # close; issue 14). An HTTP request's thread ends with the request, and its connection is
+    # closed then (sqlite_connections.py), not when the garbage collector finds it.
     DATABASES["default"]["CONN_MAX_AGE"] = None
     # Tests use a file too (not shared-cache memory), so threads meet the same locking as production.
     # One file per test process, so that two test runs on one machine never share it.
