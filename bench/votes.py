@@ -23,7 +23,10 @@ made by the setup step of bench/fanout.py) connect and for `--seconds` each send
 another choice than its last), waits for the answer and sends the next at once (closed loop: the
 rate is what the server sustains). A figure is acks per second, the ack latency (send to answer)
 median and p99. At the end the API's counts must equal the last acknowledged choice of every
-voter ("exact"), and every watcher's newest `votes.changed` must equal the API's counts.
+voter ("exact"), and every watcher's newest `votes.changed` must equal the API's counts. CPU:
+the server processes' and this client process's CPU time during the voting, each as a share of
+one core (they share the machine's cores: a client near 100 % limits the rate, not the server),
+and the servers' CPU milliseconds per ack.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class Round:
     watchers: int
     idle_kb: float
     server_cpu: float
+    client_cpu: float
     rss_kb: list[int]
 
     @property
@@ -127,10 +131,12 @@ async def vote_round(label, servers, slug, key, sessions, watchers, seconds) -> 
 
     try:
         cpu_before = sum(u.cpu_seconds(pid) for pid in pids)
+        client_before = time.process_time()
         start = time.perf_counter()
         await asyncio.gather(*(voter(i, w, start + seconds) for i, w in enumerate(writers)))
         elapsed = time.perf_counter() - start
         server_cpu = (sum(u.cpu_seconds(pid) for pid in pids) - cpu_before) / elapsed
+        client_cpu = (time.process_time() - client_before) / elapsed
         await asyncio.sleep(1.5)  # the last coalescing windows close
         api = await asyncio.to_thread(f.api_counts, servers[0], slug, key)
         counted = Counter(c for c in last if c != "none")
@@ -151,6 +157,7 @@ async def vote_round(label, servers, slug, key, sessions, watchers, seconds) -> 
             watchers,
             idle_kb,
             server_cpu,
+            client_cpu,
             [u.rss_kb(pid) for pid in pids],
         )
     finally:
@@ -212,7 +219,8 @@ def report(results: dict[str, list[Round]], args, load_before: str, wall: float)
                     "yes" if r.exact else "NO",
                     f"{r.watchers_exact}/{r.watchers}",
                     f"{r.idle_kb:.1f}",
-                    f"{r.server_cpu * 100:.0f}%",
+                    f"{r.server_cpu * 100:.0f}% / {r.client_cpu * 100:.0f}%",
+                    f"{r.server_cpu * 1000 / max(r.rate, 1e-9):.2f}",
                     " / ".join(f"{kb // 1024}" for kb in r.rss_kb),
                 ]
             )
@@ -228,7 +236,8 @@ def report(results: dict[str, list[Round]], args, load_before: str, wall: float)
                 "exact",
                 "watchers' newest = API",
                 "KB per idle socket",
-                "server CPU",
+                "CPU server / client",
+                "server CPU ms per ack",
                 "RSS MB per process",
             ],
             rows,
