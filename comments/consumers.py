@@ -159,6 +159,16 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             await self.send(text_data=text)
         self.backlog = []
 
+    async def dispatch(self, message):
+        """A frame goes to its handler at once. channels' own dispatch first runs
+        close_old_connections on the database thread for every message, so each frame waited
+        there behind the group commit's whole group (issue 14); every database call of a
+        handler goes through database_sync_to_async, which closes old connections itself."""
+        if message.get("type") == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def deliver(self, frame: fastpath.Frame) -> None:
         """Called by the hub with an event's frame: the hot path of every fan-out. The server's
         fast path writes it when it can; else it goes straight to the ASGI send, past the
