@@ -14,7 +14,10 @@ schmal" and "Der Radweg ist zu schmal" are the same text here. The fuzzy part is
   draft's published comments best matching any typed word (at most _CANDIDATES); of them, those
   whose words cover the typed ones (`fuzz.token_set_ratio`, at least SUGGEST_CUTOFF), ranked by the mean of that and the
   token_sort_ratio (so a short comment saying just that comes before a long one mentioning it),
-  comments on the same paragraph first among equals, one per group.
+  comments on the same paragraph first among equals, one per group; and one per text: the
+  same campaign text on two paragraphs (two groups, as groups are per paragraph) is offered
+  once, the copy on the paragraph one writes on first. Each says whether the person typing
+  supports it already (`supported`), so the page shows that button pressed.
 
 Likeness rows hold every comment's words whatever its status; who may see a comment is decided
 at each read by its status (published only for `similar_to` and the group counts shown).
@@ -29,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from drafts.models import Paragraph, parse_paragraph_key
 
-from .models import Comment, CommentStatus, Likeness, SimilarGroup
+from .models import Comment, CommentStatus, CommentSupport, Likeness, SimilarGroup
 from .search import search_any, search_language, search_terms
 
 GROUP_CUTOFF = 80  # token_sort_ratio at which a comment joins a group (0..100)
@@ -166,15 +169,18 @@ class Alike:
     id: int
     body_html: str
     supports: int
+    supported: bool = False  # the person typing supports it already
 
 
 def similar_to(
     *, draft_id: int, paragraph_key: str, text: str, reader_id: int | None = None
 ) -> list[Alike]:
     """Up to SUGGEST_LIMIT published comments of the draft most alike to `text`, best first,
-    one per group of alike comments. `paragraph_key`: the paragraph one writes on (its comments
+    one per group of alike comments and none alike to one offered before it (GROUP_CUTOFF: the
+    same text on another paragraph, whose group is another). `paragraph_key`: the paragraph one writes on (its comments
     first among equals; any text, an unknown key just has none). `reader_id`: the person typing,
-    whose own comments are never offered (they cannot support them). Empty for a text of fewer
+    whose own comments are never offered (they cannot support them) and whose supported ones
+    come with `supported` True. Empty for a text of fewer
     than MIN_TERMS words. Reads only published comments: nothing held, pending or hidden."""
     terms = likeness_terms((text or "")[:SUGGEST_MAX_CHARS])
     if len(terms.split()) < MIN_TERMS:
@@ -216,13 +222,30 @@ def similar_to(
     for _score, pk, group_id in sorted(ranked):
         if group_id is not None and group_id in groups:
             continue
+        if (
+            _best_group(rows[pk][2], {i: rows[other][2] for i, other in enumerate(chosen)})
+            is not None
+        ):
+            continue  # the same text as one offered already (on another paragraph)
         groups.add(group_id)
         chosen.append(pk)
         if len(chosen) == SUGGEST_LIMIT:
             break
     shown = Comment.objects.filter(pk__in=chosen, status=CommentStatus.PUBLISHED).in_bulk()
+    supported = set(
+        CommentSupport.objects.filter(comment_id__in=chosen, user_id=reader_id).values_list(
+            "comment_id", flat=True
+        )
+        if reader_id is not None
+        else ()
+    )
     return [
-        Alike(id=pk, body_html=shown[pk].body_html, supports=shown[pk].support_count)
+        Alike(
+            id=pk,
+            body_html=shown[pk].body_html,
+            supports=shown[pk].support_count,
+            supported=pk in supported,
+        )
         for pk in chosen
         if pk in shown
     ]

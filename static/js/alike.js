@@ -65,8 +65,9 @@ export function watchAlike(form, { send, strings, onSupport = () => {} }) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button button--secondary button--small";
-    button.textContent = strings.support;
-    button.setAttribute("aria-pressed", "false");
+    // One the person supports already shows pressed (a second press would change nothing).
+    button.textContent = alike.supported ? strings.supported : strings.support;
+    button.setAttribute("aria-pressed", alike.supported ? "true" : "false");
     button.addEventListener("click", () => support(alike.id, button, number));
     li.append(body, count, " ", button);
     return li;

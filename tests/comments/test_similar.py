@@ -132,3 +132,28 @@ def test_a_group_never_keeps_the_words_of_an_erased_author(make_user, draft, par
     (group,) = SimilarGroup.objects.all()
     assert "zitronenfalt" not in group.terms
     assert group.terms == Likeness.objects.get(pk=kept.pk).terms
+
+
+def test_similar_says_which_ones_the_reader_supports(make_user, draft, paragraph, citizen):
+    other = services.comment_create(user=make_user("radlerin"), paragraph=paragraph, body=OTHER)
+    services.comment_support(user=citizen, comment=other, on=True)
+    key = str(paragraph.key)
+    (mine,) = similar_to(draft_id=draft.pk, paragraph_key=key, text=OTHER, reader_id=citizen.pk)
+    assert (mine.id, mine.supported, mine.supports) == (other.pk, True, 1)
+    (anonymous,) = similar_to(draft_id=draft.pk, paragraph_key=key, text=OTHER)
+    assert anonymous.supported is False
+
+
+def test_the_same_text_on_two_paragraphs_is_offered_once_the_one_here_first(
+    make_user, draft, paragraph
+):
+    """Groups are per paragraph, so a campaign sent under two paragraphs is two groups; the
+    person typing is offered its text once, the copy on the paragraph they write on."""
+    elsewhere = paragraph.draft.paragraphs.exclude(pk=paragraph.pk).exclude(kind="heading").first()
+    there = services.comment_create(user=make_user("a1"), paragraph=elsewhere, body=OTHER)
+    here = services.comment_create(user=make_user("a2"), paragraph=paragraph, body=OTHER + " Gruß")
+    assert Likeness.objects.get(pk=there.pk).group_id != Likeness.objects.get(pk=here.pk).group_id
+    found = similar_to(draft_id=draft.pk, paragraph_key=str(paragraph.key), text=OTHER)
+    assert [a.id for a in found] == [here.pk]
+    found = similar_to(draft_id=draft.pk, paragraph_key=str(elsewhere.key), text=OTHER)
+    assert [a.id for a in found] == [there.pk]

@@ -32,6 +32,7 @@ async def test_similar_answers_anonymous_and_citizens_with_published_alike_ones_
     unlike = await write(citizen, paragraph, UNLIKE)
     alike = await write(other_citizen, paragraph, ALIKE)
     pending = await write(citizen, paragraph, HELD_BACK, CommentStatus.PENDING)
+    await sync_to_async(services.comment_support)(user=citizen, comment=alike, on=True)
     cookie = await sync_to_async(session_cookie)(citizen)
     frame = {
         "action": "similar",
@@ -40,9 +41,9 @@ async def test_similar_answers_anonymous_and_citizens_with_published_alike_ones_
         "request_id": "s1",
     }
     with daphne() as (server,):
-        for socket in (
-            await open_socket(server, draft.slug),
-            await open_socket(server, draft.slug, cookie),
+        for socket, supported in (
+            (await open_socket(server, draft.slug), False),
+            (await open_socket(server, draft.slug, cookie), True),
         ):
             await next_of(socket, "hello")
             await socket.send(json.dumps(frame))
@@ -55,8 +56,9 @@ async def test_similar_answers_anonymous_and_citizens_with_published_alike_ones_
             assert ack["similar"][0] == {
                 "id": alike.pk,
                 "body_html": alike.body_html,
-                "supports": 0,
-            }
+                "supports": 1,
+                "supported": supported,
+            }, "the citizen who supports it sees so; an anonymous reader never does"
             for key in (1, "not-a-uuid"):
                 await socket.send(json.dumps({"action": "similar", "paragraph": key, "body": "x"}))
                 assert (await next_of(socket, "error"))["code"] == "bad_message", key
