@@ -13,7 +13,8 @@ import io
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from django.utils import timezone
+from datetime import UTC, datetime
+
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -29,10 +30,13 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Marks:
-    """Writes runs; each tracked change gets its own id, all with one author and date."""
+    """Writes runs; each tracked change gets its own id, all with one author and date (`when`:
+    when the newer version was published, so Word dates the changes then, not at download)."""
 
-    def __init__(self, author: str):
-        self.attrs = f'w:author={quoteattr(author)} w:date="{timezone.now():%Y-%m-%dT%H:%M:%SZ}"'
+    def __init__(self, author: str, when: datetime):
+        self.attrs = (
+            f'w:author={quoteattr(author)} w:date="{when.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"'
+        )
         self.next_id = 0
 
     def _id(self) -> int:
@@ -81,9 +85,10 @@ def diff_paragraphs(diff: DraftDiff, marks: _Marks) -> list[str]:
     return out
 
 
-def version_docx(*, draft: Draft, a: int, b: int, diff: DraftDiff) -> bytes:
+def version_docx(*, draft: Draft, a: int, b: int, diff: DraftDiff, when: datetime) -> bytes:
     """The text of version `b` of `draft` as .docx bytes, with the changes from version `a`
-    (`diff`, from drafts.selectors.versions_diff) as tracked changes by "version b"."""
+    (`diff`, from drafts.selectors.versions_diff) as tracked changes by "version b", dated
+    `when` (aware: the time the newer of the two versions was published)."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -92,7 +97,7 @@ def version_docx(*, draft: Draft, a: int, b: int, diff: DraftDiff) -> bytes:
     document.add_paragraph(
         _("Changes from version %(a)s to %(b)s") % {"a": a, "b": b} + f" · {diff.summary()}"
     )
-    marks = _Marks(_("Version %(number)s") % {"number": b})
+    marks = _Marks(_("Version %(number)s") % {"number": b}, when)
     body = document.element.body
     for xml in diff_paragraphs(diff, marks):
         body.insert(len(body) - 1, parse_xml(xml))

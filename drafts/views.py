@@ -180,13 +180,17 @@ def version_diff(request, slug, a: int, b: int):
 
 def version_diff_docx(request, slug, a: int, b: int):
     """Version `b` as a Word document with the changes from `a` as tracked changes
-    (drafts/docx_diff.py); for everyone who may read the diff page."""
+    (drafts/docx_diff.py), dated when the newer version was published; for everyone who may
+    read the diff page."""
     draft = selectors.draft_get(slug=slug, user=request.user)
-    selectors.version_get(draft=draft, number=a)
-    selectors.version_get(draft=draft, number=b)
+    newer = max(
+        selectors.version_get(draft=draft, number=a),
+        selectors.version_get(draft=draft, number=b),
+        key=lambda version: version.number,
+    )
     diff = selectors.versions_diff(draft=draft, a=a, b=b)
     response = HttpResponse(
-        docx_diff.version_docx(draft=draft, a=a, b=b, diff=diff),
+        docx_diff.version_docx(draft=draft, a=a, b=b, diff=diff, when=newer.created_at),
         content_type=docx_diff.DOCX_TYPE,
     )
     name = f"{draft.slug}-{a}-{b}.docx"

@@ -2,6 +2,7 @@
 accepting every change gives the new text, rejecting every change the old one."""
 
 import io
+from datetime import UTC, timedelta
 
 import pytest
 from docx import Document
@@ -21,6 +22,15 @@ def versions(make_draft, wg):
     draft = make_draft(text=TEXT_V1, slug="fassungen")
     draft_publish_version(draft=draft, text=TEXT_V2, message="Fassung 2", user=wg)
     return draft
+
+
+def test_tracked_changes_are_dated_when_the_newer_version_was_published(client, versions):
+    published = versions.versions.get(number=2).created_at - timedelta(days=40)
+    versions.versions.filter(number=2).update(created_at=published)
+    response = client.get("/drafts/fassungen/versions/1/diff/2.docx")
+    body = Document(io.BytesIO(response.content)).element.body
+    dates = {e.get(qn("w:date")) for e in [*body.iter(qn("w:ins")), *body.iter(qn("w:del"))]}
+    assert dates == {published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}, "not the download's"
 
 
 def _texts(document, *, accept: bool) -> list[str]:
