@@ -169,14 +169,18 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         else:
             await super().dispatch(message)
 
-    async def deliver(self, frame: fastpath.Frame) -> None:
-        """Called by the hub with an event's frame: the hot path of every fan-out. The server's
-        fast path writes it when it can; else it goes straight to the ASGI send, past the
-        consumer's own send helpers."""
+    def deliver_now(self, frame: fastpath.Frame) -> bool:
+        """Called by the hub with an event's frame: the hot path of every fan-out. Kept until
+        the hello is out, or written by the server's fast path; False: the hub awaits
+        `deliver`."""
         if not self.ready:
             self.backlog.append(frame.text)
-        elif self.fast is None or not self.fast.send(frame):
-            await self.base_send({"type": "websocket.send", "text": frame.text})
+            return True
+        return self.fast is not None and self.fast.send(frame)
+
+    async def deliver(self, frame: fastpath.Frame) -> None:
+        """An event's frame through the ASGI send, past the consumer's own send helpers."""
+        await self.base_send({"type": "websocket.send", "text": frame.text})
 
     def _state(self) -> tuple[int, dict]:
         """The draft's latest seq and its vote counts snapshot (`selectors.vote_snapshot`)."""

@@ -28,6 +28,7 @@ sender at all, so the application works unchanged there.
 import logging
 from importlib.metadata import version
 
+from autobahn.websocket.protocol import WebSocketProtocol
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from twisted.internet import reactor, tcp
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 EXTENSION = "deliberation.fastpath"
 TESTED_WITH = {"daphne": "4.2.3", "autobahn": "26.10.2", "twisted": "26.10.0"}
+STATE_OPEN = WebSocketProtocol.STATE_OPEN
 
 
 def unavailable_reason(installed: dict[str, str] | None = None) -> str | None:
@@ -79,32 +81,39 @@ class Frame:
 class Sender:
     """The fast path of one websocket connection (held in its scope's extensions)."""
 
-    __slots__ = ("protocol", "server")
+    __slots__ = ("_handle", "protocol", "server")
 
-    def __init__(self, server: Server, protocol) -> None:
+    def __init__(self, server: "FastPathServer", protocol) -> None:
         self.server = server
         self.protocol = protocol
+        self._handle = None  # the TCP socket, once known; False: never this way (see _handle_of)
 
     def send(self, frame: Frame) -> bool:
         """Write `frame` to this connection; False when the caller must use the ASGI send.
 
         Never raises: anything unexpected is logged and answered with False, before a byte of
-        the frame was written.
+        the frame was written. This runs once per socket and event, so what cannot change for a
+        connection once it is open is looked at on its first frame only (`_handle_of`).
         """
-        protocol = self.protocol
+        protocol, server = self.protocol, self.server
         try:
-            connection = self.server.connections.get(protocol)
-            if connection is None or "disconnected" in connection:
+            if "disconnected" in server.connections.get(protocol, _GONE):
+                server.frames_stepped_aside += 1
                 return False
             transport = protocol.transport
             if (
-                protocol.state != protocol.STATE_OPEN
-                or protocol.websocket_extensions_in_use
+                protocol.state != STATE_OPEN
                 or protocol.send_queue
-                or not isinstance(transport, tcp.Server)
-                or not transport.connected
                 or transport.disconnecting
+                or not transport.connected
             ):
+                server.frames_stepped_aside += 1
+                return False
+            handle = self._handle
+            if handle is None:
+                handle = self._handle = _handle_of(protocol, transport)
+            if handle is False:
+                server.frames_stepped_aside += 1
                 return False
             prepared = frame.prepared(protocol.factory)
             buffered = transport.dataBuffer or transport._tempDataLen
@@ -113,17 +122,33 @@ class Sender:
             return False
         if buffered:
             protocol.sendPreparedMessage(prepared)  # behind what waits: Twisted's write
+            server.frames_behind += 1
             return True
         data = prepared.payloadHybi
         try:
-            sent = transport.getHandle().send(data)
+            sent = handle.send(data)
         except (BlockingIOError, InterruptedError):
             sent = 0
         except OSError:
-            return False  # the connection is failing: Twisted's own write will notice and close
+            # The connection is failing: Twisted's own write will notice and close it.
+            server.frames_stepped_aside += 1
+            return False
         if sent < len(data):
             transport.write(data[sent:])
+        server.frames_at_once += 1
         return True
+
+
+_GONE = {"disconnected": True}  # what a connection Daphne no longer knows counts as
+
+
+def _handle_of(protocol, transport):
+    """The TCP socket to write `protocol`'s frames to, or False when its frames must take the
+    ASGI send for good: an extension (compression) was negotiated, or the transport is not a
+    plain TCP/Unix socket (TLS). Both are settled once the connection is open."""
+    if protocol.websocket_extensions_in_use or not isinstance(transport, tcp.Server):
+        return False
+    return transport.getHandle()
 
 
 def sender(scope) -> Sender | None:
@@ -135,6 +160,9 @@ class FastPathServer(Server):
     """Daphne's server, offering each websocket application a `Sender` in its scope."""
 
     fast_path_off: str | None = "not running"
+    # Frames of the fan-out, counted by the senders (said when the server stops): written to
+    # the socket at once, queued behind what was buffered, or left to the ASGI send.
+    frames_at_once = frames_behind = frames_stepped_aside = 0
 
     def run(self):
         self.fast_path_off = unavailable_reason()
@@ -145,7 +173,16 @@ class FastPathServer(Server):
         # Daphne builds its websocket factory in run() and then starts the reactor, which runs
         # this before it serves anything.
         reactor.callWhenRunning(self._close_with_a_code)
-        super().run()
+        try:
+            super().run()
+        finally:
+            logger.info(
+                "live fast path: %d frames written at once, %d behind buffered data, "
+                "%d left to the ASGI send",
+                self.frames_at_once,
+                self.frames_behind,
+                self.frames_stepped_aside,
+            )
 
     def _close_with_a_code(self) -> None:
         """autobahn fails a connection by dropping TCP unless told otherwise (`failByDrop`): a

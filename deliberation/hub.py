@@ -43,6 +43,8 @@ COALESCE_WINDOW = 0.2  # seconds: at most one frame per coalesced key (contract:
 
 
 class Socket(Protocol):
+    def deliver_now(self, frame: Frame) -> bool: ...
+
     async def deliver(self, frame: Frame) -> None: ...
 
 
@@ -150,11 +152,13 @@ class Hub:
             task.add_done_callback(self._flushes.discard)
 
     async def fan_out(self, stream: str, text: str) -> None:
-        """Hand the event's encoded `text` to every local socket on `stream`, as one `Frame`."""
+        """Hand the event's encoded `text` to every local socket on `stream`, as one `Frame`:
+        `deliver_now` (a plain call, the hot path), and `deliver` when that could not."""
         frame = Frame(text)  # its websocket frame is built once, for all sockets
         for count, socket in enumerate(list(self.sockets.get(stream, ())), start=1):
             try:
-                await socket.deliver(frame)
+                if not socket.deliver_now(frame):
+                    await socket.deliver(frame)
             except Exception:
                 logger.exception("could not deliver to a socket on %s", stream)
             if count % YIELD_EVERY == 0:
@@ -293,6 +297,11 @@ class HubSocketMixin:
             await super().__call__(scope, receive, send)
         finally:
             await get_hub().leave(self)
+
+    def deliver_now(self, frame: Frame) -> bool:
+        """Deliver `frame` without awaiting anything; False: not done, the hub then awaits
+        `deliver`. A socket with a faster way (the server's fast path) overrides it."""
+        return False
 
 
 _hubs: dict[int, Hub] = {}

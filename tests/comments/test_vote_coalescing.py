@@ -39,6 +39,9 @@ class Collector:
     def __init__(self):
         self.texts: list[str] = []
 
+    def deliver_now(self, frame):
+        return False  # as a socket without the fast path: the hub awaits deliver
+
     async def deliver(self, frame):
         self.texts.append(frame.text)
 
