@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import io
 import re
-from xml.sax.saxutils import escape, quoteattr
-
 from datetime import UTC, datetime
+from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 from docx import Document
