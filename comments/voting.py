@@ -67,17 +67,20 @@ def vote_cast_at(
         raise ActionRefused("invalid", _("A vote is “agree”, “disagree”, “neutral” or “none”."))
     if not user.is_authenticated:
         raise ActionRefused("not_authenticated", _("Please log in to take part."))
-    with transaction.atomic():
-        paragraph = _read(user=user, draft_id=draft_id, paragraph_id=paragraph_id, key=key)
-        if (
-            paragraph.blocked
-            or not user.is_active
-            or paragraph.draft.status != DraftStatus.CONSULTATION
-        ):
-            check_can_write(user=user, draft=paragraph.draft)  # raises, with the reason
-        ratelimit_hit(action="vote", ident=str(user.pk))
-        check_paragraph_open(paragraph)
-        old = paragraph.my_choice or "none"
+    # Read and checked before the transaction: a refusal then happens outside any atomic
+    # block, and the block below needs no savepoint of its own inside a caller's transaction
+    # (two statements less per vote in a group commit). The conditional write keeps it exact.
+    paragraph = _read(user=user, draft_id=draft_id, paragraph_id=paragraph_id, key=key)
+    if (
+        paragraph.blocked
+        or not user.is_active
+        or paragraph.draft.status != DraftStatus.CONSULTATION
+    ):
+        check_can_write(user=user, draft=paragraph.draft)  # raises, with the reason
+    ratelimit_hit(action="vote", ident=str(user.pk))
+    check_paragraph_open(paragraph)
+    old = paragraph.my_choice or "none"
+    with transaction.atomic(savepoint=False):
         for _attempt in range(ATTEMPTS):
             if old == choice:
                 return _unchanged(paragraph, choice)

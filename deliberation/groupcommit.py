@@ -92,16 +92,25 @@ class GroupEnd(Protocol):
 
     def finish(self, failed: set[int]) -> None:
         """Run after the group's writes, before COMMIT, in its transaction. `failed`: the
-        indexes of the writes that raised (rolled back): what they left here must be dropped.
-        Raising fails the whole group (nothing of it is saved)."""
+        numbers of the runs of writes that raised (rolled back): what they left here must be
+        dropped. Raising fails the whole group (nothing of it is saved)."""
 
 
 Finisher = TypeVar("Finisher", bound=GroupEnd)
 
 
+class RetryWrite(Exception):
+    """Raised by a write of a group: roll it back to its savepoint and run it again, at most
+    RETRIES times in all (then its caller gets this exception). For a write that lost a race it
+    can only see once it has run (a concurrent repeat's receipt: deliberation/idempotency.py)."""
+
+
+RETRIES = 3
+
+
 class _Group:
     def __init__(self) -> None:
-        self.index = 0
+        self.attempt = 0  # numbers each run of a write: what a run left for the end is its own
         self.ends: dict[Hashable, tuple[int, int, GroupEnd]] = {}
 
 
@@ -110,35 +119,40 @@ _running = threading.local()
 
 def at_group_end(key: Hashable, make: Callable[[], Finisher], stage: int = 0):
     """In a write of a group (on the database thread): (the group's finisher under `key`, made
-    by `make()` at its first use, whose `finish(failed)` runs at the group's end; the index of
-    the running write in its group). Finishers run by `stage`, then in the order they were
-    made. Outside a group: None (the caller then does the work at once)."""
+    by `make()` at its first use, whose `finish(failed)` runs at the group's end; the number of
+    this run of the write, which `failed` holds if the run was rolled back). Finishers run by
+    `stage`, then in the order they were made. Outside a group: None (the caller then does the
+    work at once)."""
     group = getattr(_running, "group", None)
     if group is None:
         return None
     found = group.ends.get(key)
     if found is None:
         found = group.ends[key] = (stage, len(group.ends), make())
-    return found[2], group.index
+    return found[2], group.attempt
 
 
 def _write_group(writes: list[Callable[[], Any]]) -> tuple[list[tuple[bool, Any]], dict]:
-    """On the database thread: every write in its savepoint, the finishers (`at_group_end`),
-    one COMMIT. Returns each write's (True, result) or (False, exception), and the live events
-    held for after the COMMIT."""
+    """On the database thread: every write in its savepoint (run again on RetryWrite), the
+    finishers (`at_group_end`), one COMMIT. Returns each write's (True, result) or (False,
+    exception), and the live events held for after the COMMIT."""
     outcomes: list[tuple[bool, Any]] = []
     failed: set[int] = set()
     group = _running.group = _Group()
     try:
         with events.sends_held() as held, transaction.atomic():
-            for index, write in enumerate(writes):
-                group.index = index
-                try:
-                    with transaction.atomic():
-                        outcomes.append((True, write()))
-                except Exception as exc:  # refused or failed: only this write is rolled back
-                    outcomes.append((False, exc))
-                    failed.add(index)
+            for write in writes:
+                for retry in range(RETRIES):
+                    group.attempt += 1
+                    try:
+                        with transaction.atomic():
+                            outcomes.append((True, write()))
+                        break
+                    except Exception as exc:  # refused or failed: only this run is rolled back
+                        failed.add(group.attempt)
+                        if not isinstance(exc, RetryWrite) or retry == RETRIES - 1:
+                            outcomes.append((False, exc))
+                            break
             for _, _, end in sorted(group.ends.values(), key=lambda item: item[:2]):
                 end.finish(failed)
     finally:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import rawsql
 from .errors import ActionRefused
-from .groupcommit import at_group_end
+from .groupcommit import RetryWrite, at_group_end
 from .models import WriteReceipt
 
 WINDOW = timedelta(minutes=10)
@@ -98,6 +98,9 @@ def write_once(
     key, fingerprint = request_key(request_id), request_key(what)
     if not transactional:
         return _claim_first(user, key, fingerprint, write)
+    grouped = at_group_end("write receipts", _GroupReceipts, stage=1)
+    if grouped is not None:  # in a group commit's savepoint, which runs it again on _Repeated
+        return _answer_first(user, key, fingerprint, write, grouped)
     for attempt in range(3):
         try:
             return _answer_first(user, key, fingerprint, write)
@@ -107,7 +110,7 @@ def write_once(
     raise AssertionError("unreachable")
 
 
-class _Repeated(IntegrityError):
+class _Repeated(IntegrityError, RetryWrite):
     """A concurrent write with the same request id stored its receipt first."""
 
 
@@ -121,9 +124,11 @@ def _refuse_other_write() -> ActionRefused:
     )
 
 
-def _answer_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
-    grouped = at_group_end("write receipts", _GroupReceipts, stage=1)
-    with transaction.atomic():
+def _answer_first(
+    user, key: str, fingerprint: str, write: Callable[[], dict], grouped=None
+) -> dict:
+    # In a group the write's own savepoint is the group's (two statements less per write).
+    with transaction.atomic(savepoint=grouped is None):
         now = timezone.now()
         receipt = grouped[0].find(user.pk, key) if grouped else None  # a repeat in its group
         if receipt is None:

@@ -21,14 +21,12 @@ def ratelimit_hit(*, action: str, ident: str, now: float | None = None) -> None:
     limit = limit_for(action)
     window = int((now or time.time()) // 60)
     key = f"rl:{action}:{ident}:{window}"
-    if cache.add(key, 1, timeout=120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
+    # Counted first, made only when missing: two round trips to Redis per count (incr checks
+    # that the key exists), where add-then-incr cost three for all but a window's first.
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window's first, or its key expired
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     if count > limit:
         raise ActionRefused(
             "rate_limited",

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments import voting
 from comments.models import ParagraphTally
-from deliberation.groupcommit import GroupCommit
+from deliberation.groupcommit import GroupCommit, RetryWrite
 from deliberation.idempotency import write_once
 from tests.comments.sockets import next_of, open_socket, session_cookie
 from tests.races import postgresql_only
@@ -139,6 +139,34 @@ async def test_a_write_rolled_back_after_its_vote_leaves_no_delta(draft, paragra
     assert answers[2]["counts"] == {"agree": 1, "disagree": 0, "neutral": 1}
     tally = await sync_to_async(ParagraphTally.objects.get)(paragraph=paragraph)
     assert (tally.vote_counts(), tally.rev) == ({"agree": 1, "disagree": 0, "neutral": 1}, 2)
+
+
+async def test_a_write_that_asks_to_run_again_is_rolled_back_and_run_again(
+    draft, paragraph, make_user
+):
+    """What a write's first run left for the group's end is dropped with that run (a receipt
+    stored first by a concurrent repeat makes a vote run again: deliberation/idempotency.py)."""
+    users = [await sync_to_async(make_user)(f"a{i}") for i in range(2)]
+    runs = []
+
+    def vote_then_retry_once():
+        runs.append(voting.vote_cast(user=users[0], paragraph=paragraph, choice="agree"))
+        if len(runs) == 1:
+            raise RetryWrite
+        return runs[-1]
+
+    group_commit = GroupCommit()
+    answers = await asyncio.gather(
+        group_commit.run(vote_then_retry_once),
+        group_commit.run(frame_vote(users[1], paragraph, "disagree", "b")),
+    )
+    assert len(runs) == 2
+    assert [(a["rev"], a["counts"]) for a in answers] == [
+        (1, {"agree": 1, "disagree": 0, "neutral": 0}),
+        (2, {"agree": 1, "disagree": 1, "neutral": 0}),
+    ]
+    tally = await sync_to_async(ParagraphTally.objects.get)(paragraph=paragraph)
+    assert (tally.vote_counts(), tally.rev) == ({"agree": 1, "disagree": 1, "neutral": 0}, 2)
 
 
 @postgresql_only
