@@ -10,11 +10,13 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comments.models import Channel, Comment, CommentStatus
 from comments.permissions import can_see_unreleased
 from comments.similar import draft_groups
+from deliberation.confirming import confirm_page, confirmed
 from deliberation.errors import ActionRefused
 from deliberation.roles import working_group_required
 from deliberation.urls_safety import safe_next
@@ -156,11 +158,26 @@ def _assignee(request):
 @working_group_required
 @require_POST
 def theme_post(request, slug: str):
-    """Create a theme (`name`), or delete one (`delete` = its id)."""
+    """Create a theme (`name`), or delete one (`delete` = its id) once confirmed: without the
+    confirm step's `confirm=yes` the answer is a page saying how many comments lose it."""
     draft = draft_selectors.draft_get(slug=slug)
     try:
         if request.POST.get("delete"):
             theme = get_object_or_404(Theme, draft=draft, pk=_number(request, "delete"))
+            if not confirmed(request):
+                count = theme.comments.count()
+                return confirm_page(
+                    request,
+                    question=ngettext(
+                        "%(counter)s comment loses the theme “%(theme)s”. The theme is deleted for good.",
+                        "%(counter)s comments lose the theme “%(theme)s”. The theme is deleted for good.",
+                        count,
+                    )
+                    % {"counter": count, "theme": theme.name},
+                    yes=_("Yes, delete the theme"),
+                    back=list_url(request, draft),
+                    hidden={"delete": str(theme.pk), "next": list_url(request, draft)},
+                )
             services.theme_delete(user=request.user, theme=theme)
             text = _("Theme “%(theme)s” deleted.") % {"theme": theme.name}
         else:
@@ -195,13 +212,25 @@ def handling_post(request, slug: str, pk: int):
 
 @working_group_required
 def text_blocks(request, slug: str):
-    """The draft's library of standard replies: list, add (`title`, `body`), delete."""
+    """The draft's library of standard replies: list, add (`title`, `body`), delete (`delete`,
+    after the confirm step)."""
     draft = draft_selectors.draft_get(slug=slug)
     error, posted = None, {}
     if request.method == "POST":
         try:
             if request.POST.get("delete"):
                 block = get_object_or_404(TextBlock, draft=draft, pk=_number(request, "delete"))
+                if not confirmed(request):
+                    return confirm_page(
+                        request,
+                        question=_(
+                            "The text block “%(title)s” is deleted for good; answers that used it keep their text."
+                        )
+                        % {"title": block.title},
+                        yes=_("Yes, delete the text block"),
+                        back=request.path,
+                        hidden={"delete": str(block.pk)},
+                    )
                 services.text_block_delete(user=request.user, block=block)
                 messages.success(request, _("Text block deleted."))
             else:

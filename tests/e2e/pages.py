@@ -140,6 +140,7 @@ def every_page(demo: Demo, language: str = "de") -> list[tuple[str, str | None]]
         ("draft_feedback", {"slug": slug}, "arbeitskreis"),
         ("draft_answers", {"slug": slug}, "arbeitskreis"),
         ("draft_answer_table", {"slug": slug}, "arbeitskreis"),
+        ("draft_text_blocks", {"slug": slug}, "arbeitskreis"),
         ("draft_results", {"slug": CLOSED_SLUG}, None),
         ("draft_detail", {"slug": CLOSED_SLUG}, LONG_NAME),
         ("offline_contributions_new", {"slug": slug}, "arbeitskreis"),

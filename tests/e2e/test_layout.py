@@ -25,12 +25,27 @@ DUPLICATE_IDS = """() => {
 }"""
 
 
+# Text boxes of every kind with the site's style (its 2 px border and padding, not the
+# browser's 21 px box), and secondary buttons that look secondary (white), on <button> too.
+UNSTYLED = """() => {
+  const shown = (el) => el.getClientRects().length > 0;
+  const boxes = document.querySelectorAll(
+    'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=submit])' +
+    ':not([type=button]):not([type=range]):not([type=color]), select, textarea');
+  const bad = [...boxes].filter((el) => shown(el) && (
+    parseFloat(getComputedStyle(el).borderTopWidth) < 2 || el.getBoundingClientRect().height < 30));
+  const secondary = [...document.querySelectorAll('.button.button--secondary')].filter((el) =>
+    shown(el) && getComputedStyle(el).backgroundColor !== 'rgb(255, 255, 255)');
+  return [...bad, ...secondary].slice(0, 3).map((el) => el.outerHTML.slice(0, 100));
+}"""
+
+
 @pytest.fixture
 def demo(transactional_db):
     return wide_demo()
 
 
-def test_every_page_fits_320_px_and_has_unique_ids(demo, server, browser):
+def test_every_page_fits_320_px_has_unique_ids_and_styled_controls(demo, server, browser):
     users = {u.username: u for u in get_user_model().objects.all()}
     contexts, failures = {}, []
     for path, username in every_page(demo):
@@ -48,6 +63,9 @@ def test_every_page_fits_320_px_and_has_unique_ids(demo, server, browser):
         duplicates = page.evaluate(DUPLICATE_IDS)
         if duplicates:
             failures.append(f"{path} ({username}): ids used twice: {duplicates}")
+        unstyled = page.evaluate(UNSTYLED)
+        if unstyled:
+            failures.append(f"{path} ({username}): browser-styled controls: {unstyled}")
         page.close()
     for context in contexts.values():
         context.close()

@@ -328,3 +328,30 @@ def test_a_note_form_naming_someone_outside_the_group_keeps_the_assignment(
     )
     handling = Handling.objects.get(comment=comment)
     assert handling.assignee == wg and handling.note == ""
+
+
+def test_deleting_a_theme_or_text_block_asks_first_and_says_what_is_lost(
+    client, comments, draft, wg
+):
+    theme = group.theme_create(user=wg, draft=draft, name="Radverkehr")
+    group.themes_tag(user=wg, theme=theme, comment_ids=[c.pk for c in comments[:3]])
+    block = group.text_block_create(user=wg, draft=draft, title="Dank", body="Danke sehr.")
+    client.force_login(wg)
+    here = f"/drafts/{draft.slug}/answers/?q=Radweg"
+    page = client.get(here).content.decode()
+    assert "3 Kommentare verlieren das Thema „Radverkehr“" in page, "the disclosure says it"
+    url = f"/drafts/{draft.slug}/answers/themes/"
+    asked = client.post(url, {"delete": theme.pk, "next": here})
+    assert asked.status_code == 200, "a click without the confirm step is a question"
+    assert "3 Kommentare verlieren das Thema „Radverkehr“" in asked.content.decode()
+    assert Theme.objects.filter(pk=theme.pk).exists() and theme.comments.count() == 3
+    done = client.post(url, {"delete": theme.pk, "next": here, "confirm": "yes"})
+    assert done.status_code == 302 and done["Location"] == here
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+
+    url = f"/drafts/{draft.slug}/answers/blocks/"
+    asked = client.post(url, {"delete": block.pk})
+    assert asked.status_code == 200 and "„Dank“" in asked.content.decode()
+    assert TextBlock.objects.filter(pk=block.pk).exists()
+    client.post(url, {"delete": block.pk, "confirm": "yes"})
+    assert not TextBlock.objects.exists()
