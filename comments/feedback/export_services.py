@@ -4,7 +4,8 @@ builds it (docx_table.py) into the private storage "exports", and old files are 
 
     web request ── table_export_request ──▶ TableExport (queued) + task in the database
     manage.py worker ── table_export_build ──▶ running ──▶ ready (file, size; the requester
-                                                            is notified) | failed (error)
+                                                            is notified; the files of the
+                                                            builds it replaces go) | failed
     hourly job ── table_exports_prune ──▶ old exports and their files gone
 
 The build takes seconds for thousands of comments (bench/working_group.py): no web request
@@ -39,7 +40,8 @@ BUILDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 # next request starts a new one instead of joining it for ever.
 LOST_AFTER = timedelta(minutes=30)
 # Finished exports (ready or failed) are kept this long, then pruned with their files; a newer
-# ready one of the same draft, edition and language replaces them at once.
+# ready one of the same draft, edition and language replaces their files at once (the rows
+# stay, so their pages point to the newer one).
 KEPT = timedelta(days=7)
 FOLDER = "answer-tables"
 
@@ -163,7 +165,7 @@ def table_export_build(export_id: int) -> str:
     TableExport.objects.filter(pk=export_id).update(
         status=ExportStatus.READY, finished_at=timezone.now(), file=name, size=len(body)
     )
-    _replaced_prune(export)
+    _replaced_files_drop(export)
     table_export_ready_notify(export=export)
     return ExportStatus.READY.value
 
@@ -178,15 +180,22 @@ def _delete(exports) -> int:
     return deleted
 
 
-def _replaced_prune(export: TableExport) -> None:
-    """The exports of the same draft, edition and language before `export` are out of date now."""
+def _replaced_files_drop(export: TableExport) -> None:
+    """The files of the same draft, edition and language before `export` are out of date now:
+    they go (after COMMIT), their rows stay until pruned with the others (KEPT), so that a
+    link to an older build's page, e.g. in a notification, says a newer file exists instead of
+    ending in a 404."""
     older = TableExport.objects.filter(
         draft_id=export.draft_id,
         internal=export.internal,
         language=export.language,
         pk__lt=export.pk,
     ).exclude(status__in=BUILDING)
-    _delete(older)
+    names = [name for name in older.exclude(file="").values_list("file", flat=True)]
+    older.exclude(file="").update(file="")
+    if names:
+        storage = _storage()
+        transaction.on_commit(lambda: [storage.delete(name) for name in names], robust=True)
 
 
 def table_exports_prune(*, slot: datetime | None = None) -> dict:

@@ -6,7 +6,7 @@ only (the login page for anonymous visitors, 403 for anyone else)."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
@@ -111,15 +111,43 @@ def table_export_start(request, slug: str):
     return response
 
 
+def _gone(request, draft: Draft, pk: int) -> HttpResponse:
+    """The page of a build no longer kept (pruned after a week, or of another draft): 410 with
+    a link to the current file of each edition the person may have, never a bare 404 for an
+    address we may have sent (a notification links each build's page)."""
+    editions = [internal for internal in (False, True) if _may_have(request, draft, internal)]
+    if not editions:  # then the public edition is refused: its "not yet" page
+        return _refused(request, draft, internal=False)
+    return render(
+        request,
+        "feedback/table_export.html",
+        {"draft": draft, "export": None, "editions": editions, "pk": pk},
+        status=410,
+    )
+
+
+def _may_have(request, draft: Draft, internal: bool) -> bool:
+    if internal:
+        return is_working_group(request.user)
+    return draft.status in RESULTS_STATUSES or is_staff_role(request.user)
+
+
 def table_export(request, slug: str, pk: int):
     """The page that follows one build: waiting, being made, ready (the download) or failed
-    (why, and a button to try again). It reloads itself while the build is under way."""
+    (why, and a button to try again). It reloads itself while the build is under way. The page
+    of a build whose file a newer build replaced says so and links the newer one; that of a
+    build no longer kept links the current files (_gone)."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
-    export = export_selectors.table_export_get(draft=draft, pk=pk)
+    export = export_selectors.table_export_find(draft=draft, pk=pk)
+    if export is None:
+        return _gone(request, draft, pk)
     refused = _refused(request, draft, internal=export.internal)
     if refused is not None:
         return refused
-    ready = export.status == ExportStatus.READY
+    has_file = export_selectors.table_export_has_file(export=export)
+    newer = None
+    if export.status not in export_services.BUILDING and not has_file:
+        newer = export_selectors.table_export_newer(export=export)
     return render(
         request,
         "feedback/table_export.html",
@@ -127,7 +155,9 @@ def table_export(request, slug: str, pk: int):
             "draft": draft,
             "export": export,
             "building": export.status in export_services.BUILDING,
-            "current": ready and export_selectors.table_export_current(export=export),
+            "has_file": has_file,
+            "newer": newer,
+            "current": has_file and export_selectors.table_export_current(export=export),
             "staff": is_staff_role(request.user),
             "refresh_seconds": RETRY_AFTER,
         },
@@ -135,10 +165,14 @@ def table_export(request, slug: str, pk: int):
 
 
 def table_export_download(request, slug: str, pk: int):
-    """The file of a ready build (404 once it was pruned)."""
+    """The file of a ready build; once it was replaced by a newer build's or pruned (or is
+    not ready yet), a redirect to the build's page, which says so and links the current file."""
     draft = draft_selectors.draft_get(slug=slug, user=request.user)
-    export = export_selectors.table_export_get(draft=draft, pk=pk)
-    refused = _refused(request, draft, internal=export.internal)
-    if refused is not None:
-        return refused
+    export = export_selectors.table_export_find(draft=draft, pk=pk)
+    if export is not None:
+        refused = _refused(request, draft, internal=export.internal)
+        if refused is not None:
+            return refused
+    if export is None or not export_selectors.table_export_has_file(export=export):
+        return HttpResponseRedirect(reverse("draft_table_export", kwargs={"slug": slug, "pk": pk}))
     return _file_response(export)

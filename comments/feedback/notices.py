@@ -174,9 +174,23 @@ def consultations_closed_notify(*, slot=None) -> int:
 
 
 def _export_ready(params: dict) -> str:
-    return _("The answer table of “%(draft)s” is ready to download as a Word document.") % {
-        "draft": params.get("draft_title", "")
-    }
+    """Which edition is ready (`internal`; notices written before it was kept say neither)."""
+    draft = {"draft": params.get("draft_title", "")}
+    if "internal" not in params:
+        return _("The answer table of “%(draft)s” is ready to download as a Word document.") % draft
+    if params["internal"]:
+        return (
+            _(
+                "The answer table of “%(draft)s” (internal edition for the working group) is ready to download as a Word document."
+            )
+            % draft
+        )
+    return (
+        _(
+            "The answer table of “%(draft)s” (edition for publication) is ready to download as a Word document."
+        )
+        % draft
+    )
 
 
 EXPORT_TEXTS = {"table_export_ready": _export_ready}
@@ -193,7 +207,11 @@ def table_export_ready_notify(*, export) -> None:
             Note(
                 export.requested_by_id,
                 "table_export_ready",
-                {"draft_title": export.draft.title, "export": export.pk},
+                {
+                    "draft_title": export.draft.title,
+                    "export": export.pk,
+                    "internal": export.internal,
+                },
                 url,
             )
         ]

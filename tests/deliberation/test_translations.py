@@ -157,3 +157,16 @@ def test_the_english_catalogue_translates_nothing_differently():
         if entry.id and entry.string and any(entry.string) and entry.string != entry.id
     ]
     assert not different, "\n".join(different)
+
+
+def test_the_german_catalogue_calls_the_working_group_arbeitskreis_throughout():
+    # One name for one body: the site says "Arbeitskreis"; "Arbeitsgruppe" on one page made
+    # readers wonder whether it was another group.
+    other = [
+        f"{_singular(entry.id)!r} -> {_singular(entry.string)!r}"
+        for entry in _catalogue("de")
+        if entry.id
+        and "Arbeitsgruppe"
+        in "".join(entry.string if isinstance(entry.string, tuple) else (entry.string,))
+    ]
+    assert not other, "\n".join(other)

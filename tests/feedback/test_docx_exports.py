@@ -73,7 +73,11 @@ def test_a_browser_goes_to_the_page_that_follows_the_build_and_it_reloads_itself
     # The one who asked hears of it on the site, with the link to this page.
     (note,) = client.get("/api/me/notifications/").json()
     assert note["kind"] == "table_export_ready" and note["url"].endswith(_page_url(export))
-    assert "Abwägungstabelle zu „Leitlinien“" in note["text"]
+    assert note["text"] == (
+        "Die Abwägungstabelle zu „Leitlinien“ (interne Fassung für den Arbeitskreis) ist als "
+        "Word-Dokument zum Herunterladen bereit."
+    ), "it says which edition"
+    assert "Interne Fassung für den Arbeitskreis" in html, "the site's word, not Arbeitsgruppe"
 
 
 def test_a_script_is_told_202_with_where_to_look_and_gets_the_file_when_it_asks_again(
@@ -150,9 +154,23 @@ def test_unchanged_inputs_serve_the_same_file_and_a_published_answer_makes_a_new
         _build_all()
     text = docx_all_text(docx_document(download(client, URL)))
     assert "Zur Kenntnis genommen." in text
-    # The file it replaced is gone with its row.
-    assert not TableExport.objects.filter(pk=first.pk).exists()
+    # The file it replaced is gone; its page (linked from the first "ready" notification)
+    # says a newer one exists and links it, and its download goes to that page, not a 404.
     assert not storages["exports"].exists(first.file)
+    html = client.get(_page_url(first)).content.decode()
+    assert "neuere Datei dieser Tabelle" in html and f'href="{_page_url(second)}"' in html
+    assert f'href="{_page_url(first)}download/"' not in html
+    response = client.get(f"{_page_url(first)}download/")
+    assert response.status_code == 302 and response["Location"] == _page_url(first)
+    # Once pruned as well, its address still leads to the current file of each edition.
+    TableExport.objects.filter(pk=first.pk).delete()
+    response = client.get(f"{_page_url(first)}download/")
+    assert response.status_code == 302 and response["Location"] == _page_url(first)
+    response = client.get(_page_url(first))
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "nicht mehr aufbewahrt" in html and f'href="{URL}"' in html
+    assert f'href="{URL}?internal=1"' in html, "the working group may have either edition"
 
 
 def test_the_fingerprint_follows_every_input_of_the_table(table, wg, moderator):
@@ -202,7 +220,10 @@ def test_the_status_page_and_the_file_are_the_working_groups_only_for_the_intern
     # Not even through another draft's address.
     client.force_login(wg)
     make_draft(slug="andere")
-    assert client.get(f"/drafts/andere/feedback/docx/{export.pk}/").status_code == 404
+    elsewhere = client.get(f"/drafts/andere/feedback/docx/{export.pk}/")
+    assert elsewhere.status_code == 410 and "/drafts/tabelle/" not in elsewhere.content.decode()
+    elsewhere = client.get(f"/drafts/andere/feedback/docx/{export.pk}/download/")
+    assert elsewhere.status_code == 302 and elsewhere["Location"].startswith("/drafts/andere/")
     # The button that starts a build checks the same.
     client.force_login(citizen)
     response = client.post("/drafts/tabelle/feedback/docx/", {"internal": "1"})
