@@ -27,10 +27,19 @@ def test_the_page_follows_the_build_and_offers_the_download(
     expect(state).to_contain_text("wartet darauf, erstellt zu werden")
     assert state.get_attribute("role") == "status"
     page.evaluate("window.stillTheSamePage = true")
+    if javascript:
+        # A keyboard user waits on "Update now"; pressing it asks without reloading.
+        update = page.get_by_role("link", name="Jetzt aktualisieren")
+        update.focus()
+        update.press("Enter")
+        expect(update).to_be_focused()
     with worker(log=tmp_path / "worker.log"):
         expect(state).to_contain_text("Die Word-Datei ist fertig.", timeout=BUILT)
     # With JavaScript only the state was swapped in; without it the page reloaded itself.
     assert page.evaluate("window.stillTheSamePage === true") is javascript
+    if javascript:
+        # The focus was in the state as it was swapped: it is on the download, not lost.
+        expect(page.get_by_role("link", name="Abwägungstabelle herunterladen")).to_be_focused()
     with page.expect_download() as download:
         page.get_by_role("link", name="Abwägungstabelle herunterladen").click()
     assert download.value.suggested_filename == f"abwaegungstabelle-{draft.slug}-intern.docx"
