@@ -2,9 +2,10 @@
 A4, one table grouped by paragraph (its number in the version written on and now, and the text
 of that version) and by theme, columns Nr. / Stellungnahme / Abwägung / Änderung.
 
-Two editions. The public one (what the public results page shows): published comments with a
-published answer. The internal one (`internal=True`, the working group's): every published
-comment with its answer whether published or not, and "intern" in the header of every page.
+Two editions. The public one: every published comment, with its answer once that is published
+(until then the Abwägung cell says "Antwort steht noch aus", nothing of a drafted answer). The
+internal one (`internal=True`, the working group's): every published comment with its answer
+whether published or not, and "intern" in the header of every page.
 Neither ever holds an internal note (Handling), an assignment or an unpublished comment.
 
 Speed: python-docx builds a table cell by cell through its object model, which for 8,500
@@ -60,6 +61,13 @@ FIELDS = (
     "answer__version_taken_up",
     "answer__published_at",
 )
+# A row's answer fields when it has none to show.
+_NO_ANSWER = {
+    "answer__disposition": None,
+    "answer__reply": None,
+    "answer__version_taken_up": None,
+    "answer__published_at": None,
+}
 # Characters XML 1.0 does not allow (a comment typed with a stray control character still exports).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -71,7 +79,7 @@ class Entry:
     number: int
     text: str
     meta: str
-    disposition: str
+    disposition: str  # "" while the answer is pending (none, or not published in the public)
     reply: str
     draft_answer: bool
     taken_up: int | None
@@ -94,12 +102,10 @@ def table_groups(*, draft: Draft, internal: bool = False) -> list[Group]:
     under its first by name; untagged ones last). A fixed number of queries, plus one per
     version whose text is read.
 
-    `internal`: every published comment, answered or not, drafts of answers included;
-    otherwise only published comments with a published answer.
+    Both editions hold every published comment; `internal`: with drafts of answers, otherwise
+    with published answers only (a comment whose answer is not published shows none: pending).
     """
     qs = Comment.objects.filter(draft=draft, status=CommentStatus.PUBLISHED)
-    if not internal:
-        qs = qs.filter(answer__published_at__isnull=False)
     rows = qs.order_by(*TEXT_ORDER, "created_at", "pk").values(*FIELDS)
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
@@ -113,6 +119,8 @@ def table_groups(*, draft: Draft, internal: bool = False) -> list[Group]:
     groups: dict[tuple, Group] = {}
     order: list[tuple] = []
     for position, row in enumerate(rows.iterator(chunk_size=1000)):
+        if not internal and row["answer__published_at"] is None:
+            row = {**row, **_NO_ANSWER}  # the public never sees a drafted answer
         at = place(row["paragraph_id"], row["version"])
         names = themes.get(row["pk"], [])
         theme = names[0] if names else ""
@@ -249,6 +257,8 @@ def _entry_row(entry: Entry) -> str:
         if entry.draft_answer:
             label = f"{label} ({_('draft, not published')})"
         answer.append(_paragraph([_run(label, BOLD)]))
+    else:
+        answer.append(_paragraph([_run(_("Answer pending"), ITALIC)]))
     if entry.reply:
         answer.append(_paragraph([_run(entry.reply)]))
     change = []

@@ -311,7 +311,9 @@ def feedback_export(request, slug: str, kind: str):
 
 @staff_role_required
 def answer_table(request, slug: str):
-    """The answer table (Abwägungstabelle) for the council: printable, one row per comment."""
+    """The answer table (Abwägungstabelle) for the council: printable, one row per published
+    comment; `?answers=published`: the edition for publication (as feedback.docx), where an
+    answer not yet published is left out (the row says it is pending)."""
     draft = draft_selectors.draft_get(slug=slug)
     index = selectors.paragraph_index(draft=draft)
     key = parse_paragraph_key(request.GET.get("paragraph")) or ""
@@ -323,8 +325,8 @@ def answer_table(request, slug: str):
             answer = comment.answer
         except Answer.DoesNotExist:
             answer = None
-        if only_published and (answer is None or answer.published_at is None):
-            continue
+        if only_published and answer is not None and answer.published_at is None:
+            answer = None  # a drafted answer is never shown for publication
         rows.append(
             {
                 "comment": comment,

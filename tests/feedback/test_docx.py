@@ -28,9 +28,7 @@ def _header(document) -> str:
     return " ".join(p.text for s in document.sections for p in s.header.paragraphs)
 
 
-def test_public_edition_has_published_answers_only_landscape_with_german_headings(
-    client, table, wg
-):
+def test_public_edition_has_every_published_comment_but_published_answers_only(client, table, wg):
     client.force_login(wg)
     response = client.get("/drafts/tabelle/feedback.docx")
     assert response.status_code == 200
@@ -50,9 +48,14 @@ def test_public_edition_has_published_answers_only_landscape_with_german_heading
     assert "Thema: Verkehr" in text and "anna" in text
     # The paragraph as written on, with its number then and now.
     assert "Absatz 1 in Fassung 1" in text and TEXT_V1.split("\n")[0] in text
-    for left_out in ("drafted", "unanswered", "hidden", "pending"):
+    # Every published comment; where its answer is not published, the answer is pending.
+    rows_of = {r[0]: r for r in rows}
+    for pending in ("drafted", "unanswered"):
+        row = rows_of[str(table[pending].pk)]
+        assert table[pending].body in row[1] and row[2] == "Antwort steht noch aus", pending
+    for left_out in ("hidden", "pending"):
         assert table[left_out].body not in text, left_out
-    assert "Entwurf der AG" not in text
+    assert "Entwurf der AG" not in text and "zur Kenntnis" not in text, "nothing of a draft"
     everything = docx_all_text(document)
     assert NOTE not in everything and "Interne Notiz" not in everything
     assert "intern" not in _header(document).lower()
@@ -119,8 +122,8 @@ def test_citizens_get_the_public_edition_once_the_results_are_out(client, table,
             client.force_login(user)
         document = docx_document(download(client, "/drafts/tabelle/feedback.docx?internal=0"))
         text = "\n".join(" | ".join(r) for r in docx_rows(document))
-        assert table["published"].body in text
-        assert table["drafted"].body not in text and "Entwurf der AG" not in text
+        assert table["published"].body in text and table["drafted"].body in text
+        assert "Entwurf der AG" not in text and "Antwort steht noch aus" in text
         assert NOTE not in docx_all_text(document)
         assert "intern" not in _header(document).lower()
     assert client.get("/drafts/tabelle/feedback.docx?internal=1").status_code == 403

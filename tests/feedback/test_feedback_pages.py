@@ -355,7 +355,8 @@ def test_answer_table_is_printable_and_lists_every_published_comment(client, fee
     assert "Entwurf" in table, "a drafted answer is marked as such"
     assert "Carla wartet noch" not in table and "Dora wird abgelehnt" not in table
     only = client.get(f"/drafts/{draft.slug}/answers/table/?answers=published").content.decode()
-    assert only.count("<tr id=") == 1
+    assert only.count("<tr id=") == 3, "for publication too: every published comment"
+    assert "Entwurf" not in only and only.count("Antwort steht noch aus") == 2
     assert 'rel="stylesheet" href="/static/css/print.css" media="print"' in html
 
 
