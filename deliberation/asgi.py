@@ -17,17 +17,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deliberation.settings")
 # Django must be set up before anything imports models (the consumers do).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from deliberation.routing import websocket_urlpatterns  # noqa: E402
+from deliberation.socket_auth import SessionOnlyWhenSent  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionOnlyWhenSent(URLRouter(websocket_urlpatterns))
         ),
     }
 )
