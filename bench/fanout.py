@@ -20,9 +20,12 @@ For each N: N anonymous viewers connect (one client process, asyncio) and wait f
 author, logged in over HTTP (POST /accounts/login/ with the CSRF token), sends a warm-up comment
 and then `--comments` comments, pausing `--pause` s between them. Each figure is the time from
 sending until the LAST viewer has that `comment.created` (matched by a unique marker in the
-body). Memory: VmRSS of the server process(es) once the author and one idle socket per process
-are connected (everything imported) and after all hellos, divided by N. Servers are restarted
-for every N, so the RSS figures do not reuse memory freed by the previous round.
+body). The floor and A are measured in turns: both have their N viewers connected, and their
+comments alternate (floor, A, A, floor, ...), so a change of the machine's load during the round
+weighs on both alike (`--sequential`: the floor alone first, as before). Memory: VmRSS of the
+server process(es) once the author and one idle socket per process are connected (everything
+imported) and after all hellos, divided by N. Servers are restarted for every N, so the RSS
+figures do not reuse memory freed by the previous round.
 
 Then the sustained vote rate: `--voters` logged-in voters (sessions made in the setup step with
 Django's login()), each on its own socket, change their vote on one paragraph for
@@ -237,6 +240,8 @@ def start_daphne(env: dict[str, str], tmp: Path, label: str, plain: bool = False
     port = u.free_port()
     log = tmp / f"daphne-{label}-{port}.log"
     command = [u.DAPHNE] if plain else u.FAST_DAPHNE
+    if not plain:
+        env = {**env, "LOG_LEVEL": "INFO"}  # the fast path's count of frames, said at the stop
     proc = u.start(
         [*command, "-b", "127.0.0.1", "-p", str(port), "deliberation.asgi:application"],
         env=env,
@@ -255,6 +260,20 @@ def start_daphne(env: dict[str, str], tmp: Path, label: str, plain: bool = False
             if time.monotonic() > deadline:
                 raise SystemExit(f"Daphne did not answer:\n{u.tail(log)}") from None
             time.sleep(0.2)
+
+
+def fast_path_counts(log: Path) -> str:
+    """ "at once/behind/ASGI": the frames a stopped server's fast path wrote at once, queued
+    behind buffered data, and left to the ASGI send (its last words, deliberation/fastpath.py),
+    or "off" with the reason, or "?" when it said nothing."""
+    text = log.read_text(errors="replace")
+    off = re.search(r"live fast path off: (.*)", text)
+    if off:
+        return f"off ({off.group(1).strip()})"
+    said = re.findall(
+        r"live fast path: (\d+) frames written at once, (\d+) behind .*?(\d+) left", text
+    )
+    return "/".join(said[-1]) if said else "?"
 
 
 def start_floor(tmp: Path) -> Server:
@@ -450,6 +469,7 @@ class FanoutResult:
     acks: list[float] = field(default_factory=list)  # s from send to the author's ack
     rss_per_conn_kb: float | None = None
     frame_bytes: int = 0
+    fast_path: str = "-"  # frames written at once / behind buffered data / by the ASGI send
 
     @property
     def median(self):
@@ -460,18 +480,37 @@ class FanoutResult:
         return u.percentile(self.latencies, 99) if self.latencies else None
 
 
-async def fanout_round(servers, pids, n, slug, key, session, comments, pause, floor):
+@dataclass
+class Audience:
+    """An author and N reading viewers on one scenario's servers, for a series of comments."""
+
+    floor: bool
+    key: str
+    author: Writer
+    state: Round
+    result: FanoutResult
+    sockets: list  # every socket to close at the end
+    tasks: list  # every reader to cancel at the end
+    timeouts: int = 0
+
+
+async def open_audience(servers, pids, n, slug, key, session, floor) -> Audience:
+    """Connect the author, one idle socket per further process, a warm-up comment, then the N
+    viewers (RSS of the processes before and after them: the memory per connection)."""
     path = f"/ws/drafts/{slug}/"
     state = Round(target=n)
     author_ws, hello = await ws_connect(servers[0], path, session)
-    if not floor and hello.get("user") is None:
-        raise SystemExit("the author's session was not accepted on the websocket")
-    author = Writer(author_ws)
-    # One idle socket per process, so the hub and the consumer code exist before RSS "before".
-    idle = [await ws_connect(s, path) for s in servers[1:]]
-    idle_tasks = [asyncio.create_task(viewer_reader(ws, Round(target=1 << 30))) for ws, _ in idle]
-    viewers, readers = [], []
+    sockets, tasks = [author_ws], []
     try:
+        if not floor and hello.get("user") is None:
+            raise SystemExit("the author's session was not accepted on the websocket")
+        author = Writer(author_ws)
+        tasks.append(author.task)
+        # One idle socket per process, so the hub and the consumer code exist before RSS "before".
+        for server in servers[1:]:
+            ws, _ = await ws_connect(server, path)
+            sockets.append(ws)
+            tasks.append(asyncio.create_task(viewer_reader(ws, Round(target=1 << 30))))
         await send_comment(author, key, "warm-up " + uuid.uuid4().hex, floor)
         await asyncio.sleep(0.5)
         before = sum(u.rss_kb(pid) for pid in pids)
@@ -480,46 +519,98 @@ async def fanout_round(servers, pids, n, slug, key, session, comments, pause, fl
             servers, n, path, lambda ws: asyncio.create_task(viewer_reader(ws, state))
         )
         connect_seconds = time.perf_counter() - t0
-        viewers, readers = [ws for ws, _, _ in opened], [task for _, _, task in opened]
+        sockets += [ws for ws, _, _ in opened]
+        tasks += [task for _, _, task in opened]
         await asyncio.sleep(1.5)  # let the presence frames of the arrivals go out
         after = sum(u.rss_kb(pid) for pid in pids)
-        result = FanoutResult(
-            latencies=[], connect_seconds=connect_seconds, rss_per_conn_kb=(after - before) / n
-        )
-        timeouts = 0
+    except BaseException:
+        await close_audience_parts(sockets, tasks)
+        raise
+    result = FanoutResult(
+        latencies=[], connect_seconds=connect_seconds, rss_per_conn_kb=(after - before) / n
+    )
+    return Audience(floor, key, author, state, result, sockets, tasks)
+
+
+async def measure_comment(audience: Audience, index: int) -> bool:
+    """Send one comment and wait until the last viewer has it; False: stop the series (two
+    comments did not reach every viewer)."""
+    state, result = audience.state, audience.result
+    marker = "mk" + uuid.uuid4().hex[:16]
+    state.got, state.last = 0, 0.0
+    state.done.clear()
+    state.marker = marker
+    t_send = time.perf_counter()
+    ack = asyncio.create_task(
+        send_comment(audience.author, audience.key, f"{marker} {FILLER}", audience.floor)
+    )
+    try:
+        await asyncio.wait_for(state.done.wait(), WAIT_COMMENT)
+        result.latencies.append(state.last - t_send)
+    except TimeoutError:
+        result.missing += state.target - state.got
+        result.errors.append(f"comment {index}: {state.target - state.got} viewers missing")
+        audience.timeouts += 1
+    error, ack_seconds = await ack
+    if error:
+        result.errors.append(f"comment {index}: {error}")
+    elif ack_seconds is not None:
+        result.acks.append(ack_seconds)
+    state.marker = None
+    if audience.timeouts >= 2:  # bounded: a round that loses viewers stops after two misses
+        result.errors.append(f"stopped after comment {index}")
+        return False
+    return True
+
+
+def finish(audience: Audience) -> FanoutResult:
+    result, state = audience.result, audience.state
+    result.duplicates = state.duplicates
+    result.dropped = state.closed
+    result.frame_bytes = len(state.sample.encode())
+    return result
+
+
+async def close_audience_parts(sockets, tasks) -> None:
+    for task in tasks:
+        task.cancel()
+    await close_all(sockets)
+
+
+async def fanout_round(servers, pids, n, slug, key, session, comments, pause, floor):
+    """One scenario alone: N viewers, then `comments` comments `pause` s apart."""
+    audience = await open_audience(servers, pids, n, slug, key, session, floor)
+    try:
         for i in range(comments):
-            marker = "mk" + uuid.uuid4().hex[:16]
-            state.got, state.last = 0, 0.0
-            state.done.clear()
-            state.marker = marker
-            t_send = time.perf_counter()
-            ack = asyncio.create_task(send_comment(author, key, f"{marker} {FILLER}", floor))
-            try:
-                await asyncio.wait_for(state.done.wait(), WAIT_COMMENT)
-                result.latencies.append(state.last - t_send)
-            except TimeoutError:
-                result.missing += n - state.got
-                result.errors.append(f"comment {i}: {n - state.got} viewers missing")
-                timeouts += 1
-            error, ack_seconds = await ack
-            if error:
-                result.errors.append(f"comment {i}: {error}")
-            elif ack_seconds is not None:
-                result.acks.append(ack_seconds)
-            state.marker = None
-            if timeouts >= 2:  # bounded: a round that loses viewers stops after two misses
-                result.errors.append(f"stopped after comment {i}")
+            if not await measure_comment(audience, i):
                 break
             await asyncio.sleep(pause)
-        result.duplicates = state.duplicates
-        result.dropped = state.closed
-        result.frame_bytes = len(state.sample.encode())
-        return result
+        return finish(audience)
     finally:
-        for task in readers + idle_tasks:
-            task.cancel()
-        await close_all(viewers + [ws for ws, _ in idle] + [author_ws])
-        author.task.cancel()
+        await close_audience_parts(audience.sockets, audience.tasks)
+
+
+async def paired_round(floor_server, servers, pids, n, slug, key, session, comments, pause):
+    """The floor and a Daphne scenario side by side: N viewers on each, then their comments
+    in turns (floor, app, app, floor, ...), so that a change of the machine's load during the
+    round weighs on both alike. (floor result, app result)."""
+    floor = await open_audience(
+        [floor_server], [floor_server.proc.pid], n, "floor", "p", None, floor=True
+    )
+    try:
+        app = await open_audience(servers, pids, n, slug, key, session, floor=False)
+        try:
+            for i in range(comments):
+                for audience in (floor, app) if i % 2 == 0 else (app, floor):
+                    going = await measure_comment(audience, i)
+                    await asyncio.sleep(pause)
+                    if not going:
+                        return finish(floor), finish(app)
+            return finish(floor), finish(app)
+        finally:
+            await close_audience_parts(app.sockets, app.tasks)
+    finally:
+        await close_audience_parts(floor.sockets, floor.tasks)
 
 
 async def send_comment(author: Writer, key: str, body: str, floor: bool):
@@ -660,7 +751,11 @@ def prepare_database(env: dict[str, str], voters: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def run_daphne_scenario(label, env, processes, tmp, args, viewer_counts, plain=False):
+def run_daphne_scenario(
+    label, env, processes, tmp, args, viewer_counts, plain=False, floor_server=None, floor=None
+):
+    """Each N on freshly started servers; with `floor_server`, in turns with the floor (its
+    results go into `floor`)."""
     print(f"\n[{label}] migrating a fresh database and creating the draft ...", flush=True)
     setup = prepare_database(env, args.voters)
     slug, keys = setup["slug"], setup["keys"]
@@ -675,20 +770,38 @@ def run_daphne_scenario(label, env, processes, tmp, args, viewer_counts, plain=F
                 if env.get("DEBUG") == "0"
                 else http_login(servers[0], AUTHOR, AUTHOR_PASSWORD)
             )
-            print(f"[{label}] {n} viewers ...", flush=True)
-            results[n] = asyncio.run(
-                fanout_round(
-                    servers,
-                    [s.proc.pid for s in servers],
-                    n,
-                    slug,
-                    keys[0],
-                    session,
-                    args.comments,
-                    args.pause,
-                    floor=False,
+            pids = [s.proc.pid for s in servers]
+            if floor_server is not None:
+                print(f"[{label}] {n} viewers, in turns with the floor ...", flush=True)
+                floor[n], results[n] = asyncio.run(
+                    paired_round(
+                        floor_server,
+                        servers,
+                        pids,
+                        n,
+                        slug,
+                        keys[0],
+                        session,
+                        args.comments,
+                        args.pause,
+                    )
                 )
-            )
+                report_round("floor", n, floor[n])
+            else:
+                print(f"[{label}] {n} viewers ...", flush=True)
+                results[n] = asyncio.run(
+                    fanout_round(
+                        servers,
+                        pids,
+                        n,
+                        slug,
+                        keys[0],
+                        session,
+                        args.comments,
+                        args.pause,
+                        floor=False,
+                    )
+                )
             report_round(label, n, results[n])
         except RuntimeError as exc:
             results[n] = str(exc)
@@ -696,6 +809,8 @@ def run_daphne_scenario(label, env, processes, tmp, args, viewer_counts, plain=F
         finally:
             for s in servers:
                 u.stop(s.proc)
+            if isinstance(results.get(n), FanoutResult) and not plain:
+                results[n].fast_path = " + ".join(fast_path_counts(s.log) for s in servers)
     vote = None
     if args.vote_seconds > 0 and args.voters > 0 and not plain:
         servers = [start_daphne(env, tmp, f"{label}v{i}") for i in range(processes)]
@@ -717,32 +832,29 @@ def run_daphne_scenario(label, env, processes, tmp, args, viewer_counts, plain=F
     return results, vote
 
 
-def run_floor(tmp, args, viewer_counts):
+def run_floor(server, args, viewer_counts):
+    """The floor alone, for each N (when it is not measured in turns with 1 Daphne)."""
     results = {}
-    server = start_floor(tmp)
-    try:
-        for n in viewer_counts:
-            print(f"[floor] {n} viewers ...", flush=True)
-            try:
-                results[n] = asyncio.run(
-                    fanout_round(
-                        [server],
-                        [server.proc.pid],
-                        n,
-                        "floor",
-                        "p",
-                        None,
-                        args.comments,
-                        args.pause,
-                        floor=True,
-                    )
+    for n in viewer_counts:
+        print(f"[floor] {n} viewers ...", flush=True)
+        try:
+            results[n] = asyncio.run(
+                fanout_round(
+                    [server],
+                    [server.proc.pid],
+                    n,
+                    "floor",
+                    "p",
+                    None,
+                    args.comments,
+                    args.pause,
+                    floor=True,
                 )
-                report_round("floor", n, results[n])
-            except RuntimeError as exc:
-                results[n] = str(exc)
-                print(f"[floor] {n} viewers: {exc}", flush=True)
-    finally:
-        u.stop(server.proc)
+            )
+            report_round("floor", n, results[n])
+        except RuntimeError as exc:
+            results[n] = str(exc)
+            print(f"[floor] {n} viewers: {exc}", flush=True)
     return results
 
 
@@ -798,6 +910,11 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="extra environment for the Daphne processes, e.g. DB_CONN_MAX_AGE=60 (repeatable)",
     )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="measure the floor alone before the servers, not in turns with 1 Daphne",
+    )
     parser.add_argument("--_setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_floor", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -835,7 +952,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp_name:
         tmp = Path(tmp_name)
         try:
-            floor = {} if "floor" in skip else run_floor(tmp, args, viewer_counts)
+            floor_server = None if "floor" in skip else start_floor(tmp)
+            # The floor goes in turns with 1 Daphne when both run (--sequential: one after the
+            # other, as before), so that both meet the same load of the machine.
+            paired = floor_server is not None and "single" not in skip and not args.sequential
+            floor = (
+                run_floor(floor_server, args, viewer_counts) if floor_server and not paired else {}
+            )
             plain = {}
             if "plain" not in skip:
                 env_p = u.bench_env(VAR_DIR=str(tmp / "var-p"), SECRET_KEY=SECRET_KEY, **extra)
@@ -845,7 +968,16 @@ def main() -> None:
             single, vote_a = {}, None
             if "single" not in skip:
                 env_a = u.bench_env(VAR_DIR=str(tmp / "var-a"), SECRET_KEY=SECRET_KEY, **extra)
-                single, vote_a = run_daphne_scenario("1 daphne", env_a, 1, tmp, args, viewer_counts)
+                single, vote_a = run_daphne_scenario(
+                    "1 daphne",
+                    env_a,
+                    1,
+                    tmp,
+                    args,
+                    viewer_counts,
+                    floor_server=floor_server if paired else None,
+                    floor=floor,
+                )
             double, vote_b = {}, None
             if run_b:
                 db = u.pg_create("bench_fanout")
@@ -943,11 +1075,15 @@ def print_report(args, counts, floor, plain, single, double, vote_a, vote_b, run
             return "-"
         if what == "connect":
             return f"{r.connect_seconds:.1f}"
+        if what == "fast":
+            return r.fast_path
         return u.ms(u.median(r.acks)) if r.acks else "-"
 
     print(
         "\nDetails: seconds until all N hellos (50 handshakes at a time); ms from send to the "
-        "author's ack (the write: parse, comment_create, commit, hand-off to the layer)"
+        "author's ack (the write: parse, comment_create, commit, hand-off to the layer); frames "
+        "of the fast path, said by each server when it stopped: written at once / behind "
+        "buffered data / left to the ASGI send"
     )
     rows = [
         [
@@ -957,6 +1093,8 @@ def print_report(args, counts, floor, plain, single, double, vote_a, vote_b, run
             detail(double.get(n), "connect") if run_b else "-",
             detail(single.get(n), "ack"),
             detail(double.get(n), "ack") if run_b else "-",
+            detail(single.get(n), "fast"),
+            detail(double.get(n), "fast") if run_b else "-",
         ]
         for n in counts
     ]
@@ -969,6 +1107,8 @@ def print_report(args, counts, floor, plain, single, double, vote_a, vote_b, run
                 "connect s 2 daphne",
                 "ack ms 1 daphne",
                 "ack ms 2 daphne",
+                "fast path frames 1 daphne",
+                "fast path frames 2 daphne",
             ],
             rows,
         )
