@@ -3,6 +3,9 @@ the public list of published answers. A fixed number of queries each, however ma
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
@@ -69,6 +72,32 @@ def answer_triage(*, page: int | str = 1, **filters) -> Page:
         triage_comments(**filters).prefetch_related("themes"), TRIAGE_PER_PAGE
     ).get_page(page)
     return page_obj
+
+
+def ids_fingerprint(ids: Iterable[int]) -> str:
+    """A short digest (16 hex characters) of a set of ids, in any order: what a form for "all
+    of this list" carries, so that the list acted on is the list that was shown."""
+    text = ",".join(str(pk) for pk in sorted(set(ids)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def triage_ids(*, limit: int, **filters) -> list[int]:
+    """The ids of `triage_comments(**filters)` (every page), at most `limit`, in id order."""
+    return list(triage_comments(**filters).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def drafted_answer_ids(*, draft: Draft) -> list[int]:
+    """The ids of the answers drafted (not published) to published comments of `draft`: what
+    "publish all drafted answers" publishes."""
+    return list(
+        Answer.objects.filter(
+            comment__draft=draft,
+            comment__status=CommentStatus.PUBLISHED,
+            published_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _triage_comments(draft: Draft):

@@ -20,7 +20,15 @@ from deliberation.roles import WORKING_GROUP
 from deliberation.sanitizing import clean_plain, normalize_text, render_comment
 from drafts.models import Draft
 
-from .models import MAX_REPLY_CHARS, Answer, GroupAnswer, Handling, TextBlock, Theme
+from .models import (
+    MAX_REPLY_CHARS,
+    Answer,
+    Disposition,
+    GroupAnswer,
+    Handling,
+    TextBlock,
+    Theme,
+)
 from .notices import answers_notify
 from .services import check_working_group, clean_answer
 
@@ -75,6 +83,10 @@ def group_answer_save(
     if not comments:
         raise ActionRefused(
             "invalid", _("None of the chosen comments can be answered: only published ones can.")
+        )
+    if disposition not in Disposition.values:  # said of many comments, not one
+        raise ActionRefused(
+            "invalid", _("Choose how the comments were dealt with."), field="disposition"
         )
     latest = max(comments, key=lambda c: c.version)
     disposition, text, number = clean_answer(

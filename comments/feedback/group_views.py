@@ -59,19 +59,61 @@ def group_context(request, draft: Draft) -> dict:
         "channels": Channel.choices,
         "statuses": statuses,
         "alike_groups": draft_groups(draft=draft),
+        "bulk_actions": [
+            ("tag", _("give the theme")),
+            ("untag", _("take the theme away")),
+            ("assign", _("assign to")),
+            ("answer", _("answer all with one answer")),
+        ],
     }
+
+
+# The bulk form's fields that come back as they were sent when it is refused.
+BULK_FIELDS = ("scope", "action", "theme", "assignee", "disposition", "version", "block", "reply")
+
+
+def bulk_form_values(bulk: dict | None) -> dict:
+    """What the answer list's form for several comments shows: its defaults, or after a refusal
+    (`bulk`: {"message", "posted"}) everything as it was sent, the ticked ids as a set of
+    strings and the message."""
+    if not bulk:
+        return {"scope": "selected", "ids": set()}
+    posted = bulk["posted"]
+    values = {name: posted.get(name, "") for name in BULK_FIELDS}
+    values.update(
+        ids=set(posted.getlist("ids")), publish=posted.get("publish") == "1", error=bulk["message"]
+    )
+    return values
+
+
+class ListChanged(Exception):
+    """The list a form for "all of this list" was sent from is no longer the list it showed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def _selected(request, draft: Draft) -> list[int]:
     """The comment ids a bulk form means: the ticked ones, or with scope "all" every comment
-    of the list it was sent from (the same filters, all pages)."""
+    of the list it was sent from (the same filters, all pages), provided it is still the list
+    the form showed (`listed`: its ids_fingerprint, `count`: how many it said); else
+    ListChanged, and nothing is done: a comment released in between is never acted on unseen."""
     if request.POST.get("scope") == "all":
         from .views import triage_filters  # the list's own reading of its filters
 
         params = QueryDict(urlsplit(list_url(request, draft)).query)
         filters = triage_filters(params, user=request.user)
-        qs = answer_selectors.triage_comments(draft=draft, **filters)
-        return list(qs.values_list("pk", flat=True)[: services.MAX_GROUP + 1])
+        ids = answer_selectors.triage_ids(draft=draft, **filters, limit=services.MAX_GROUP + 1)
+        if answer_selectors.ids_fingerprint(ids) != request.POST.get("listed", ""):
+            shown = request.POST.get("count", "")
+            raise ListChanged(
+                _(
+                    "The list has changed since you saw it (%(shown)s comments then, %(count)s now). Nothing was done: check the list below and apply again."
+                )
+                % {"shown": shown if shown.isdigit() else "?", "count": len(ids)}
+            )
+        return ids
     ids = []
     for value in request.POST.getlist("ids"):
         if value.isdigit() and len(value) < 12:
@@ -84,11 +126,21 @@ def _back(request, draft: Draft, text: str, *, error: bool = False):
     return HttpResponseRedirect(list_url(request, draft))
 
 
+def _bulk_again(request, draft: Draft, message: str, *, status: int):
+    """The list again with the bulk form as it was sent and `message` at it (nothing typed is
+    lost), for the list as it is now."""
+    from .views import bulk_list_again  # the list page is the answers view's
+
+    return bulk_list_again(request, draft, message=message, status=status)
+
+
 @working_group_required
 @require_POST
 def answers_bulk(request, slug: str):
     """One action on many comments: `action` = tag, untag (with `theme`), assign (with
-    `assignee`: a member's id or empty for nobody) or answer (with the answer's fields)."""
+    `assignee`: a member's id or empty for nobody) or answer (with the answer's fields). A
+    refusal, or a list that changed since it was shown (scope "all"), shows the list again
+    with the form as it was sent and why (400, 409); nothing is done then."""
     draft = draft_selectors.draft_get(slug=slug)
     action = request.POST.get("action", "")
     try:
@@ -131,10 +183,12 @@ def answers_bulk(request, slug: str):
             ) % {"count": count}
         else:
             raise ActionRefused("invalid", _("Choose what to do with the comments."))
+    except ListChanged as exc:
+        return _bulk_again(request, draft, exc.message, status=409)
     except ActionRefused as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc
-        return _back(request, draft, exc.message, error=True)
+        return _bulk_again(request, draft, exc.message, status=400)
     return _back(request, draft, text)
 
 

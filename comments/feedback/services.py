@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments.announcements import announce_updated
 from comments.models import Comment, CommentStatus
@@ -20,6 +21,7 @@ from deliberation.errors import ActionRefused
 from deliberation.roles import is_working_group, role_check
 from deliberation.sanitizing import normalize_text, render_comment
 
+from . import answer_selectors
 from .models import MAX_REPLY_CHARS, Answer, Disposition
 from .notices import answers_notify, answers_published_notify
 
@@ -168,19 +170,35 @@ def answer_unpublish(*, user, answer: Answer) -> Answer:
     return answer
 
 
-def answers_publish_drafted(*, user, draft) -> int:
+def answers_publish_drafted(*, user, draft, shown: str | None = None) -> int:
     """Publish every drafted answer to the published comments of `draft` at once (the answer
     table, when the working group is done). One UPDATE here; the authors are told by the
     worker (answers_published_notify), so the request stays short for thousands. Readers see
-    the answers when they load the page. Returns how many were published."""
+    the answers when they load the page. Returns how many were published.
+
+    `shown`: the ids_fingerprint of the drafted answers the person saw (the page's button says
+    how many); when they differ now (a colleague drafted or published one since), nothing is
+    published: ActionRefused("invalid") saying so."""
     check_working_group(user)
     now = timezone.now()
     with transaction.atomic():
-        count = Answer.objects.filter(
-            comment__draft=draft,
-            comment__status=CommentStatus.PUBLISHED,
-            published_at__isnull=True,
-        ).update(published_at=now)
+        drafted = Answer.objects.select_for_update().filter(
+            pk__in=answer_selectors.drafted_answer_ids(draft=draft)
+        )
+        ids = list(drafted.values_list("pk", flat=True))
+        if shown is not None and answer_selectors.ids_fingerprint(ids) != shown:
+            raise ActionRefused(
+                "invalid",
+                ngettext(
+                    "The drafted answers have changed since you saw the page: there is %(count)s now. Nothing was published; check and press again.",
+                    "The drafted answers have changed since you saw the page: there are %(count)s now. Nothing was published; check and press again.",
+                    len(ids),
+                )
+                % {"count": len(ids)},
+            )
+        count = Answer.objects.filter(pk__in=ids, published_at__isnull=True).update(
+            published_at=now
+        )
         if not count:
             return 0
         # In the same transaction: the task exists exactly when the answers are published.

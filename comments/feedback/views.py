@@ -28,8 +28,8 @@ from drafts.models import Draft, DraftStatus, parse_paragraph_key
 from . import answer_selectors, exports, selectors
 from . import services as answers
 from .group_selectors import draft_themes, more_filters
-from .group_services import reply_with_block
-from .group_views import chosen_block, group_context, list_url
+from .group_services import MAX_GROUP, reply_with_block
+from .group_views import bulk_form_values, chosen_block, group_context, list_url
 from .models import Answer, Disposition, Handling
 from .summaries import bar_chart, stacked_rows
 
@@ -94,12 +94,23 @@ def _triage_item(comment: Comment, *, place, feedback: dict | None, error: dict 
         comment.answer_form = {name: error["posted"].get(name, "") for name in comment.answer_form}
 
 
-def _triage(request, draft: Draft, *, here: str, error: dict | None = None, status: int = 200):
-    """The triage list for the address `here` (the list with its filters and page)."""
+def _triage(
+    request,
+    draft: Draft,
+    *,
+    here: str,
+    error: dict | None = None,
+    bulk: dict | None = None,
+    status: int = 200,
+):
+    """The triage list for the address `here` (the list with its filters and page). `error`:
+    a single answer's form refused ({"comment", "message", "posted"}); `bulk`: the form for
+    several comments refused ({"message", "posted"}), shown again as it was sent."""
     params = QueryDict(urlsplit(here).query)
     feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
     filters = triage_filters(params, user=request.user)
     page = answer_selectors.answer_triage(draft=draft, **filters, page=params.get("page", 1))
+    listed = answer_selectors.triage_ids(draft=draft, **filters, limit=MAX_GROUP + 1)
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
     for comment in page.object_list:
@@ -120,10 +131,21 @@ def _triage(request, draft: Draft, *, here: str, error: dict | None = None, stat
             "versions": _versions(draft),
             "query": query.urlencode(),
             "here": here,
+            "listed": answer_selectors.ids_fingerprint(listed),
+            "drafted": answer_selectors.ids_fingerprint(
+                answer_selectors.drafted_answer_ids(draft=draft)
+            ),
+            "bulk": bulk_form_values(bulk),
             **group_context(request, draft),
         },
         status=status,
     )
+
+
+def bulk_list_again(request, draft: Draft, *, message: str, status: int):
+    """The answer list the bulk form was sent from, the form as it was sent with `message`."""
+    bulk = {"message": message, "posted": request.POST}
+    return _triage(request, draft, here=list_url(request, draft), bulk=bulk, status=status)
 
 
 def _answer_feedback(
@@ -206,12 +228,19 @@ def answer_post(request, slug: str, pk: int):
 @working_group_required
 @require_POST
 def answers_publish(request, slug: str):
-    """Publish every drafted answer of the draft at once; the authors hear of it by the worker."""
+    """Publish every drafted answer of the draft at once; the authors hear of it by the worker.
+    The form carries the fingerprint of the drafted answers it counted (`shown`): if they
+    changed since, nothing is published and the page says so, with the new count."""
     draft = draft_selectors.draft_get(slug=slug)
     try:
-        count = answers.answers_publish_drafted(user=request.user, draft=draft)
+        count = answers.answers_publish_drafted(
+            user=request.user, draft=draft, shown=request.POST.get("shown", "")
+        )
     except ActionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
+        if exc.code != "invalid":
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(list_url(request, draft))
     messages.success(
         request,
         ngettext(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from docx import Document
 
@@ -48,3 +49,15 @@ def docx_all_text(document) -> str:
 def docx_rows(document) -> list[list[str]]:
     (table,) = document.tables
     return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def bulk_post(client, draft, data: dict, query: str = ""):
+    """Send the answer list's form for several comments as the page `…/answers/{query}` shows
+    it: with what that page says "all of this list" is (`listed`, `count`), then `data`."""
+    here = f"/drafts/{draft.slug}/answers/{query}"
+    html = client.get(here).content.decode()
+    shown = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("listed", "count")
+    }
+    return client.post(f"/drafts/{draft.slug}/answers/bulk/", {"next": here, **shown, **data})

@@ -7,6 +7,7 @@ from comments import services
 from comments.feedback import group_services as group
 from comments.feedback.models import Answer
 from comments.models import Likeness
+from tests.feedback.helpers import bulk_post
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +48,14 @@ def test_a_group_opens_as_a_filter_and_is_answered_and_tagged_as_a_whole(
     html = client.get(f"/drafts/{draft.slug}/answers/{query}").content.decode()
     assert all(f'id="a-{c.pk}"' in html for c in made)
     assert f'id="a-{other.pk}"' not in html
-    here = f"/drafts/{draft.slug}/answers/{query}"
     theme = group.theme_create(user=wg, draft=draft, name="Schulweg")
-    bulk = f"/drafts/{draft.slug}/answers/bulk/"
-    response = client.post(bulk, {"next": here, "scope": "all", "action": "tag", "theme": theme.pk})
+    response = bulk_post(client, draft, {"scope": "all", "action": "tag", "theme": theme.pk}, query)
     assert response.status_code == 302
     assert set(theme.comments.values_list("pk", flat=True)) == {c.pk for c in made}
-    response = client.post(
-        bulk,
+    response = bulk_post(
+        client,
+        draft,
         {
-            "next": here,
             "scope": "all",
             "action": "answer",
             "disposition": "adopted",
@@ -64,6 +63,7 @@ def test_a_group_opens_as_a_filter_and_is_answered_and_tagged_as_a_whole(
             "version": "",
             "publish": "1",
         },
+        query,
     )
     assert response.status_code == 302
     answered = set(Answer.objects.values_list("comment_id", flat=True))

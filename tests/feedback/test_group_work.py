@@ -4,6 +4,7 @@ assignments and internal notes; and that none of it reaches citizens or anonymou
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from comments.feedback.models import Answer, Handling, TextBlock, Theme
 from comments.moderation import services as moderation
 from deliberation.errors import ActionRefused
 from deliberation.models import Event
+from tests.feedback.helpers import bulk_post
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +90,7 @@ def test_a_group_answer_is_refused_like_a_single_one(comments, draft, wg, citize
 
 
 def post_list(client, draft, data, query=""):
-    here = f"/drafts/{draft.slug}/answers/{query}"
-    return client.post(f"/drafts/{draft.slug}/answers/bulk/", {"next": here, **data})
+    return bulk_post(client, draft, data, query)
 
 
 def test_tag_and_answer_a_search_result_from_the_list(client, comments, draft, wg):
@@ -355,3 +356,89 @@ def test_deleting_a_theme_or_text_block_asks_first_and_says_what_is_lost(
     assert TextBlock.objects.filter(pk=block.pk).exists()
     client.post(url, {"delete": block.pk, "confirm": "yes"})
     assert not TextBlock.objects.exists()
+
+
+def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
+    client, comments, draft, wg, citizen, moderator, settings
+):
+    """A comment released between showing the list and sending the form is never answered
+    (and published, its author told) unseen: nothing is done, the list comes again."""
+    settings.LANGUAGE_CODE = "de"
+    client.force_login(wg)
+    here = f"/drafts/{draft.slug}/answers/?q=Radweg"
+    html = client.get(here).content.decode()
+    shown = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("listed", "count")
+    }
+    assert shown["count"] == "3"
+    late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
+    late.status = "published"
+    late.save(update_fields=["status"])
+    form = {
+        "next": here,
+        **shown,
+        "scope": "all",
+        "action": "answer",
+        "disposition": "adopted",
+        "reply": "Ein langer Text, den niemand zweimal tippen will.",
+        "publish": "1",
+    }
+    response = client.post(f"/drafts/{draft.slug}/answers/bulk/", form)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Die Liste hat sich geändert" in page and "damals 3 Kommentare, jetzt 4" in page
+    assert not Answer.objects.exists(), "nothing was done"
+    assert "Ein langer Text, den niemand zweimal tippen will." in page, "the form as sent"
+    assert f'id="a-{late.pk}"' in page, "the list as it is now, to confirm"
+    listed = re.search(r'name="listed" value="([^"]*)"', page).group(1)
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/bulk/", {**form, "listed": listed, "count": "4"}
+    )
+    assert response.status_code == 302 and Answer.objects.count() == 4, "confirmed: all four"
+
+
+def test_publish_all_drafted_answers_publishes_only_the_ones_counted(client, comments, draft, wg):
+    answers.answer_save(user=wg, comment=comments[0], disposition="noted", reply="")
+    client.force_login(wg)
+    here = f"/drafts/{draft.slug}/answers/"
+    html = client.get(here).content.decode()
+    shown = re.search(r'name="shown" value="([^"]*)"', html).group(1)
+    answers.answer_save(user=wg, comment=comments[1], disposition="noted", reply="Noch nicht")
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/publish/", {"shown": shown, "next": here}, follow=True
+    )
+    assert "Jetzt sind es 2. Es wurde nichts veröffentlicht" in response.content.decode()
+    assert not Answer.objects.exclude(published_at=None).exists()
+    shown = re.search(r'name="shown" value="([^"]*)"', response.content.decode()).group(1)
+    client.post(f"/drafts/{draft.slug}/answers/publish/", {"shown": shown, "next": here})
+    assert Answer.objects.filter(published_at=None).count() == 0
+
+
+def test_a_refused_group_answer_comes_back_as_typed_with_a_message_for_many(
+    client, comments, draft, wg
+):
+    client.force_login(wg)
+    typed = "Eine lange Antwort für alle, die beim Fehler nicht verloren gehen darf."
+    response = bulk_post(
+        client,
+        draft,
+        {"scope": "all", "action": "answer", "disposition": "", "reply": typed, "publish": "1"},
+        "?q=Radweg",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Wählen Sie aus, wie mit den Kommentaren umgegangen wurde." in page
+    assert f">{typed}</textarea>" in page
+    assert re.search(r'<option value="answer" selected>', page), "the action kept"
+    assert re.search(r'name="scope" value="all" checked', page), "the choice kept"
+    assert re.search(r"<details open><summary>Die Antwort für alle", page)
+    assert re.search(r'name="publish" value="1" checked', page)
+    assert 'action="/drafts/leitlinien/answers/bulk/#bulk-form"' in page
+    # Ticked comments stay ticked too.
+    picked = str(comments[1].pk)
+    response = bulk_post(client, draft, {"scope": "selected", "action": "tag", "ids": [picked]})
+    assert response.status_code == 400 and "Wählen Sie ein Thema." in response.content.decode()
+    assert (
+        f'value="{picked}" form="bulk-form" id="sel-{picked}" checked' in response.content.decode()
+    )
