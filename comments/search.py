@@ -25,6 +25,7 @@ a newer package, or a PostgreSQL with a newer Snowball, would match some words d
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -85,6 +86,30 @@ def search_terms(text: str, language: str) -> list[str]:
         elif word not in stop:
             terms[_stem(language, word)] = None
     return list(terms)
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    """A search query as the search takes it, for the page to say what was searched."""
+
+    searched: str  # the part that counts: at most MAX_QUERY_CHARS, stripped
+    cut: bool  # the query was longer; the rest was ignored
+    words: list[str]  # its words that are searched for, as typed
+    ignored: list[str]  # its words too common to search for (stop words), as typed
+
+
+def query_words(text: str, language: str) -> QueryWords:
+    """What of the query `text` is searched (comments_search) in `language` ("de", "en"):
+    the part that counts, whether it was cut, and its words searched for and ignored."""
+    text = (text or "").strip()
+    searched = text[:MAX_QUERY_CHARS].strip()
+    stop = _stopwords(search_language(language))
+    words: dict[str, None] = {}
+    ignored: dict[str, None] = {}
+    for word in _WORD.findall(searched):
+        lower = word.lower()
+        (ignored if lower in stop and not _DIGIT.search(lower) else words)[word] = None
+    return QueryWords(searched, len(text) > MAX_QUERY_CHARS, list(words), list(ignored))
 
 
 def _vendor(using: str) -> str:

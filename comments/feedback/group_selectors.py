@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comments.models import Channel, Comment, CommentStatus
 from comments.permissions import can_see_unreleased
-from comments.search import comments_search
+from comments.search import MAX_QUERY_CHARS, comments_search
 
 from .models import TextBlock, Theme
 
@@ -64,7 +64,7 @@ def more_filters(params, *, user, language: str) -> MoreFilters:
     if assignee not in ("me", "none") and not assignee.isdigit():
         assignee = ""
     return MoreFilters(
-        q=params.get("q", "").strip()[:200],
+        q=params.get("q", "").strip()[:MAX_QUERY_CHARS],
         language=language,
         status=status,
         theme=int(theme) if theme.isdigit() and len(theme) < 12 else None,

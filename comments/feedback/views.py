@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments.models import Channel, Comment
-from comments.search import search_language
+from comments.search import MAX_QUERY_CHARS, query_words, search_language
 from comments.selectors import comment_find, vote_snapshot
 from deliberation import events
 from deliberation.errors import ActionRefused
@@ -64,6 +64,51 @@ def triage_filters(params, *, user) -> dict:
         "more": more_filters(params, user=user, language=search_language(get_language())),
         "user": user,
     }
+
+
+def _filter_labels() -> dict[str, str]:
+    """The answer list's filters by query name, as its form labels them."""
+    return {
+        "paragraph": _("Paragraph"),
+        "disposition": _("Disposition"),
+        "version": _("Written on version"),
+        "taken_up": _("Taken up in version"),
+        "status": _("Status"),
+        "answered": _("Answered"),
+        "theme": _("Theme"),
+        "channel": _("Channel"),
+        "assignee": _("Assigned to"),
+        "since": _("Written from"),
+        "until": _("Written until"),
+        "alike": _("Alike comments"),
+    }
+
+
+def unclear_filters(params, filters: dict) -> list[tuple[str, str]]:
+    """The filters of `params` given a value that `triage_filters` could not read (a day that
+    is none, a theme that is no id, …) and so left out: [(label, the value given)], for the page
+    to say so instead of ignoring them silently."""
+    more = filters["more"]
+    cleaned = {
+        "paragraph": filters["paragraph_key"],
+        "disposition": filters["disposition"],
+        "version": filters["version"],
+        "taken_up": filters["taken_up"],
+        "status": more.status if params.get("status") == more.status else None,
+        "answered": more.answered,
+        "theme": more.theme,
+        "channel": more.channel,
+        "assignee": more.assignee,
+        "since": more.since,
+        "until": more.until,
+        "alike": more.alike,
+    }
+    labels = _filter_labels()
+    return [
+        (labels[name], params.get(name, "").strip()[:50])
+        for name, value in cleaned.items()
+        if params.get(name, "").strip() and value in (None, "")
+    ]
 
 
 ANSWER_FEEDBACK_KEY = "answer_feedback"  # what a saved answer says, shown beside its comment
@@ -132,6 +177,9 @@ def _triage(
             "query": query.urlencode(),
             "here": here,
             "listed": answer_selectors.ids_fingerprint(listed),
+            "unclear": unclear_filters(params, filters),
+            "asked": query_words(params.get("q", ""), search_language(get_language())),
+            "max_chars": MAX_QUERY_CHARS,
             "drafted": answer_selectors.ids_fingerprint(
                 answer_selectors.drafted_answer_ids(draft=draft)
             ),

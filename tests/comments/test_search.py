@@ -9,7 +9,7 @@ from django.db import connection
 from comments import services
 from comments.models import Comment
 from comments.moderation import services as moderation
-from comments.search import comments_search, search_terms
+from comments.search import MAX_QUERY_CHARS, comments_search, search_terms
 
 TEXTS = {
     "radweg": "Der Radweg an der Hauptstraße ist viel zu schmal.",
@@ -211,3 +211,22 @@ def test_the_search_page_shows_nobody_what_they_may_not_read(client, pre_draft, 
         mixed["published"],
         mixed["own_pending"],
     }
+
+
+@pytest.mark.django_db
+def test_the_search_page_says_what_was_searched(client, draft, paragraph, citizen):
+    services.comment_create(user=citizen, paragraph=paragraph, body="Der Radweg und die Bäume")
+    url = f"/drafts/{draft.slug}/search/"
+    html = client.get(url, {"q": "und die"}).content.decode()
+    assert "So häufige Wörter übergeht die Suche" in html and "„und, die“" in html
+    assert "0 Kommentare enthalten" not in html, "not a search that found nothing"
+    html = client.get(url, {"q": "die Radwege"}).content.decode()
+    assert "1 Kommentar enthält" in html and "übergangen: die." in html
+    long = "Radweg " + "x" * 290 + " Ende"
+    html = client.get(url, {"q": long}).content.decode()
+    searched = long[:MAX_QUERY_CHARS].strip()
+    assert f"Nur die ersten 200 Zeichen einer Suche zählen. Gesucht wurde: „{searched}“" in html
+    main = html.split("<main", 1)[1]
+    assert "x" * 200 not in main, "what did not count is not shown as searched"
+    english = client.get(f"/en{url}", {"q": "the and"}).content.decode()
+    assert "such common words are ignored by the search" in english

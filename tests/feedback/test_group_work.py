@@ -161,6 +161,25 @@ def test_the_list_filters_by_words_answered_and_dates(client, comments, draft, w
     assert shown("?since=x&until=99999-1-1&assignee=';&theme=1e9") == {0, 1, 2, 3, 4}
 
 
+def test_filters_not_understood_are_named_and_the_others_applied(client, comments, draft, wg):
+    client.force_login(wg)
+    query = "?since=garbage&until=0001-01-01&theme=abc&assignee=abc&q=Radweg"
+    html = client.get(f"/drafts/{draft.slug}/answers/{query}").content.decode()
+    assert "Diese Filter wurden nicht verstanden und nicht angewendet" in html
+    for said in (
+        "Geschrieben vom: „garbage“",
+        "Geschrieben bis: „0001-01-01“",
+        "Thema: „abc“",
+        "Zugewiesen an: „abc“",
+    ):
+        assert said in html, said
+    assert {n for n, c in enumerate(comments) if f'id="a-{c.pk}"' in html} == {0, 1, 2}
+    html = client.get(f"/drafts/{draft.slug}/answers/?q=und").content.decode()
+    assert "So häufige Wörter übergeht die Suche" in html
+    clean = client.get(f"/drafts/{draft.slug}/answers/?q=Radweg&answered=no").content.decode()
+    assert "nicht verstanden" not in clean
+
+
 def test_text_blocks_go_into_an_answer(client, comments, draft, wg):
     client.force_login(wg)
     response = client.post(
