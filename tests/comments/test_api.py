@@ -50,3 +50,21 @@ def test_the_default_and_the_most_is_a_thousand(client, draft, paragraph, citize
 def test_bad_paging_parameters_are_a_json_400(client, draft, query):
     response = client.get(f"/api/drafts/{draft.slug}/comments/{query}")
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+
+
+def test_the_protocol_lists_every_parameter_the_comments_api_reads():
+    """docs/protocol.md 10.5 names every query parameter comment_list reads (`?q=` and
+    `?lang=` were missing while the code read them)."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from comments import api
+
+    source = inspect.getsource(api.comment_list)
+    read = set(re.findall(r'request\.GET(?:\.get\(|\[)"(\w+)"', source))
+    read |= set(re.findall(r'int_param\(request, "(\w+)"', source))
+    protocol = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
+    section = protocol.split("### 10.5", 1)[1].split("### 10.6", 1)[0]
+    assert read >= {"q", "lang", "paragraph", "since", "after", "limit"}
+    assert {name for name in read if f"`?{name}=" not in section} == set()
