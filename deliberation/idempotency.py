@@ -210,20 +210,32 @@ _RECEIPT_FIELDS = tuple(
 
 def _receipt(user_id: int, key: str) -> WriteReceipt | None:
     """The person's receipt of the request `key` (its fields but user and key), or None."""
-    columns = [rawsql.column("r", WriteReceipt, name) for name in _RECEIPT_FIELDS]
-    q = connection.ops.quote_name
+    sql, converters = _receipt_statement()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(sql for sql, _ in columns)} "  # noqa: S608 (our table's name)
-            f"FROM {q(WriteReceipt._meta.db_table)} r WHERE r.{q('user_id')} = %s "
-            f"AND r.{q('key')} = %s",
-            [user_id, key],
-        )
+        cursor.execute(sql, [user_id, key])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = rawsql.converted(row, [converters for _, converters in columns])
+    values = rawsql.converted(row, converters)
     return WriteReceipt.from_db(connection.alias, _RECEIPT_FIELDS, values)
+
+
+_receipt_statements: dict[str, tuple[str, list]] = {}
+
+
+def _receipt_statement() -> tuple[str, list]:
+    """The receipt's read for this connection's backend, and its columns' converters."""
+    found = _receipt_statements.get(connection.vendor)
+    if found is None:
+        columns = [rawsql.column("r", WriteReceipt, name) for name in _RECEIPT_FIELDS]
+        q = connection.ops.quote_name
+        found = _receipt_statements[connection.vendor] = (
+            f"SELECT {', '.join(sql for sql, _ in columns)} "  # noqa: S608 (our table's name)
+            f"FROM {q(WriteReceipt._meta.db_table)} r WHERE r.{q('user_id')} = %s "
+            f"AND r.{q('key')} = %s",
+            [converters for _, converters in columns],
+        )
+    return found
 
 
 def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now) -> WriteReceipt:
