@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -375,14 +375,26 @@ def feedback(request, slug: str):
 
 @staff_role_required
 def feedback_export(request, slug: str, kind: str):
+    """An export as a download; `?theme=ID` only that theme's comments. A `theme` that names
+    no theme of the draft is refused (400, said in words) rather than ignored, which would
+    hand out every comment as if it were the theme's."""
     draft = draft_selectors.draft_get(slug=slug)
-    theme = request.GET.get("theme", "")
+    theme = request.GET.get("theme", "").strip()
+    chosen = None
+    if theme:
+        chosen = next((t.pk for t in draft_themes(draft=draft) if str(t.pk) == theme), None)
+        if chosen is None:
+            return HttpResponseBadRequest(
+                _("The theme “%(theme)s” is not one of this draft's themes: nothing exported.")
+                % {"theme": theme[:50]},
+                content_type="text/plain; charset=utf-8",
+            )
     return exports.export_response(
         request,
         draft=draft,
         kind=kind,
         anonymous=request.GET.get("anonymous") == "1",
-        theme=int(theme) if theme.isdigit() and len(theme) < 12 else None,
+        theme=chosen,
     )
 
 
@@ -394,6 +406,7 @@ def answer_table(request, slug: str):
     draft = draft_selectors.draft_get(slug=slug)
     index = selectors.paragraph_index(draft=draft)
     key = parse_paragraph_key(request.GET.get("paragraph")) or ""
+    unclear = bool(request.GET.get("paragraph")) and not key  # no paragraph key: all shown
     only_published = request.GET.get("answers") == "published"
     place = selectors.comment_places(draft=draft, index=index)
     rows = []
@@ -419,6 +432,7 @@ def answer_table(request, slug: str):
             "rows": rows,
             "paragraphs": [r for r in index.values() if r.number is not None],
             "paragraph_key": key,
+            "unclear": unclear,
             "only_published": only_published,
         },
     )

@@ -241,6 +241,10 @@ def test_internal_notes_reach_no_citizen_and_no_public_file(client, comments, dr
     )
     assert [r["Kommentar-Nr."] for r in rows] == [str(comment.pk)]
     assert NOTE in client.get(f"/drafts/{draft.slug}/answers/").content.decode()
+    # A theme filter that names no theme is refused, not dropped (that exported everything).
+    for unknown in ("abc", str(theme.pk + 1000)):
+        refused = client.get(f"/drafts/{draft.slug}/feedback.xlsx?theme={unknown}")
+        assert refused.status_code == 400 and "nichts exportiert" in refused.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -461,3 +465,13 @@ def test_a_refused_group_answer_comes_back_as_typed_with_a_message_for_many(
     assert (
         f'value="{picked}" form="bulk-form" id="sel-{picked}" checked' in response.content.decode()
     )
+
+
+def test_the_answer_table_says_when_its_paragraph_filter_was_not_understood(
+    client, comments, draft, wg
+):
+    client.force_login(wg)
+    html = client.get(f"/drafts/{draft.slug}/answers/table/?paragraph=abc").content.decode()
+    assert "Der Absatzfilter wurde nicht verstanden" in html
+    html = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
+    assert "nicht verstanden" not in html
