@@ -121,17 +121,17 @@ def _selected(request, draft: Draft) -> list[int]:
     return ids
 
 
-def _back(request, draft: Draft, text: str, *, error: bool = False):
-    (messages.error if error else messages.success)(request, text)
+def _back(request, draft: Draft, text: str):
+    messages.success(request, text)
     return HttpResponseRedirect(list_url(request, draft))
 
 
-def _bulk_again(request, draft: Draft, message: str, *, status: int):
-    """The list again with the bulk form as it was sent and `message` at it (nothing typed is
-    lost), for the list as it is now."""
-    from .views import bulk_list_again  # the list page is the answers view's
+def _again(request, draft: Draft, form: str, message: str, *, status: int = 400, comment=None):
+    """The list again, as it is now, with the refused `form` as it was sent and `message` at it
+    (nothing typed is lost)."""
+    from .views import list_again  # the list page is the answers view's
 
-    return bulk_list_again(request, draft, message=message, status=status)
+    return list_again(request, draft, form=form, message=message, status=status, comment=comment)
 
 
 @working_group_required
@@ -184,11 +184,11 @@ def answers_bulk(request, slug: str):
         else:
             raise ActionRefused("invalid", _("Choose what to do with the comments."))
     except ListChanged as exc:
-        return _bulk_again(request, draft, exc.message, status=409)
+        return _again(request, draft, "bulk", exc.message, status=409)
     except ActionRefused as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc
-        return _bulk_again(request, draft, exc.message, status=400)
+        return _again(request, draft, "bulk", exc.message)
     return _back(request, draft, text)
 
 
@@ -240,7 +240,7 @@ def theme_post(request, slug: str):
             )
             text = _("Theme “%(theme)s” created.") % {"theme": theme.name}
     except ActionRefused as exc:
-        return _back(request, draft, exc.message, error=True)
+        return _again(request, draft, "theme", exc.message)
     return _back(request, draft, text)
 
 
@@ -259,7 +259,7 @@ def handling_post(request, slug: str, pk: int):
             user=request.user, draft=draft, comment_ids=[comment.pk], assignee=assignee
         )
     except ActionRefused as exc:
-        return _back(request, draft, exc.message, error=True)
+        return _again(request, draft, "handling", exc.message, comment=comment.pk)
     messages.success(request, _("Note and assignment saved."))
     return HttpResponseRedirect(f"{list_url(request, draft)}#a-{comment.pk}")
 

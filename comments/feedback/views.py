@@ -145,12 +145,13 @@ def _triage(
     *,
     here: str,
     error: dict | None = None,
-    bulk: dict | None = None,
+    refused: dict | None = None,
     status: int = 200,
 ):
     """The triage list for the address `here` (the list with its filters and page). `error`:
-    a single answer's form refused ({"comment", "message", "posted"}); `bulk`: the form for
-    several comments refused ({"message", "posted"}), shown again as it was sent."""
+    a single answer's form refused ({"comment", "message", "posted"}); `refused`: another form
+    of the page refused ({"form": "bulk", "theme" or "handling", "message", "posted", and
+    "comment" for "handling"}), shown again as it was sent with the message."""
     params = QueryDict(urlsplit(here).query)
     feedback = request.session.pop(ANSWER_FEEDBACK_KEY, None)
     filters = triage_filters(params, user=request.user)
@@ -158,8 +159,15 @@ def _triage(
     listed = answer_selectors.triage_ids(draft=draft, **filters, limit=MAX_GROUP + 1)
     index = selectors.paragraph_index(draft=draft)
     place = selectors.comment_places(draft=draft, index=index)
+    refused = refused or {}
     for comment in page.object_list:
         _triage_item(comment, place=place, feedback=feedback, error=error)
+        if refused.get("form") == "handling" and refused["comment"] == comment.pk:
+            comment.handling_form = {
+                "note": refused["posted"].get("note", ""),
+                "assignee": refused["posted"].get("assignee", ""),
+                "error": refused["message"],
+            }
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -183,17 +191,26 @@ def _triage(
             "drafted": answer_selectors.ids_fingerprint(
                 answer_selectors.drafted_answer_ids(draft=draft)
             ),
-            "bulk": bulk_form_values(bulk),
+            "bulk": bulk_form_values(refused if refused.get("form") == "bulk" else None),
+            "theme_form": (
+                {"name": refused["posted"].get("name", ""), "error": refused["message"]}
+                if refused.get("form") == "theme"
+                else {}
+            ),
             **group_context(request, draft),
         },
         status=status,
     )
 
 
-def bulk_list_again(request, draft: Draft, *, message: str, status: int):
-    """The answer list the bulk form was sent from, the form as it was sent with `message`."""
-    bulk = {"message": message, "posted": request.POST}
-    return _triage(request, draft, here=list_url(request, draft), bulk=bulk, status=status)
+def list_again(
+    request, draft: Draft, *, form: str, message: str, status: int, comment: int | None = None
+):
+    """The answer list a form (`form`: "bulk", "theme" or "handling" of `comment`) was sent
+    from, that form as it was sent with `message`: nothing typed is lost to a refusal."""
+    refused = {"form": form, "message": message, "posted": request.POST, "comment": comment}
+    here = list_url(request, draft)
+    return _triage(request, draft, here=here, refused=refused, status=status)
 
 
 def _answer_feedback(

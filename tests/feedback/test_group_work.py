@@ -475,3 +475,27 @@ def test_the_answer_table_says_when_its_paragraph_filter_was_not_understood(
     assert "Der Absatzfilter wurde nicht verstanden" in html
     html = client.get(f"/drafts/{draft.slug}/answers/table/").content.decode()
     assert "nicht verstanden" not in html
+
+
+def test_a_refused_theme_or_note_comes_back_as_typed(client, comments, draft, wg, make_user):
+    group.theme_create(user=wg, draft=draft, name="Radverkehr")
+    client.force_login(wg)
+    here = f"/drafts/{draft.slug}/answers/?q=Radweg"
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/themes/", {"name": "Radverkehr", "next": here}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "schon ein Thema „Radverkehr“" in page and 'value="Radverkehr" aria-invalid="true"' in page
+    )
+    citizen_ = make_user("nicht_im_ak")
+    note = "Eine längere interne Notiz, die beim Fehler erhalten bleibt."
+    response = client.post(
+        f"/drafts/{draft.slug}/answers/{comments[0].pk}/handling/",
+        {"note": note, "assignee": citizen_.pk, "next": here},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f">{note}</textarea>" in page and "nur dem Arbeitskreis" in page
+    assert not Handling.objects.filter(note=note).exists()
