@@ -40,3 +40,20 @@ def test_typing_offers_an_alike_comment_and_it_is_supported_by_keyboard(
     expect(offered.first).to_contain_text("Unterstützungen: 1")
     expect(status).to_have_text("Sie unterstützen diesen Kommentar.")
     assert CommentSupport.objects.filter(comment=alike, user=citizen).exists()
+
+
+def test_a_comment_one_supports_already_is_offered_pressed(
+    draft, paragraph, citizen, other_citizen, open_page
+):
+    key = str(paragraph.key)
+    alike = services.comment_create(user=other_citizen, paragraph=paragraph, body=ALIKE)
+    services.comment_support(user=citizen, comment=alike, on=True)
+    page = open_page(citizen, f"/drafts/{draft.slug}/?thread={key}#p-{key}", bypass_csp=True)
+    page.wait_for_selector("#live-status:not([hidden])")
+    box = page.locator(f"#thread-{key} form[data-comment-form] textarea").first
+    box.press_sequentially("Die Radwege an der Hauptstraße sind viel zu schmal", delay=20)
+    offered = page.locator(f"#thread-{key} [data-alike-list] li")
+    expect(offered).to_have_count(1)
+    button = offered.first.get_by_role("button")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).not_to_have_text("Unterstützen")
