@@ -1,6 +1,8 @@
 """The working group's forms for many comments on the answer list: bulk actions on a selection
 or on the whole filtered list (theme, assignment, one answer for all), themes, text blocks, and
-each comment's internal note and assignee. Plain POST forms that return to the list."""
+each comment's internal note and assignee. Plain POST forms that return to the list; a refused
+one shows the list again with the form as it was sent (nothing typed is lost), and a form for
+"all of this list" acts only on the list it was sent from as that list was shown."""
 
 from urllib.parse import urlsplit
 
