@@ -908,7 +908,7 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="extra environment for the Daphne processes, e.g. DB_CONN_MAX_AGE=60 (repeatable)",
+        help="extra environment for the Daphne processes, e.g. DEBUG=0 (repeatable)",
     )
     parser.add_argument(
         "--sequential",
