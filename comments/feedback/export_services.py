@@ -180,6 +180,15 @@ def _delete(exports) -> int:
     return deleted
 
 
+def table_exports_forget(*, user) -> int:
+    """Delete the finished Word builds (rows and, after COMMIT, files) of every draft `user`
+    wrote a comment on: they hold the account's pseudonym and texts as they were, and are
+    built again from the erased data on the next request. Returns how many builds went. For
+    the account deletion's eraser, inside its transaction."""
+    drafts = Comment.objects.filter(author=user).values("draft_id")
+    return _delete(TableExport.objects.filter(draft_id__in=drafts).exclude(status__in=BUILDING))
+
+
 def _replaced_files_drop(export: TableExport) -> None:
     """The files of the same draft, edition and language before `export` are out of date now:
     they go (after COMMIT), their rows stay until pruned with the others (KEPT), so that a

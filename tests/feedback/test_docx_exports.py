@@ -23,6 +23,7 @@ from comments.feedback.export_services import (
 )
 from comments.feedback.models import ExportStatus, TableExport
 from comments.moderation import services as moderation
+from deliberation.accounts.services import account_delete
 from drafts.services import draft_publish_version
 from tests.feedback.helpers import (
     NOTE,
@@ -307,3 +308,23 @@ def test_pruning_removes_old_exports_their_files_and_files_of_no_export(
         assert table_exports_prune() == {"lost": 0, "pruned": 1, "orphans": 1}
     assert not TableExport.objects.exists()
     assert not storage.exists(export.file) and not storage.exists(orphan)
+
+
+def test_deleting_an_account_deletes_the_word_builds_that_show_its_comments(
+    client, table, wg, citizen, django_capture_on_commit_callbacks
+):
+    client.force_login(wg)
+    client.get(URL + "?internal=1")
+    _build_all()
+    (export,) = TableExport.objects.all()
+    assert table["published"].body in docx_all_text(
+        docx_document(download(client, URL + "?internal=1"))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=citizen)
+    assert not TableExport.objects.exists() and not storages["exports"].exists(export.file)
+    # Asked again, the table is built from what the deletion left: the text is gone.
+    client.get(URL + "?internal=1")
+    _build_all()
+    text = docx_all_text(docx_document(download(client, URL + "?internal=1")))
+    assert table["published"].body not in text and table["drafted"].body in text
