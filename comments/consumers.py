@@ -19,7 +19,7 @@ from deliberation.api import MAX_ID
 from deliberation.errors import ActionRefused
 from deliberation.groupcommit import group_commit
 from deliberation.hub import HubSocketMixin, get_hub
-from deliberation.idempotency import write_once
+from deliberation.idempotency import receipt_hint, write_once
 from deliberation.ratelimit import limit_for
 from drafts.anchoring import Quote
 from drafts.models import Draft, Paragraph, parse_paragraph_key
@@ -307,8 +307,10 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             )
         # Votes come in bursts: written with the others waiting at this moment, in one
         # transaction (each in its savepoint, answered on its own: deliberation/groupcommit.py).
+        # What it reads is said beforehand: read with the group's other votes, in one go.
         order = (key, self.user.pk or 0) if settings.LIVE_GROUP_COMMIT else None
-        return await self._write(message, self._do_vote, key, choice, grouped=order)
+        hints = voting.vote_hint(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
+        return await self._write(message, self._do_vote, key, choice, grouped=order, hints=hints)
 
     def _do_vote(self, key: str, choice: str) -> dict:
         result = voting.vote_cast_at(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
@@ -392,7 +394,12 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     # Helpers ---------------------------------------------------------------------------------
 
     async def _write(
-        self, message: dict[str, Any], function, *args, grouped: tuple | None = None
+        self,
+        message: dict[str, Any],
+        function,
+        *args,
+        grouped: tuple | None = None,
+        hints: dict | None = None,
     ) -> dict:
         """Run a write in a worker thread, in the socket's language, once per request id: a
         repeat of the frame's `request_id` by the same person gets the first answer again, the
@@ -401,7 +408,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         `grouped`: the write touches nothing but the database, so it joins the process's group
         commit at this place in its group (`GroupCommit.run`'s `order`) and its receipt is
         written once, after it (`write_once(transactional=True)`). None: a transaction of its
-        own, its receipt claimed before it."""
+        own, its receipt claimed before it. `hints`: what the grouped write will read besides
+        its receipt (`GroupCommit.run`'s)."""
         language, request_id = self.language, message.get("request_id")
         what = {name: value for name, value in message.items() if name != "request_id"}
 
@@ -416,7 +424,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                 )
 
         if grouped is not None:
-            return await group_commit().run(run, order=grouped)
+            hints = {**(hints or {}), **receipt_hint(user=self.user, request_id=request_id)}
+            return await group_commit().run(run, order=grouped, hints=hints)
         return await database_sync_to_async(run)()
 
     def _paragraph(self, key: str) -> Paragraph:

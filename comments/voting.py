@@ -25,8 +25,13 @@ from django.utils.translation import gettext as _
 
 from deliberation import events, rawsql
 from deliberation.errors import ActionRefused
-from deliberation.groupcommit import at_group_end
-from deliberation.ratelimit import ratelimit_hit
+from deliberation.groupcommit import at_group_end, group_hints
+from deliberation.ratelimit import (
+    ratelimit_check,
+    ratelimit_hit,
+    ratelimit_release,
+    ratelimit_reserve,
+)
 from drafts.models import Draft, DraftStatus, Paragraph, parse_paragraph_key
 
 from .models import ParagraphTally, ParagraphVote, VoteChoice
@@ -77,7 +82,12 @@ def vote_cast_at(
         or paragraph.draft.status != DraftStatus.CONSULTATION
     ):
         check_can_write(user=user, draft=paragraph.draft)  # raises, with the reason
-    ratelimit_hit(action="vote", ident=str(user.pk))
+    grouped = at_group_end("vote tallies", _GroupVotes)
+    count = grouped[0].rate_count(user.pk) if grouped is not None else None
+    if count is None:
+        ratelimit_hit(action="vote", ident=str(user.pk))
+    else:
+        ratelimit_check(action="vote", count=count)
     check_paragraph_open(paragraph)
     old = paragraph.my_choice or "none"
     with transaction.atomic(savepoint=False):
@@ -100,7 +110,6 @@ def vote_cast_at(
         if choice != "none":
             deltas[choice] += 1
         answer = {"counts": None, "rev": None, "choice": choice}
-        grouped = at_group_end("vote tallies", _GroupTallies)
         if grouped is not None:  # filled in at the group's end, before its COMMIT
             tallies, index = grouped
             tallies.add(index, paragraph, deltas, answer)
@@ -115,6 +124,14 @@ def vote_cast_at(
         return answer
 
 
+def vote_hint(*, user, draft_id: int, key, choice) -> dict:
+    """The group commit's hint (`GroupCommit.run`'s `hints`) of a `vote_cast_at` by `key`: its
+    joined read is then made with the group's other votes (`_GroupVotes`). {} for anonymous."""
+    if not user.is_authenticated:
+        return {}
+    return {"vote": (draft_id, key, user.pk, choice)}
+
+
 def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> Paragraph:
     """The joined read: the paragraph with its draft (the fields a vote needs; the others are
     deferred) and its tally, annotated with the person's vote (`my_choice`, None without one)
@@ -124,6 +141,11 @@ def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> 
         if key is None:
             raise ActionRefused("not_found", _("This paragraph does not exist."))
     by_key = paragraph_id is None
+    grouped = at_group_end("vote tallies", _GroupVotes) if by_key else None
+    if grouped is not None:  # read with the group's other votes, when they said so beforehand
+        paragraph = grouped[0].read(user_id=user.pk, draft_id=draft_id, key=key)
+        if paragraph is not None:
+            return paragraph
     sql, converters = _read_statement(by_key)
     where = _KEY.get_db_prep_value(key, connection) if by_key else paragraph_id
     with connection.cursor() as cursor:
@@ -132,9 +154,15 @@ def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> 
     if row is None:
         raise ActionRefused("not_found", _("This paragraph does not exist."))
     row = rawsql.converted(row, converters)
-    paragraph_values = row[: len(_PARAGRAPH_FIELDS)]
-    draft_values = row[len(_PARAGRAPH_FIELDS) : len(_PARAGRAPH_FIELDS) + len(_DRAFT_FIELDS)]
-    agree, disagree, neutral, rev, my_choice, blocked = row[-6:]
+    return _paragraph(row[:-2], *row[-2:])
+
+
+def _paragraph(values: list, my_choice: str | None, blocked) -> Paragraph:
+    """A paragraph as the joined read gives it, from its converted `values` (the paragraph's,
+    the draft's and the tally's columns: `_COLUMNS`), the person's choice and block flag."""
+    paragraph_values = values[: len(_PARAGRAPH_FIELDS)]
+    draft_values = values[len(_PARAGRAPH_FIELDS) : len(_PARAGRAPH_FIELDS) + len(_DRAFT_FIELDS)]
+    agree, disagree, neutral, rev = values[-4:]
     paragraph = Paragraph.from_db(connection.alias, _PARAGRAPH_FIELDS, paragraph_values)
     paragraph.draft = Draft.from_db(connection.alias, _DRAFT_FIELDS, draft_values)
     paragraph.tally = (  # None: no tally yet (known, so not read again)
@@ -167,12 +195,10 @@ def _read_statement(by_key: bool) -> tuple[str, list]:
     found = _read_statements.get((connection.vendor, by_key))
     if found is not None:
         return found
-    q, column = connection.ops.quote_name, rawsql.column
+    q = connection.ops.quote_name
     blocks = get_user_model()._meta.get_field("blocks")  # moderation's UserBlock, by relation
     columns = [
-        *(column("p", Paragraph, name) for name in _PARAGRAPH_FIELDS),
-        *(column("d", Draft, name) for name in _DRAFT_FIELDS),
-        *(column("t", ParagraphTally, name) for name in ("agree", "disagree", "neutral", "rev")),
+        *_columns(),
         (
             f"(SELECT v.{q('choice')} FROM {q(ParagraphVote._meta.db_table)} v "  # noqa: S608
             f"WHERE v.{q('paragraph_id')} = p.{q('id')} AND v.{q('user_id')} = %s)",
@@ -186,14 +212,70 @@ def _read_statement(by_key: bool) -> tuple[str, list]:
     ]
     where = q(_KEY.column) if by_key else q("id")
     sql = (
-        f"SELECT {', '.join(sql for sql, _ in columns)} "  # noqa: S608 (our tables' names)
-        f"FROM {q(Paragraph._meta.db_table)} p "
-        f"JOIN {q(Draft._meta.db_table)} d ON d.{q('id')} = p.{q('draft_id')} "
-        f"LEFT JOIN {q(ParagraphTally._meta.db_table)} t ON t.{q('paragraph_id')} = p.{q('id')} "
+        f"SELECT {', '.join(sql for sql, _ in columns)} {_joins()} "
         f"WHERE p.{q('draft_id')} = %s AND p.{where} = %s"
     )
     found = _read_statements[(connection.vendor, by_key)] = (sql, [c for _, c in columns])
     return found
+
+
+def _columns() -> list[tuple[str, list]]:
+    """The joined read's columns of the paragraph, its draft and its tally, with converters."""
+    column = rawsql.column
+    return [
+        *(column("p", Paragraph, name) for name in _PARAGRAPH_FIELDS),
+        *(column("d", Draft, name) for name in _DRAFT_FIELDS),
+        *(column("t", ParagraphTally, name) for name in ("agree", "disagree", "neutral", "rev")),
+    ]
+
+
+def _joins() -> str:
+    """The joined read's FROM clause: the paragraph p, its draft d and its tally t (or NULLs)."""
+    q = connection.ops.quote_name
+    return (
+        f"FROM {q(Paragraph._meta.db_table)} p "
+        f"JOIN {q(Draft._meta.db_table)} d ON d.{q('id')} = p.{q('draft_id')} "
+        f"LEFT JOIN {q(ParagraphTally._meta.db_table)} t ON t.{q('paragraph_id')} = p.{q('id')}"
+    )
+
+
+def _read_many(
+    keys: set[str], user_ids: set[int]
+) -> tuple[dict[str, list], dict[tuple[int, int], str], set[int]]:
+    """The joined read for a group's votes in three statements: the paragraphs of `keys` (by
+    key: their converted `_columns` values), the votes of `user_ids` on them ({(paragraph id,
+    person id): choice}) and which of `user_ids` have any block."""
+    q = connection.ops.quote_name
+    columns = _columns()
+    keys = sorted(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(sql for sql, _ in columns)} {_joins()} "
+            f"WHERE p.{q(_KEY.column)} IN ({', '.join(['%s'] * len(keys))})",
+            [_KEY.get_db_prep_value(key, connection) for key in keys],
+        )
+        rows = [rawsql.converted(row, [c for _, c in columns]) for row in cursor.fetchall()]
+        paragraphs = {str(row[_PARAGRAPH_FIELDS.index("key")]): row for row in rows}
+        ids, users = [row[_PARAGRAPH_FIELDS.index("id")] for row in rows], sorted(user_ids)
+        votes = {}
+        if ids:
+            cursor.execute(
+                f"SELECT {q('paragraph_id')}, {q('user_id')}, {q('choice')} "  # noqa: S608
+                f"FROM {q(ParagraphVote._meta.db_table)} "
+                f"WHERE {q('paragraph_id')} IN ({', '.join(['%s'] * len(ids))}) "
+                f"AND {q('user_id')} IN ({', '.join(['%s'] * len(users))})",
+                [*ids, *users],
+            )
+            votes = {(pid, uid): choice for pid, uid, choice in cursor.fetchall()}
+        blocks = get_user_model()._meta.get_field("blocks")
+        cursor.execute(
+            f"SELECT DISTINCT {q(blocks.field.column)} "  # noqa: S608 (our table's name)
+            f"FROM {q(blocks.related_model._meta.db_table)} "
+            f"WHERE {q(blocks.field.column)} IN ({', '.join(['%s'] * len(users))})",
+            users,
+        )
+        blocked = {uid for (uid,) in cursor.fetchall()}
+    return paragraphs, votes, blocked
 
 
 def _unchanged(paragraph: Paragraph, choice: str) -> dict:
@@ -226,20 +308,90 @@ def _write_vote(paragraph_id: int, user_id: int, old: str, choice: str) -> bool:
         return cursor.rowcount == 1
 
 
-class _GroupTallies:
-    """The vote deltas of one group commit (deliberation/groupcommit.py), applied at its end:
-    one `UPDATE … RETURNING` per paragraph, so its tally row is locked only from there to the
-    COMMIT. Each vote's answer is then what it would have been had each vote bumped the tally
-    on its own, in the group's order: the totals after it and the rev it made."""
+class _GroupVotes:
+    """The votes of one group commit (deliberation/groupcommit.py).
+
+    Read together: the group's votes that said beforehand what they vote on (the hints
+    `vote_hint` makes) are read at the first one's read, in three statements for all
+    (`_read_many`) instead of one joined read each. A person's vote on a paragraph is taken
+    from there once: a second vote of theirs on it in the group (or a run again) reads its row
+    anew, since the first may have changed it. Their rate-limit counts are taken at the first
+    one's count, in one round trip to Redis (`ratelimit_reserve`); counts not used (a vote
+    refused before it counted, a person whose vote was not read ahead) are given back at the
+    group's end.
+
+    Tallied at the group's end: the vote deltas, one `UPDATE … RETURNING` per paragraph, so its
+    tally row is locked only from there to the COMMIT. Each vote's answer is then what it would
+    have been had each vote bumped the tally on its own, in the group's order: the totals after
+    it and the rev it made."""
 
     def __init__(self) -> None:
         # paragraph id -> (paragraph, [(write index, deltas, answer), ...]) in the group's order
         self.votes: dict[int, tuple[Paragraph, list[tuple[int, dict, dict]]]] = {}
+        self.hints = group_hints("vote")
+        self.paragraphs: dict[str, list] | None = None  # read at the first vote's read
+        self.choices: dict[tuple[int, int], str] = {}
+        self.unread: set[tuple[int, int]] = set()  # (paragraph, person) not taken yet
+        self.blocked: set[int] = set()
+        self.counts: dict[int, tuple[str, list[int]]] | None = None  # at the first count
+
+    def read(self, *, user_id: int, draft_id: int, key: str) -> Paragraph | None:
+        """The joined read of `user_id`'s vote on `key` in `draft_id` from the group's read, or
+        None (not read ahead, or taken already: the caller reads it)."""
+        if self.paragraphs is None:
+            keys = {
+                k
+                for _draft, hint_key, _user, _choice in self.hints
+                if (k := parse_paragraph_key(hint_key))
+            }
+            users = {user for *_, user, _choice in self.hints}
+            self.paragraphs, self.choices, self.blocked = ({}, {}, set())
+            if keys:
+                self.paragraphs, self.choices, self.blocked = _read_many(keys, users)
+            ids = {key: row[_PARAGRAPH_FIELDS.index("id")] for key, row in self.paragraphs.items()}
+            self.unread = {
+                (ids[k], user)
+                for _d, hint_key, user, _c in self.hints
+                if (k := parse_paragraph_key(hint_key)) in ids
+            }
+        row = self.paragraphs.get(key)
+        if row is None or row[_PARAGRAPH_FIELDS.index("draft_id")] != draft_id:
+            return None
+        pair = (row[_PARAGRAPH_FIELDS.index("id")], user_id)
+        if pair not in self.unread:
+            return None
+        self.unread.discard(pair)
+        return _paragraph(row, self.choices.get(pair), user_id in self.blocked)
+
+    def rate_count(self, user_id: int) -> int | None:
+        """The person's next vote count reserved for the group (see the class), or None (none
+        left: the caller counts on its own)."""
+        if self.counts is None:
+            rows = self.paragraphs or {}
+            counted = [
+                str(user)
+                for draft_id, key, user, choice in self.hints
+                if choice in VOTE_CHOICES
+                and (row := rows.get(parse_paragraph_key(key) or "")) is not None
+                and row[_PARAGRAPH_FIELDS.index("draft_id")] == draft_id
+                and user not in self.blocked
+            ]
+            reserved = ratelimit_reserve(action="vote", idents=counted) if counted else {}
+            self.counts = {int(ident): found for ident, found in reserved.items()}
+        found = self.counts.get(user_id)
+        if not found or not found[1]:
+            return None
+        return found[1].pop(0)
+
+    def finish(self, failed: set[int]) -> None:
+        for key, unused in (self.counts or {}).values():
+            ratelimit_release(key=key, count=len(unused))
+        self._tally(failed)
 
     def add(self, index: int, paragraph: Paragraph, deltas: dict, answer: dict) -> None:
         self.votes.setdefault(paragraph.pk, (paragraph, []))[1].append((index, deltas, answer))
 
-    def finish(self, failed: set[int]) -> None:
+    def _tally(self, failed: set[int]) -> None:
         # By paragraph id: two processes' groups lock the tally rows in the same order.
         for paragraph_id in sorted(self.votes):
             paragraph, entries = self.votes[paragraph_id]

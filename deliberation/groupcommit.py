@@ -26,6 +26,11 @@ Within a group the writes run in the order of their `order` keys (for votes: the
 the person), not in arrival order: two processes' groups then take the rows' locks in the same
 order and cannot deadlock each other on PostgreSQL.
 
+A write may say beforehand what it will read (`run`'s `hints`): the first write of a group that
+reads, say, a vote's rows then reads them for all the group's writes at once (`group_hints`),
+one statement per group instead of one per write (issue 14: most of a grouped vote's time on the
+database thread was the Python around its statements).
+
 A write may leave work for the group's end (`at_group_end`): after all its writes, before the
 COMMIT, once per group. The votes apply their tallies there, one `UPDATE … RETURNING` per
 paragraph and group: a hot paragraph's tally row is then locked from that statement to the
@@ -55,18 +60,23 @@ class GroupCommit:
 
     def __init__(self, max_group: int = MAX_GROUP) -> None:
         self.max_group = max_group
-        self.waiting: list[tuple[tuple, Callable[[], Any], asyncio.Future]] = []
+        self.waiting: list[tuple[tuple, Callable[[], Any], asyncio.Future, dict | None]] = []
         self.recent_sizes: deque[int] = deque(maxlen=100)  # for tests and benchmarks
         self._drain_task: asyncio.Task | None = None
 
-    async def run(self, write: Callable[[], Any], order: tuple = ()) -> Any:
+    async def run(
+        self, write: Callable[[], Any], order: tuple = (), hints: dict[str, Any] | None = None
+    ) -> Any:
         """Run the synchronous `write` (no arguments) in the next group; return what it returns,
         or raise what it raised. It runs on the database thread inside a savepoint of the group's
         transaction, so it must not manage transactions of its own beyond `atomic()` blocks.
         `order`: where it goes in its group (tuples of one shape compare; ties keep arrival
-        order): by the rows it locks, e.g. (paragraph key, person id) for a vote."""
+        order): by the rows it locks, e.g. (paragraph key, person id) for a vote. `hints`: what
+        it will read, by kind ({"vote": …, "receipt": …}), for the group's reads in one go
+        (`group_hints`); only a saving, never a promise: a write must read what it needs anyway
+        when its hint was not read."""
         future = asyncio.get_running_loop().create_future()
-        self.waiting.append((order, write, future))
+        self.waiting.append((order, write, future, hints))
         if self._drain_task is None or self._drain_task.done():
             self._drain_task = asyncio.create_task(self._drain())
         return await future
@@ -78,12 +88,12 @@ class GroupCommit:
             self.recent_sizes.append(len(group))
             try:
                 outcomes, held = await database_sync_to_async(_write_group)(
-                    [write for _, write, _ in group]
+                    [write for _, write, _, _ in group], [hints for *_, hints in group]
                 )
             except Exception as exc:  # BEGIN or COMMIT failed: nothing of the group was saved
                 logger.warning("a group of %d writes was not saved", len(group), exc_info=True)
                 outcomes, held = [(False, exc)] * len(group), {}
-            for (_, _, future), (ok, value) in zip(group, outcomes, strict=True):
+            for (_, _, future, _), (ok, value) in zip(group, outcomes, strict=True):
                 if future.done():  # its socket went away meanwhile
                     continue
                 if ok:
@@ -118,6 +128,7 @@ class _Group:
     def __init__(self) -> None:
         self.attempt = 0  # numbers each run of a write: what a run left for the end is its own
         self.ends: dict[Hashable, tuple[int, int, GroupEnd]] = {}
+        self.hints: list[dict[str, Any]] = []
 
 
 _running = threading.local()
@@ -138,13 +149,26 @@ def at_group_end(key: Hashable, make: Callable[[], Finisher], stage: int = 0):
     return found[2], group.attempt
 
 
-def _write_group(writes: list[Callable[[], Any]]) -> tuple[list[tuple[bool, Any]], dict]:
+def group_hints(kind: str) -> list[Any]:
+    """In a write of a group (on the database thread): the `kind` hints of all the group's
+    writes (`GroupCommit.run`'s `hints`), in the group's order. Outside a group: []."""
+    group = getattr(_running, "group", None)
+    if group is None:
+        return []
+    return [hints[kind] for hints in group.hints if kind in hints]
+
+
+def _write_group(
+    writes: list[Callable[[], Any]], hints: list[dict | None] | None = None
+) -> tuple[list[tuple[bool, Any]], dict]:
     """On the database thread: every write in its savepoint (run again on RetryWrite), the
-    finishers (`at_group_end`), one COMMIT. Returns each write's (True, result) or (False,
-    exception), and the live events held for after the COMMIT."""
+    finishers (`at_group_end`), one COMMIT. `hints`: each write's (`GroupCommit.run`), or None.
+    Returns each write's (True, result) or (False, exception), and the live events held for
+    after the COMMIT."""
     outcomes: list[tuple[bool, Any]] = []
     failed: set[int] = set()
     group = _running.group = _Group()
+    group.hints = [found for found in hints or () if found]
     try:
         with events.sends_held() as held, transaction.atomic():
             for write in writes:

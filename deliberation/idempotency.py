@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import rawsql
 from .errors import ActionRefused
-from .groupcommit import RetryWrite, at_group_end
+from .groupcommit import RetryWrite, at_group_end, group_hints
 from .models import WriteReceipt
 
 WINDOW = timedelta(minutes=10)
@@ -130,8 +130,8 @@ def _answer_first(
     # In a group the write's own savepoint is the group's (two statements less per write).
     with transaction.atomic(savepoint=grouped is None):
         now = timezone.now()
-        receipt = grouped[0].find(user.pk, key) if grouped else None  # a repeat in its group
-        if receipt is None:
+        known, receipt = grouped[0].find(user.pk, key) if grouped else (False, None)
+        if not known:
             receipt = _receipt(user.pk, key)
         if receipt is not None and receipt.created_at > now - WINDOW:
             if receipt.fingerprint != fingerprint:
@@ -154,19 +154,43 @@ def _answer_first(
         return answer
 
 
+def receipt_hint(*, user, request_id: Any) -> dict:
+    """The group commit's hint (`GroupCommit.run`'s `hints`) of a write through `write_once`
+    with `transactional=True`: its receipt is then read with the group's others, in one
+    statement. {} when it has none to read (no request id, anonymous)."""
+    if request_id in (None, "") or not getattr(user, "is_authenticated", False):
+        return {}
+    return {"receipt": (user.pk, request_key(request_id))}
+
+
 class _GroupReceipts:
-    """The receipts stored by the writes of one group commit (deliberation/groupcommit.py). A
-    write's answer may be completed at the group's end (a vote's totals: comments/voting.py),
-    after its receipt was stored: the receipts whose answers changed since are written again
-    there, in one UPDATE, before the COMMIT. A repeat within the same group finds its receipt
-    here (the row holds the answer as it was when stored)."""
+    """The receipts of the writes of one group commit (deliberation/groupcommit.py).
+
+    Read together: the receipts the group's writes said beforehand they would read (hints made
+    by `receipt_hint`) are read at the first one's read, in one statement; each is taken from
+    there once (a run again, after a concurrent repeat stored its receipt first, reads it anew).
+
+    Stored: a write's answer may be completed at the group's end (a vote's totals:
+    comments/voting.py), after its receipt was stored: the receipts whose answers changed since
+    are written again there, in one UPDATE, before the COMMIT. A repeat within the same group
+    finds its receipt here (the row holds the answer as it was when stored)."""
 
     def __init__(self) -> None:
         self.receipts: dict[tuple[int, str], tuple[int, WriteReceipt, str]] = {}
+        self.read: dict[tuple[int, str], WriteReceipt | None] | None = None
 
-    def find(self, user_id: int, key: str) -> WriteReceipt | None:
+    def find(self, user_id: int, key: str) -> tuple[bool, WriteReceipt | None]:
+        """(known, the receipt or None): known is False when the caller must read it."""
         found = self.receipts.get((user_id, key))
-        return found[1] if found else None
+        if found:
+            return True, found[1]
+        if self.read is None:
+            hints = set(group_hints("receipt"))
+            self.read = dict.fromkeys(hints)
+            self.read.update(_receipts(hints))
+        if (user_id, key) in self.read:
+            return True, self.read.pop((user_id, key))
+        return False, None
 
     def add(self, index: int, user_id: int, key: str, receipt: WriteReceipt) -> None:
         self.receipts[(user_id, key)] = (index, receipt, _stored(receipt.answer))
@@ -218,6 +242,30 @@ def _receipt(user_id: int, key: str) -> WriteReceipt | None:
         return None
     values = rawsql.converted(row, converters)
     return WriteReceipt.from_db(connection.alias, _RECEIPT_FIELDS, values)
+
+
+def _receipts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], WriteReceipt]:
+    """The receipts of `wanted` (person id, key) pairs that exist, in one statement."""
+    if not wanted:
+        return {}
+    sql, converters = _receipt_statement()
+    users, keys = sorted({user for user, _ in wanted}), sorted({key for _, key in wanted})
+    q = connection.ops.quote_name
+    head, _where = sql.split(" WHERE ", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.{q('user_id')}, r.{q('key')}, {head[len('SELECT ') :]} "
+            f"WHERE r.{q('user_id')} IN ({', '.join(['%s'] * len(users))}) "
+            f"AND r.{q('key')} IN ({', '.join(['%s'] * len(keys))})",
+            [*users, *keys],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for user_id, key, *row in rows:
+        if (user_id, key) in wanted:
+            values = rawsql.converted(row, converters)
+            found[(user_id, key)] = WriteReceipt.from_db(connection.alias, _RECEIPT_FIELDS, values)
+    return found
 
 
 _receipt_statements: dict[str, tuple[str, list]] = {}
