@@ -185,6 +185,8 @@ def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
 _PARAGRAPH_FIELDS = _in_model_order(Paragraph, {"id", "draft_id", "key", "archived", "kind"})
 _DRAFT_FIELDS = _in_model_order(Draft, {"id", "opens_at", "closes_at", "is_final", "slug"})
 _KEY = Paragraph._meta.get_field("key")
+# Where the paragraph's id, draft and key are in the joined read's values (`_columns`)
+_AT_ID, _AT_DRAFT, _AT_KEY = (_PARAGRAPH_FIELDS.index(name) for name in ("id", "draft_id", "key"))
 _read_statements: dict[tuple[str, bool], tuple[str, list]] = {}
 
 
@@ -255,8 +257,8 @@ def _read_many(
             [_KEY.get_db_prep_value(key, connection) for key in keys],
         )
         rows = [rawsql.converted(row, [c for _, c in columns]) for row in cursor.fetchall()]
-        paragraphs = {str(row[_PARAGRAPH_FIELDS.index("key")]): row for row in rows}
-        ids, users = [row[_PARAGRAPH_FIELDS.index("id")] for row in rows], sorted(user_ids)
+        paragraphs = {str(row[_AT_KEY]): row for row in rows}
+        ids, users = [row[_AT_ID] for row in rows], sorted(user_ids)
         votes = {}
         if ids:
             cursor.execute(
@@ -348,16 +350,16 @@ class _GroupVotes:
             self.paragraphs, self.choices, self.blocked = ({}, {}, set())
             if keys:
                 self.paragraphs, self.choices, self.blocked = _read_many(keys, users)
-            ids = {key: row[_PARAGRAPH_FIELDS.index("id")] for key, row in self.paragraphs.items()}
+            ids = {key: row[_AT_ID] for key, row in self.paragraphs.items()}
             self.unread = {
                 (ids[k], user)
                 for _d, hint_key, user, _c in self.hints
                 if (k := parse_paragraph_key(hint_key)) in ids
             }
         row = self.paragraphs.get(key)
-        if row is None or row[_PARAGRAPH_FIELDS.index("draft_id")] != draft_id:
+        if row is None or row[_AT_DRAFT] != draft_id:
             return None
-        pair = (row[_PARAGRAPH_FIELDS.index("id")], user_id)
+        pair = (row[_AT_ID], user_id)
         if pair not in self.unread:
             return None
         self.unread.discard(pair)
@@ -373,7 +375,7 @@ class _GroupVotes:
                 for draft_id, key, user, choice in self.hints
                 if choice in VOTE_CHOICES
                 and (row := rows.get(parse_paragraph_key(key) or "")) is not None
-                and row[_PARAGRAPH_FIELDS.index("draft_id")] == draft_id
+                and row[_AT_DRAFT] == draft_id
                 and user not in self.blocked
             ]
             reserved = ratelimit_reserve(action="vote", idents=counted) if counted else {}

@@ -248,13 +248,13 @@ def _receipts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], WriteReceip
     """The receipts of `wanted` (person id, key) pairs that exist, in one statement."""
     if not wanted:
         return {}
-    sql, converters = _receipt_statement()
+    columns, converters = _receipt_columns()
     users, keys = sorted({user for user, _ in wanted}), sorted({key for _, key in wanted})
     q = connection.ops.quote_name
-    head, _where = sql.split(" WHERE ", 1)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.{q('user_id')}, r.{q('key')}, {head[len('SELECT ') :]} "
+            f"SELECT r.{q('user_id')}, r.{q('key')}, {columns} "  # noqa: S608 (our table)
+            f"FROM {q(WriteReceipt._meta.db_table)} r "
             f"WHERE r.{q('user_id')} IN ({', '.join(['%s'] * len(users))}) "
             f"AND r.{q('key')} IN ({', '.join(['%s'] * len(keys))})",
             [*users, *keys],
@@ -268,6 +268,12 @@ def _receipts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], WriteReceip
     return found
 
 
+def _receipt_columns() -> tuple[str, list]:
+    """The receipt's columns (`_RECEIPT_FIELDS`) as a SELECT list, and their converters."""
+    columns = [rawsql.column("r", WriteReceipt, name) for name in _RECEIPT_FIELDS]
+    return ", ".join(sql for sql, _ in columns), [converters for _, converters in columns]
+
+
 _receipt_statements: dict[str, tuple[str, list]] = {}
 
 
@@ -275,13 +281,13 @@ def _receipt_statement() -> tuple[str, list]:
     """The receipt's read for this connection's backend, and its columns' converters."""
     found = _receipt_statements.get(connection.vendor)
     if found is None:
-        columns = [rawsql.column("r", WriteReceipt, name) for name in _RECEIPT_FIELDS]
+        columns, converters = _receipt_columns()
         q = connection.ops.quote_name
         found = _receipt_statements[connection.vendor] = (
-            f"SELECT {', '.join(sql for sql, _ in columns)} "  # noqa: S608 (our table's name)
+            f"SELECT {columns} "  # noqa: S608 (our table's name)
             f"FROM {q(WriteReceipt._meta.db_table)} r WHERE r.{q('user_id')} = %s "
             f"AND r.{q('key')} = %s",
-            [converters for _, converters in columns],
+            converters,
         )
     return found
 
