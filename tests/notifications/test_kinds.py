@@ -1,5 +1,6 @@
 """What each participant hears of: answers, new versions of their paragraph, the closing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,9 @@ def test_the_publish_all_button_is_for_the_working_group(client, comment_by, wg,
     client.force_login(wg)
     page = client.get(f"/drafts/{comment.draft.slug}/answers/").content.decode()
     assert "Entwurf" in page or "drafted" in page
-    assert client.post(url).status_code == 302
+    # The form carries the fingerprint of the drafted answers it counted.
+    shown = re.search(r'name="shown" value="([^"]*)"', page).group(1)
+    assert client.post(url, {"shown": shown}).status_code == 302
     assert Answer.objects.get().published_at is not None
 
 
