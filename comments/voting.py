@@ -93,7 +93,10 @@ def vote_cast_at(
     with transaction.atomic(savepoint=False):
         for _attempt in range(ATTEMPTS):
             if old == choice:
-                return _unchanged(paragraph, choice)
+                answer = _unchanged(paragraph, choice)
+                if grouped is not None:  # its totals: those after the group's votes before it
+                    grouped[0].add(grouped[1], paragraph, None, answer)
+                return answer
             if _write_vote(paragraph.pk, user.pk, old, choice):
                 break
             # Another tab of the same person changed this vote meanwhile: take it from there.
@@ -328,7 +331,7 @@ class _GroupVotes:
     it and the rev it made."""
 
     def __init__(self) -> None:
-        # paragraph id -> (paragraph, [(write index, deltas, answer), ...]) in the group's order
+        # paragraph id -> (paragraph, [(write index, deltas or None, answer), ...]) in order
         self.votes: dict[int, tuple[Paragraph, list[tuple[int, dict, dict]]]] = {}
         self.hints = group_hints("vote")
         self.paragraphs: dict[str, list] | None = None  # read at the first vote's read
@@ -390,7 +393,9 @@ class _GroupVotes:
             ratelimit_release(key=key, count=len(unused))
         self._tally(failed)
 
-    def add(self, index: int, paragraph: Paragraph, deltas: dict, answer: dict) -> None:
+    def add(self, index: int, paragraph: Paragraph, deltas: dict | None, answer: dict) -> None:
+        """Note the vote `index` of the group; its `answer` gets its totals and rev at the end.
+        `deltas`: what it adds to each count, None for a vote that changed nothing."""
         self.votes.setdefault(paragraph.pk, (paragraph, []))[1].append((index, deltas, answer))
 
     def _tally(self, failed: set[int]) -> None:
@@ -398,17 +403,19 @@ class _GroupVotes:
         for paragraph_id in sorted(self.votes):
             paragraph, entries = self.votes[paragraph_id]
             entries = [entry for entry in entries if entry[0] not in failed]
-            if not entries:
+            changes = [deltas for _index, deltas, _answer in entries if deltas is not None]
+            if not changes:  # only votes that changed nothing: they keep the totals they read
                 continue
-            total = {c: sum(entry[1][c] for entry in entries) for c in VoteChoice.values}
-            counts, rev = _tally_bump(paragraph_id, total, changes=len(entries))
+            total = {c: sum(deltas[c] for deltas in changes) for c in VoteChoice.values}
+            counts, rev = _tally_bump(paragraph_id, total, changes=len(changes))
             events.votes_changed_on_commit(
                 draft=paragraph.draft, paragraph=str(paragraph.key), counts=counts, rev=rev
             )
             for _index, deltas, answer in reversed(entries):  # the newest saw the end state
                 answer["counts"], answer["rev"] = dict(counts), rev
-                counts = {c: counts[c] - deltas[c] for c in counts}
-                rev -= 1
+                if deltas is not None:  # None: a vote that changed nothing
+                    counts = {c: counts[c] - deltas[c] for c in counts}
+                    rev -= 1
 
 
 def _tally_bump(

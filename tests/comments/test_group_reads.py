@@ -76,10 +76,11 @@ async def test_refused_and_accepted_votes_of_one_person_in_one_group(
         *("agree", "invalid", "invalid", "not_found", "not_found", "not_found"),
         *("disagree", "agree", "disagree"),
     ]
-    # (the unchanged one answers with the totals before the group, as before the read-ahead)
-    assert [outcomes[i]["rev"] for i in (0, 6, 7)] == [1, 2, 3]
+    # The unchanged one answers with the totals after the votes before it in the group.
+    assert [outcomes[i]["rev"] for i in (0, 6, 7, 8)] == [1, 2, 3, 3]
     assert outcomes[6]["counts"] == {"agree": 0, "disagree": 1, "neutral": 0}
     assert outcomes[7]["counts"] == {"agree": 1, "disagree": 1, "neutral": 0}
+    assert outcomes[8]["counts"] == outcomes[7]["counts"]
     tally = await sync_to_async(ParagraphTally.objects.get)(paragraph=paragraph)
     assert (tally.vote_counts(), tally.rev) == ({"agree": 1, "disagree": 1, "neutral": 0}, 3)
     votes = await sync_to_async(
