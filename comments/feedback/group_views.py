@@ -109,11 +109,16 @@ def _selected(request, draft: Draft) -> list[int]:
         ids = answer_selectors.triage_ids(draft=draft, **filters, limit=services.MAX_GROUP + 1)
         if answer_selectors.ids_fingerprint(ids) != request.POST.get("listed", ""):
             shown = request.POST.get("count", "")
-            raise ListChanged(
-                _(
+            if shown == str(len(ids)):  # as many as before, but not the same ones
+                message = _(
+                    "The list holds other comments than when you saw it (%(count)s then and now). Nothing was done: check the list below and apply again."
+                )
+            else:
+                message = _(
                     "The list has changed since you saw it (%(shown)s comments then, %(count)s now). Nothing was done: check the list below and apply again."
                 )
-                % {"shown": shown if shown.isdigit() else "?", "count": len(ids)}
+            raise ListChanged(
+                message % {"shown": shown if shown.isdigit() else "?", "count": len(ids)}
             )
         return ids
     ids = []

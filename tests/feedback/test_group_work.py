@@ -14,6 +14,7 @@ from comments.feedback import group_services as group
 from comments.feedback import services as answers
 from comments.feedback.answer_selectors import answer_counts
 from comments.feedback.models import Answer, Handling, TextBlock, Theme
+from comments.models import Comment
 from comments.moderation import services as moderation
 from deliberation.errors import ActionRefused
 from deliberation.models import Event
@@ -419,6 +420,35 @@ def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
         f"/drafts/{draft.slug}/answers/bulk/", {**form, "listed": listed, "count": "4"}
     )
     assert response.status_code == 302 and Answer.objects.count() == 4, "confirmed: all four"
+
+
+def test_all_of_this_list_with_as_many_but_other_comments_says_so(
+    client, comments, draft, wg, citizen, settings
+):
+    settings.LANGUAGE_CODE = "de"
+    client.force_login(wg)
+    here = f"/drafts/{draft.slug}/answers/?q=Radweg"
+    html = client.get(here).content.decode()
+    shown = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("listed", "count")
+    }
+    assert shown["count"] == "3"
+    late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
+    late.status = "published"
+    late.save(update_fields=["status"])
+    gone = Comment.objects.filter(draft=draft, body__contains="Radweg").exclude(pk=late.pk).first()
+    gone.status = "hidden"
+    gone.save(update_fields=["status"])
+    form = {"next": here, **shown, "scope": "all", "action": "assign", "assignee": wg.pk}
+    response = client.post(f"/drafts/{draft.slug}/answers/bulk/", form)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "enthält andere Kommentare" in page and "damals wie jetzt 3" in page
+    assert "damals 3 Kommentare, jetzt 3" not in page
+    # The answers page is the working group's alone, and its banner says so.
+    assert "für den Arbeitskreis, nicht zur Veröffentlichung" in page
+    assert "und die Moderation" not in page
 
 
 def test_publish_all_drafted_answers_publishes_only_the_ones_counted(client, comments, draft, wg):
