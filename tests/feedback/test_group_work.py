@@ -382,6 +382,15 @@ def test_deleting_a_theme_or_text_block_asks_first_and_says_what_is_lost(
     assert not TextBlock.objects.exists()
 
 
+def _list_as_shown(client, here: str) -> dict:
+    """The fields with which the answers page at `here` says which list its bulk form means."""
+    html = client.get(here).content.decode()
+    return {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("listed", "count")
+    }
+
+
 def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
     client, comments, draft, wg, citizen, moderator, settings
 ):
@@ -390,11 +399,7 @@ def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
     settings.LANGUAGE_CODE = "de"
     client.force_login(wg)
     here = f"/drafts/{draft.slug}/answers/?q=Radweg"
-    html = client.get(here).content.decode()
-    shown = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-        for name in ("listed", "count")
-    }
+    shown = _list_as_shown(client, here)
     assert shown["count"] == "3"
     late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
     late.status = "published"
@@ -428,11 +433,7 @@ def test_all_of_this_list_with_as_many_but_other_comments_says_so(
     settings.LANGUAGE_CODE = "de"
     client.force_login(wg)
     here = f"/drafts/{draft.slug}/answers/?q=Radweg"
-    html = client.get(here).content.decode()
-    shown = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-        for name in ("listed", "count")
-    }
+    shown = _list_as_shown(client, here)
     assert shown["count"] == "3"
     late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
     late.status = "published"
