@@ -306,8 +306,9 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                 "bad_message", _("A vote needs “paragraph” and “choice” (both texts).")
             )
         # Votes come in bursts: written with the others waiting at this moment, in one
-        # transaction (each in its savepoint, answered on its own: deliberation/groupcommit.py).
-        # What it reads is said beforehand: read with the group's other votes, in one go.
+        # transaction, each answered on its own (deliberation/groupcommit.py). What it reads is
+        # said beforehand: read with the group's other votes, in one go; what it writes (the
+        # vote, its receipt) is written at the group's end with the others' (deferred).
         order = (key, self.user.pk or 0) if settings.LIVE_GROUP_COMMIT else None
         hints = voting.vote_hint(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
         return await self._write(message, self._do_vote, key, choice, grouped=order, hints=hints)
@@ -406,7 +407,8 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         same id with another action or other parameters is refused (`invalid`).
 
         `grouped`: the write touches nothing but the database, so it joins the process's group
-        commit at this place in its group (`GroupCommit.run`'s `order`) and its receipt is
+        commit at this place in its group (`GroupCommit.run`'s `order`), deferred (it writes
+        nothing itself while `groupcommit.deferring()`: comments/voting.py), and its receipt is
         written once, after it (`write_once(transactional=True)`). None: a transaction of its
         own, its receipt claimed before it. `hints`: what the grouped write will read besides
         its receipt (`GroupCommit.run`'s)."""
@@ -425,7 +427,7 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
         if grouped is not None:
             hints = {**(hints or {}), **receipt_hint(user=self.user, request_id=request_id)}
-            return await group_commit().run(run, order=grouped, hints=hints)
+            return await group_commit().run(run, order=grouped, hints=hints, deferred=True)
         return await database_sync_to_async(run)()
 
     def _paragraph(self, key: str) -> Paragraph:

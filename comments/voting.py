@@ -16,7 +16,14 @@ changed the same vote meanwhile (two tabs), PostgreSQL makes the write wait for 
 and then find its condition false; the write changes no row, the vote is read again and the
 write retried. The deltas applied to the tally are therefore always those of a change that
 really happened, and the totals stay exact. SQLite serializes writers, so nothing races there.
+
+In a group commit (deliberation/groupcommit.py) a vote from the draft socket is deferred: it
+reads (with the group's other votes, `_GroupVotes`) and checks, and its write waits for the
+group's end, where all the group's votes are written in at most three statements under the same
+condition (`_write_votes`); a row not as read makes the group run again the careful way.
 """
+
+from itertools import pairwise
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -25,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from deliberation import events, rawsql
 from deliberation.errors import ActionRefused
-from deliberation.groupcommit import at_group_end, group_hints
+from deliberation.groupcommit import RedoGroup, at_group_end, deferring, group_hints, run_failed
 from deliberation.ratelimit import (
     ratelimit_check,
     ratelimit_hit,
@@ -75,12 +82,10 @@ def vote_cast_at(
     # Read and checked before the transaction: a refusal then happens outside any atomic
     # block, and the block below needs no savepoint of its own inside a caller's transaction
     # (two statements less per vote in a group commit). The conditional write keeps it exact.
-    paragraph = _read(user=user, draft_id=draft_id, paragraph_id=paragraph_id, key=key)
-    if (
-        paragraph.blocked
-        or not user.is_active
-        or paragraph.draft.status != DraftStatus.CONSULTATION
-    ):
+    paragraph, my_choice, blocked = _read(
+        user=user, draft_id=draft_id, paragraph_id=paragraph_id, key=key
+    )
+    if blocked or not user.is_active or paragraph.draft.status != DraftStatus.CONSULTATION:
         check_can_write(user=user, draft=paragraph.draft)  # raises, with the reason
     grouped = at_group_end("vote tallies", _GroupVotes)
     count = grouped[0].rate_count(user.pk) if grouped is not None else None
@@ -89,7 +94,12 @@ def vote_cast_at(
     else:
         ratelimit_check(action="vote", count=count)
     check_paragraph_open(paragraph)
-    old = paragraph.my_choice or "none"
+    old = my_choice or "none"
+    if grouped is not None and deferring():  # written with the group's others at its end
+        answer = _unchanged(paragraph, choice) if old == choice else _answer(choice)
+        deltas = None if old == choice else _deltas(old, choice)
+        grouped[0].add(grouped[1], paragraph, deltas, answer, write=(user.pk, old, choice))
+        return answer
     with transaction.atomic(savepoint=False):
         for _attempt in range(ATTEMPTS):
             if old == choice:
@@ -107,12 +117,7 @@ def vote_cast_at(
             ) or "none"
         else:
             raise RuntimeError(f"vote on paragraph {paragraph.pk} kept changing under us")
-        deltas = dict.fromkeys(VoteChoice.values, 0)
-        if old != "none":
-            deltas[old] -= 1
-        if choice != "none":
-            deltas[choice] += 1
-        answer = {"counts": None, "rev": None, "choice": choice}
+        deltas, answer = _deltas(old, choice), _answer(choice)
         if grouped is not None:  # filled in at the group's end, before its COMMIT
             tallies, index = grouped
             tallies.add(index, paragraph, deltas, answer)
@@ -127,6 +132,21 @@ def vote_cast_at(
         return answer
 
 
+def _deltas(old: str, choice: str) -> dict[str, int]:
+    """What a change from `old` to `choice` adds to each count ("none": no vote)."""
+    deltas = dict.fromkeys(VoteChoice.values, 0)
+    if old != "none":
+        deltas[old] -= 1
+    if choice != "none":
+        deltas[choice] += 1
+    return deltas
+
+
+def _answer(choice: str) -> dict:
+    """A changing vote's answer; its totals and rev are filled in once the tally is bumped."""
+    return {"counts": None, "rev": None, "choice": choice}
+
+
 def vote_hint(*, user, draft_id: int, key, choice) -> dict:
     """The group commit's hint (`GroupCommit.run`'s `hints`) of a `vote_cast_at` by `key`: its
     joined read is then made with the group's other votes (`_GroupVotes`). {} for anonymous."""
@@ -135,10 +155,12 @@ def vote_hint(*, user, draft_id: int, key, choice) -> dict:
     return {"vote": (draft_id, key, user.pk, choice)}
 
 
-def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> Paragraph:
-    """The joined read: the paragraph with its draft (the fields a vote needs; the others are
-    deferred) and its tally, annotated with the person's vote (`my_choice`, None without one)
-    and whether they have any block at all (`blocked`: `check_can_write` then decides)."""
+def _read(
+    *, user, draft_id: int, paragraph_id: int | None, key: str | None
+) -> tuple[Paragraph, str | None, bool]:
+    """The joined read: (the paragraph with its draft (the fields a vote needs; the others are
+    deferred) and its tally, the person's vote (None without one), whether they have any block
+    at all (`check_can_write` then decides))."""
     if paragraph_id is None:
         key = parse_paragraph_key(key)
         if key is None:
@@ -146,9 +168,9 @@ def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> 
     by_key = paragraph_id is None
     grouped = at_group_end("vote tallies", _GroupVotes) if by_key else None
     if grouped is not None:  # read with the group's other votes, when they said so beforehand
-        paragraph = grouped[0].read(user_id=user.pk, draft_id=draft_id, key=key)
-        if paragraph is not None:
-            return paragraph
+        found = grouped[0].read(user_id=user.pk, draft_id=draft_id, key=key)
+        if found is not None:
+            return found
     sql, converters = _read_statement(by_key)
     where = _KEY.get_db_prep_value(key, connection) if by_key else paragraph_id
     with connection.cursor() as cursor:
@@ -157,12 +179,12 @@ def _read(*, user, draft_id: int, paragraph_id: int | None, key: str | None) -> 
     if row is None:
         raise ActionRefused("not_found", _("This paragraph does not exist."))
     row = rawsql.converted(row, converters)
-    return _paragraph(row[:-2], *row[-2:])
+    return _paragraph(row[:-2]), row[-2], bool(row[-1])
 
 
-def _paragraph(values: list, my_choice: str | None, blocked) -> Paragraph:
+def _paragraph(values: list) -> Paragraph:
     """A paragraph as the joined read gives it, from its converted `values` (the paragraph's,
-    the draft's and the tally's columns: `_COLUMNS`), the person's choice and block flag."""
+    the draft's and the tally's columns: `_columns`)."""
     paragraph_values = values[: len(_PARAGRAPH_FIELDS)]
     draft_values = values[len(_PARAGRAPH_FIELDS) : len(_PARAGRAPH_FIELDS) + len(_DRAFT_FIELDS)]
     agree, disagree, neutral, rev = values[-4:]
@@ -173,7 +195,6 @@ def _paragraph(values: list, my_choice: str | None, blocked) -> Paragraph:
         if rev is None
         else ParagraphTally(agree=agree, disagree=disagree, neutral=neutral, rev=rev)
     )
-    paragraph.my_choice, paragraph.blocked = my_choice, bool(blocked)
     return paragraph
 
 
@@ -318,12 +339,21 @@ class _GroupVotes:
 
     Read together: the group's votes that said beforehand what they vote on (the hints
     `vote_hint` makes) are read at the first one's read, in three statements for all
-    (`_read_many`) instead of one joined read each. A person's vote on a paragraph is taken
-    from there once: a second vote of theirs on it in the group (or a run again) reads its row
-    anew, since the first may have changed it. Their rate-limit counts are taken at the first
-    one's count, in one round trip to Redis (`ratelimit_reserve`); counts not used (a vote
-    refused before it counted, a person whose vote was not read ahead) are given back at the
-    group's end.
+    (`_read_many`) instead of one joined read each; each paragraph is built once per group. A
+    person's vote on a paragraph is taken from there once: a second vote of theirs on it in the
+    group (or a run again) reads its row anew, since the first may have changed it; a deferred
+    vote takes it from the group's votes before it instead (the row is not written yet). Their
+    rate-limit counts are taken at the first one's count, in one round trip to Redis
+    (`ratelimit_reserve`); counts not used (a vote refused before it counted, a person whose
+    vote was not read ahead) are given back at the group's end, all of them when the group is
+    run again (`abandon`).
+
+    Written at the group's end, for deferred votes (deliberation/groupcommit.py `deferring`):
+    each person's change of each paragraph's vote, from the choice read to their last one in
+    the group, in at most three statements for all (`_write_votes`: INSERT, UPDATE, DELETE),
+    each on the condition that the row still holds what was read; a row that does not
+    (another process's transaction changed it: two tabs) makes the group run again the careful
+    way (RedoGroup), where each vote writes at once and re-reads on a changed row.
 
     Tallied at the group's end: the vote deltas, one `UPDATE … RETURNING` per paragraph, so its
     tally row is locked only from there to the COMMIT. Each vote's answer is then what it would
@@ -333,16 +363,23 @@ class _GroupVotes:
     def __init__(self) -> None:
         # paragraph id -> (paragraph, [(write index, deltas or None, answer), ...]) in order
         self.votes: dict[int, tuple[Paragraph, list[tuple[int, dict, dict]]]] = {}
+        # (paragraph id, person id) -> [(write index, old, choice), ...]: deferred, in order
+        self.writes: dict[tuple[int, int], list[tuple[int, str, str]]] = {}
         self.hints = group_hints("vote")
         self.paragraphs: dict[str, list] | None = None  # read at the first vote's read
+        self.built: dict[str, Paragraph] = {}  # by key: built once per group
         self.choices: dict[tuple[int, int], str] = {}
         self.unread: set[tuple[int, int]] = set()  # (paragraph, person) not taken yet
+        self.ahead: set[tuple[int, int]] = set()  # (paragraph, person) read ahead
         self.blocked: set[int] = set()
         self.counts: dict[int, tuple[str, list[int]]] | None = None  # at the first count
+        self.reserved: dict[str, int] = {}  # window key -> counts reserved, not given back
 
-    def read(self, *, user_id: int, draft_id: int, key: str) -> Paragraph | None:
-        """The joined read of `user_id`'s vote on `key` in `draft_id` from the group's read, or
-        None (not read ahead, or taken already: the caller reads it)."""
+    def read(
+        self, *, user_id: int, draft_id: int, key: str
+    ) -> tuple[Paragraph, str | None, bool] | None:
+        """The joined read (`_read`'s answer) of `user_id`'s vote on `key` in `draft_id` from
+        the group's read, or None (not read ahead, or taken already: the caller reads it)."""
         if self.paragraphs is None:
             keys = {
                 k
@@ -359,14 +396,26 @@ class _GroupVotes:
                 for _d, hint_key, user, _c in self.hints
                 if (k := parse_paragraph_key(hint_key)) in ids
             }
+            self.ahead = set(self.unread)
         row = self.paragraphs.get(key)
         if row is None or row[_AT_DRAFT] != draft_id:
             return None
         pair = (row[_AT_ID], user_id)
-        if pair not in self.unread:
+        if pair in self.unread:
+            self.unread.discard(pair)
+            choice = self.choices.get(pair)
+        elif deferring() and pair in self.ahead:
+            # Taken already by a vote of this group: its row is as read, its vote as the group's
+            # last deferred write of it says (or as read, when none is left).
+            kept = [w for w in self.writes.get(pair, ()) if not run_failed(w[0])]
+            choice = kept[-1][2] if kept else self.choices.get(pair)
+            choice = None if choice == "none" else choice
+        else:
             return None
-        self.unread.discard(pair)
-        return _paragraph(row, self.choices.get(pair), user_id in self.blocked)
+        paragraph = self.built.get(key)
+        if paragraph is None:
+            paragraph = self.built[key] = _paragraph(row)
+        return paragraph, choice, user_id in self.blocked
 
     def rate_count(self, user_id: int) -> int | None:
         """The person's next vote count reserved for the group (see the class), or None (none
@@ -383,20 +432,55 @@ class _GroupVotes:
             ]
             reserved = ratelimit_reserve(action="vote", idents=counted) if counted else {}
             self.counts = {int(ident): found for ident, found in reserved.items()}
+            self.reserved = {key: len(numbers) for key, numbers in reserved.values()}
         found = self.counts.get(user_id)
         if not found or not found[1]:
             return None
         return found[1].pop(0)
 
     def finish(self, failed: set[int]) -> None:
+        self._write(failed)
         for key, unused in (self.counts or {}).values():
             ratelimit_release(key=key, count=len(unused))
+            self.reserved[key] -= len(unused)
         self._tally(failed)
 
-    def add(self, index: int, paragraph: Paragraph, deltas: dict | None, answer: dict) -> None:
+    def abandon(self) -> None:
+        for key, count in self.reserved.items():
+            ratelimit_release(key=key, count=count)
+        self.reserved = {}
+
+    def add(
+        self,
+        index: int,
+        paragraph: Paragraph,
+        deltas: dict | None,
+        answer: dict,
+        write: tuple[int, str, str] | None = None,
+    ) -> None:
         """Note the vote `index` of the group; its `answer` gets its totals and rev at the end.
-        `deltas`: what it adds to each count, None for a vote that changed nothing."""
+        `deltas`: what it adds to each count, None for a vote that changed nothing. `write`:
+        (person id, old choice, new choice) of a deferred vote, written at the end."""
         self.votes.setdefault(paragraph.pk, (paragraph, []))[1].append((index, deltas, answer))
+        if write is not None:
+            user_id, old, choice = write
+            self.writes.setdefault((paragraph.pk, user_id), []).append((index, old, choice))
+
+    def _write(self, failed: set[int]) -> None:
+        """Write the deferred votes: per (paragraph, person), from the choice read to the last."""
+        changes = []
+        for (paragraph_id, user_id), entries in self.writes.items():
+            kept = [(old, choice) for index, old, choice in entries if index not in failed]
+            if not kept:
+                continue
+            if any(old != before[1] for before, (old, _) in pairwise(kept)):
+                # A vote of the pair read what was not the one before it wrote: not the chain of
+                # changes the deltas assume (a vote that read the row on its own meanwhile).
+                raise RedoGroup("a person's votes on a paragraph do not follow each other")
+            if kept[0][0] != kept[-1][1]:
+                changes.append((paragraph_id, user_id, kept[0][0], kept[-1][1]))
+        if changes:
+            _write_votes(changes)
 
     def _tally(self, failed: set[int]) -> None:
         # By paragraph id: two processes' groups lock the tally rows in the same order.
@@ -416,6 +500,52 @@ class _GroupVotes:
                 if deltas is not None:  # None: a vote that changed nothing
                     counts = {c: counts[c] - deltas[c] for c in counts}
                     rev -= 1
+
+
+def _write_votes(changes: list[tuple[int, int, str, str]]) -> None:
+    """Write the votes (paragraph id, person id, old choice, new choice; "none": no vote) in at
+    most three statements: the new ones (INSERT), the changed ones (UPDATE), the withdrawn ones
+    (DELETE), each on the condition that the row still holds the old choice (`_write_vote`'s
+    condition, for many rows). RedoGroup when any row did not (changed meanwhile)."""
+    q = connection.ops.quote_name
+    table = q(ParagraphVote._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    new = [(p, u, choice) for p, u, old, choice in changes if old == "none"]
+    changed = [(p, u, old, choice) for p, u, old, choice in changes if "none" not in (old, choice)]
+    gone = [(p, u, old) for p, u, old, choice in changes if choice == "none"]
+    written = 0
+    with connection.cursor() as cursor:
+        if new:
+            cursor.execute(
+                f"INSERT INTO {table} "  # noqa: S608 (our table's name)
+                "(paragraph_id, user_id, choice, created_at, updated_at) VALUES "
+                f"{', '.join(['(%s, %s, %s, %s, %s)'] * len(new))} "
+                "ON CONFLICT (paragraph_id, user_id) DO NOTHING RETURNING paragraph_id",
+                [value for p, u, choice in new for value in (p, u, choice, now, now)],
+            )
+            written += len(cursor.fetchall())
+        if changed:
+            cursor.execute(
+                f"UPDATE {table} SET {q('updated_at')} = %s, {q('choice')} = CASE "  # noqa: S608
+                f"{' '.join(['WHEN paragraph_id = %s AND user_id = %s THEN %s'] * len(changed))}"
+                f" END WHERE (paragraph_id, user_id, {q('choice')}) IN "
+                f"({', '.join(['(%s, %s, %s)'] * len(changed))}) RETURNING paragraph_id",
+                [
+                    now,
+                    *(value for p, u, _old, choice in changed for value in (p, u, choice)),
+                    *(value for p, u, old, _choice in changed for value in (p, u, old)),
+                ],
+            )
+            written += len(cursor.fetchall())
+        if gone:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (paragraph_id, user_id, {q('choice')}) IN "  # noqa: S608
+                f"({', '.join(['(%s, %s, %s)'] * len(gone))}) RETURNING paragraph_id",
+                [value for row in gone for value in row],
+            )
+            written += len(cursor.fetchall())
+    if written != len(changes):
+        raise RedoGroup("a vote was changed meanwhile by another transaction")
 
 
 def _tally_bump(

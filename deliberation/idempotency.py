@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import rawsql
 from .errors import ActionRefused
-from .groupcommit import RetryWrite, at_group_end, group_hints
+from .groupcommit import RedoGroup, RetryWrite, at_group_end, deferring, group_hints
 from .models import WriteReceipt
 
 WINDOW = timedelta(minutes=10)
@@ -127,6 +127,8 @@ def _refuse_other_write() -> ActionRefused:
 def _answer_first(
     user, key: str, fingerprint: str, write: Callable[[], dict], grouped=None
 ) -> dict:
+    if grouped is not None and deferring():
+        return _answer_first_deferred(user, key, fingerprint, write, grouped)
     # In a group the write's own savepoint is the group's (two statements less per write).
     with transaction.atomic(savepoint=grouped is None):
         now = timezone.now()
@@ -154,6 +156,29 @@ def _answer_first(
         return answer
 
 
+def _answer_first_deferred(user, key: str, fingerprint: str, write, grouped) -> dict:
+    """`_answer_first` in a deferred write of a group (deliberation/groupcommit.py): no atomic
+    block (a refusal inside one would mark the group's transaction for rollback) and no write:
+    the new receipt is stored at the group's end with the others (`_GroupReceipts.finish`)."""
+    receipts, attempt = grouped
+    now = timezone.now()
+    known, receipt = receipts.find(user.pk, key)
+    if not known:
+        receipt = _receipt(user.pk, key)
+    if receipt is not None:
+        if receipt.created_at <= now - WINDOW:  # an expired receipt is claimed again: rare
+            raise RedoGroup("an expired receipt is used again")
+        if receipt.fingerprint != fingerprint:
+            raise _refuse_other_write()
+        return receipt.answer
+    answer = write()
+    receipt = WriteReceipt(
+        user_id=user.pk, key=key, fingerprint=fingerprint, answer=answer, created_at=now
+    )
+    receipts.add(attempt, user.pk, key, receipt)
+    return answer
+
+
 def receipt_hint(*, user, request_id: Any) -> dict:
     """The group commit's hint (`GroupCommit.run`'s `hints`) of a write through `write_once`
     with `transactional=True`: its receipt is then read with the group's others, in one
@@ -172,8 +197,11 @@ class _GroupReceipts:
 
     Stored: a write's answer may be completed at the group's end (a vote's totals:
     comments/voting.py), after its receipt was stored: the receipts whose answers changed since
-    are written again there, in one UPDATE, before the COMMIT. A repeat within the same group
-    finds its receipt here (the row holds the answer as it was when stored)."""
+    are written again there, in one UPDATE, before the COMMIT. The receipts of deferred writes
+    (not saved yet: no pk) are stored there with their final answers, in one INSERT for all; one
+    that another process stored first meanwhile (a concurrent repeat) makes the group run again
+    the careful way (RedoGroup), where that write rolls back and answers with the first's. A
+    repeat within the same group finds its receipt here (as the row holds it)."""
 
     def __init__(self) -> None:
         self.receipts: dict[tuple[int, str], tuple[int, WriteReceipt, str]] = {}
@@ -193,13 +221,20 @@ class _GroupReceipts:
         return False, None
 
     def add(self, index: int, user_id: int, key: str, receipt: WriteReceipt) -> None:
-        self.receipts[(user_id, key)] = (index, receipt, _stored(receipt.answer))
+        """Note the receipt of the run `index`; stored at the end when it has no pk yet."""
+        stored = _stored(receipt.answer) if receipt.pk is not None else ""
+        self.receipts[(user_id, key)] = (index, receipt, stored)
+
+    def abandon(self) -> None:
+        pass  # nothing outside the database
 
     def finish(self, failed: set[int]) -> None:
+        kept = [(i, r, stored) for i, r, stored in self.receipts.values() if i not in failed]
+        _receipts_insert([receipt for _, receipt, _ in kept if receipt.pk is None])
         changed = [
             receipt
-            for index, receipt, stored in self.receipts.values()
-            if index not in failed and _stored(receipt.answer) != stored
+            for _, receipt, stored in kept
+            if receipt.pk is not None and _stored(receipt.answer) != stored
         ]
         if not changed:
             return
@@ -313,6 +348,36 @@ def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now)
     return WriteReceipt(
         pk=pk, user_id=user_id, key=key, fingerprint=fingerprint, answer=answer, created_at=now
     )
+
+
+def _receipts_insert(receipts: list[WriteReceipt]) -> None:
+    """Store the new `receipts` (no pk yet) in one INSERT. RedoGroup when any of them was
+    stored meanwhile by a concurrent repeat (another process's transaction)."""
+    if not receipts:
+        return
+    q = connection.ops.quote_name
+    answer_field = WriteReceipt._meta.get_field("answer")
+    columns = ("user_id", "key", "fingerprint", "answer", "created_at")
+    params = []
+    for receipt in receipts:
+        params += [
+            receipt.user_id,
+            receipt.key,
+            receipt.fingerprint,
+            answer_field.get_db_prep_save(receipt.answer, connection),
+            connection.ops.adapt_datetimefield_value(receipt.created_at),
+        ]
+    row = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
+            f"({', '.join(q(name) for name in columns)}) VALUES {', '.join([row] * len(receipts))} "
+            f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            params,
+        )
+        stored = cursor.fetchall()
+    if len(stored) != len(receipts):
+        raise RedoGroup("a receipt was stored meanwhile by a concurrent repeat")
 
 
 def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:

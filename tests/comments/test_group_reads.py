@@ -2,7 +2,9 @@
 deliberation/idempotency.py): the group's reads in one go change no answer. Each vote is still
 answered on its own, a person's later vote in the same group sees their earlier one, a repeat
 gets the first answer in the same group or a later one, and the rate limit counts what it
-counted before (a refusal before the count takes none)."""
+counted before (a refusal before the count takes none). Each test runs with the votes deferred
+(written at the group's end, as the draft socket sends them) and written at once (the careful
+way, as a group run again goes)."""
 
 import asyncio
 
@@ -24,6 +26,22 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
 @pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     settings.RATE_LIMITS = {name: 10_000 for name in settings.RATE_LIMITS}
+
+
+class SocketGroup:
+    """A group commit whose writes run deferred or the careful way (`deferred`)."""
+
+    def __init__(self, deferred: bool) -> None:
+        self.commit, self.deferred = GroupCommit(), deferred
+        self.recent_sizes = self.commit.recent_sizes
+
+    def run(self, write, hints):
+        return self.commit.run(write, hints=hints, deferred=self.deferred)
+
+
+@pytest.fixture(params=[True, False], ids=["deferred", "careful"])
+def group(request):
+    return SocketGroup(request.param)
 
 
 def socket_vote(group, user, draft_id, key, choice, request_id=None):
@@ -55,10 +73,10 @@ def codes(outcomes):
 
 
 async def test_refused_and_accepted_votes_of_one_person_in_one_group(
-    draft, paragraph, citizen, other_citizen
+    group, draft, paragraph, citizen, other_citizen
 ):
     heading = await sync_to_async(lambda: draft.paragraphs.filter(kind="heading").first())()
-    key, group = str(paragraph.key), GroupCommit()
+    key = str(paragraph.key)
     outcomes = await together(
         group,
         socket_vote(group, citizen, draft.pk, key, "agree"),
@@ -89,8 +107,8 @@ async def test_refused_and_accepted_votes_of_one_person_in_one_group(
     assert votes == {"anna": "disagree", other_citizen.username: "agree"}
 
 
-async def test_a_vote_read_ahead_sees_what_earlier_groups_wrote(draft, paragraph, citizen):
-    key, group = str(paragraph.key), GroupCommit()
+async def test_a_vote_read_ahead_sees_what_earlier_groups_wrote(group, draft, paragraph, citizen):
+    key = str(paragraph.key)
     await socket_vote(group, citizen, draft.pk, key, "agree")
     outcomes = await together(
         group,
@@ -102,10 +120,10 @@ async def test_a_vote_read_ahead_sees_what_earlier_groups_wrote(draft, paragraph
 
 
 async def test_a_blocked_person_is_refused_beside_others_accepted(
-    draft, paragraph, citizen, other_citizen
+    group, draft, paragraph, citizen, other_citizen
 ):
     await sync_to_async(UserBlock.objects.create)(user=citizen, justification="test")
-    key, group = str(paragraph.key), GroupCommit()
+    key = str(paragraph.key)
     outcomes = await together(
         group,
         socket_vote(group, citizen, draft.pk, key, "agree"),
@@ -116,9 +134,9 @@ async def test_a_blocked_person_is_refused_beside_others_accepted(
 
 
 async def test_repeats_in_the_same_group_and_a_later_one_get_the_first_answer(
-    draft, paragraph, citizen, other_citizen
+    group, draft, paragraph, citizen, other_citizen
 ):
-    key, group = str(paragraph.key), GroupCommit()
+    key = str(paragraph.key)
     outcomes = await together(
         group,
         socket_vote(group, citizen, draft.pk, key, "agree", request_id="r1"),
@@ -142,10 +160,10 @@ async def test_repeats_in_the_same_group_and_a_later_one_get_the_first_answer(
 
 
 async def test_the_rate_limit_counts_a_group_as_votes_one_by_one(
-    settings, draft, paragraph, citizen, other_citizen
+    group, settings, draft, paragraph, citizen, other_citizen
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": 3}
-    key, group = str(paragraph.key), GroupCommit()
+    key = str(paragraph.key)
     outcomes = await together(
         group,
         socket_vote(group, citizen, draft.pk, UNKNOWN, "agree"),  # refused before it counts
