@@ -5,7 +5,7 @@ import time
 from collections import Counter
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
 
@@ -62,9 +62,12 @@ def ratelimit_reserve(
     a count not used must be given back with `ratelimit_release` (key, how many)."""
     wanted = Counter(idents)
     keys = {ident: _key(action, ident, now) for ident in wanted}
-    if isinstance(cache, RedisCache) and wanted:
-        stored = {ident: cache.make_and_validate_key(key) for ident, key in keys.items()}
-        client = cache._cache.get_client(write=True)
+    # The backend itself: `cache` is a proxy, never an instance of a backend's class (so this
+    # pipeline was never taken until the check asked the backend; issue 14).
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache) and wanted:
+        stored = {ident: backend.make_and_validate_key(key) for ident, key in keys.items()}
+        client = backend._cache.get_client(write=True)
         with client.pipeline(transaction=False) as pipe:
             for ident, n in wanted.items():
                 pipe.set(stored[ident], 0, ex=TIMEOUT, nx=True)
