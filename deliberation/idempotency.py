@@ -329,25 +329,13 @@ def _receipt_statement() -> tuple[str, list]:
 
 def _receipt_insert(user_id: int, key: str, fingerprint: str, answer: dict, now) -> WriteReceipt:
     """Store a receipt and return it; IntegrityError when the person's `key` has one already."""
-    q = connection.ops.quote_name
-    answer_field = WriteReceipt._meta.get_field("answer")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
-            f"({q('user_id')}, {q('key')}, {q('fingerprint')}, {q('answer')}, {q('created_at')}) "
-            f"VALUES (%s, %s, %s, %s, %s) RETURNING {q('id')}",
-            [
-                user_id,
-                key,
-                fingerprint,
-                answer_field.get_db_prep_save(answer, connection),
-                connection.ops.adapt_datetimefield_value(now),
-            ],
-        )
-        pk = cursor.fetchone()[0]
-    return WriteReceipt(
-        pk=pk, user_id=user_id, key=key, fingerprint=fingerprint, answer=answer, created_at=now
+    receipt = WriteReceipt(
+        user_id=user_id, key=key, fingerprint=fingerprint, answer=answer, created_at=now
     )
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_statement(1), _insert_values([receipt]))
+        receipt.pk = cursor.fetchone()[0]
+    return receipt
 
 
 def _receipts_insert(receipts: list[WriteReceipt]) -> None:
@@ -355,29 +343,44 @@ def _receipts_insert(receipts: list[WriteReceipt]) -> None:
     stored meanwhile by a concurrent repeat (another process's transaction)."""
     if not receipts:
         return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_statement(len(receipts), skip_conflicts=True), _insert_values(receipts)
+        )
+        stored = cursor.fetchall()
+    if len(stored) != len(receipts):
+        raise RedoGroup("a receipt was stored meanwhile by a concurrent repeat")
+
+
+_INSERTED = ("user_id", "key", "fingerprint", "answer", "created_at")
+
+
+def _insert_statement(rows: int, skip_conflicts: bool = False) -> str:
+    """The INSERT of `rows` receipts (`_INSERTED`'s columns), returning their ids; with
+    `skip_conflicts` a receipt whose person and key are stored already is left out."""
     q = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(_INSERTED))})"
+    skip = f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING " if skip_conflicts else ""
+    return (
+        f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
+        f"({', '.join(q(name) for name in _INSERTED)}) VALUES {', '.join([row] * rows)} "
+        f"{skip}RETURNING {q('id')}"
+    )
+
+
+def _insert_values(receipts: list[WriteReceipt]) -> list:
+    """The parameters of `_insert_statement` for `receipts`, as the ORM would store them."""
     answer_field = WriteReceipt._meta.get_field("answer")
-    columns = ("user_id", "key", "fingerprint", "answer", "created_at")
-    params = []
+    values = []
     for receipt in receipts:
-        params += [
+        values += [
             receipt.user_id,
             receipt.key,
             receipt.fingerprint,
             answer_field.get_db_prep_save(receipt.answer, connection),
             connection.ops.adapt_datetimefield_value(receipt.created_at),
         ]
-    row = f"({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
-            f"({', '.join(q(name) for name in columns)}) VALUES {', '.join([row] * len(receipts))} "
-            f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
-            params,
-        )
-        stored = cursor.fetchall()
-    if len(stored) != len(receipts):
-        raise RedoGroup("a receipt was stored meanwhile by a concurrent repeat")
+    return values
 
 
 def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
