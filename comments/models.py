@@ -153,13 +153,14 @@ class Comment(models.Model):
         """Save, and keep the search index and the groups of alike comments in step with the
         text (comments/search.py, comments/similar.py): every write path (services, offline
         entries, moderation, admin) saves through here."""
+        new = self._state.adding and self.pk is None  # an id from the database: no likeness yet
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is None or "body" in fields:
             comment_index(self)
             from .similar import likeness_update  # similar.py reads these models
 
-            likeness_update(self)
+            likeness_update(self, new=new)
 
     def get_absolute_url(self) -> str:
         """The comment on its draft's reading page, `#c-<pk>`, with the thread open that shows it

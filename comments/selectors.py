@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from deliberation import events
@@ -130,8 +131,19 @@ def shown_comment_count(*, paragraph: Paragraph) -> tuple[str | None, int | None
     key = paragraph.current_id
     if key is None:
         return None, None
-    total = ParagraphTally.objects.filter(paragraph__current_id=key).aggregate(n=Sum("comments"))
-    return str(key), total["n"] or 0
+    # On the path of every new comment's event (issue 14): written out in SQL, as building it
+    # through the ORM cost more than running it.
+    q = connection.ops.quote_name
+    current = Paragraph._meta.get_field("current")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM(t.{q('comments')}) FROM {q(ParagraphTally._meta.db_table)} t "  # noqa: S608
+            f"JOIN {q(Paragraph._meta.db_table)} p ON p.{q('id')} = t.{q('paragraph_id')} "
+            f"WHERE p.{q(current.column)} = %s",
+            [current.get_db_prep_value(key, connection)],
+        )
+        total = cursor.fetchone()[0]
+    return str(key), int(total or 0)
 
 
 def vote_snapshot(*, draft_id: int) -> dict[str, dict[str, int]]:

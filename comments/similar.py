@@ -58,27 +58,28 @@ def _best_group(terms: str, groups: dict[int, str]) -> int | None:
     return found[2] if found else None
 
 
-def likeness_update(comment: Comment) -> None:
+def likeness_update(comment: Comment, *, new: bool = False) -> None:
     """Place `comment` (saved) in the group of alike comments of its paragraph, after its text
-    changed; runs in the caller's transaction. A text without words belongs to no group."""
+    changed; runs in the caller's transaction. A text without words belongs to no group.
+
+    `new`: the comment was just inserted, so it has no likeness row yet (ids are not used
+    again): its row is inserted without being looked for first (the path of every new comment,
+    issue 14)."""
     terms = likeness_terms(comment.body)
+    if new:
+        group_id = _group_of(comment, terms)
+        Likeness.objects.create(
+            comment_id=comment.pk,
+            draft_id=comment.draft_id,
+            paragraph_id=comment.paragraph_id,
+            terms=terms,
+            group_id=group_id,
+        )
+        return
     row = Likeness.objects.filter(pk=comment.pk).first()
     if row is not None and row.terms == terms and row.paragraph_id == comment.paragraph_id:
         return  # the text as compared did not change (a save of other fields)
-    group_id = None
-    if terms:
-        groups = dict(
-            SimilarGroup.objects.filter(paragraph_id=comment.paragraph_id).values_list(
-                "pk", "terms"
-            )
-        )
-        group_id = _best_group(terms, groups)
-        if group_id is None:
-            group_id = (
-                SimilarGroup.objects.create(
-                    draft_id=comment.draft_id, paragraph_id=comment.paragraph_id, terms=terms
-                )
-            ).pk
+    group_id = _group_of(comment, terms)
     Likeness.objects.update_or_create(
         comment_id=comment.pk,
         defaults={
@@ -90,6 +91,24 @@ def likeness_update(comment: Comment) -> None:
     )
     if row is not None and row.group_id is not None and row.group_id != group_id:
         _group_reseed(row.group_id)
+
+
+def _group_of(comment: Comment, terms: str) -> int | None:
+    """The id of the group of its paragraph that `terms` (`comment`'s) belong to, a new one
+    when none is alike enough; None for a text without words."""
+    if not terms:
+        return None
+    groups = dict(
+        SimilarGroup.objects.filter(paragraph_id=comment.paragraph_id).values_list("pk", "terms")
+    )
+    group_id = _best_group(terms, groups)
+    if group_id is None:
+        group_id = (
+            SimilarGroup.objects.create(
+                draft_id=comment.draft_id, paragraph_id=comment.paragraph_id, terms=terms
+            )
+        ).pk
+    return group_id
 
 
 def _group_reseed(group_id: int) -> None:

@@ -267,9 +267,12 @@ _RECEIPT_FIELDS = tuple(
 )
 
 
-def _receipt(user_id: int, key: str) -> WriteReceipt | None:
-    """The person's receipt of the request `key` (its fields but user and key), or None."""
+def _receipt(user_id: int, key: str, *, for_update: bool = False) -> WriteReceipt | None:
+    """The person's receipt of the request `key` (its fields but user and key), or None;
+    `for_update`: with its row lock until the transaction ends (where the backend has one)."""
     sql, converters = _receipt_statement()
+    if for_update and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id, key])
         row = cursor.fetchone()
@@ -384,25 +387,60 @@ def _insert_values(receipts: list[WriteReceipt]) -> list:
 
 
 def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) -> dict:
+    # The path of every websocket comment (issue 14): the claim is one INSERT … ON CONFLICT DO
+    # NOTHING (no savepoint: a conflict is no error), the answer one UPDATE, both written out
+    # in SQL (deliberation/rawsql.py). On PostgreSQL the INSERT waits for a concurrent repeat
+    # that inserted the same key until it commits (then nothing is inserted: read its answer)
+    # or rolls back (then this one's row goes in), as the plain INSERT did.
     with transaction.atomic():
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                receipt = WriteReceipt.objects.create(
-                    user=user, key=key, fingerprint=fingerprint, created_at=now
-                )
-        except IntegrityError:
-            # Committed before (a concurrent first made the insert wait until it committed).
-            receipt = WriteReceipt.objects.select_for_update().get(user=user, key=key)
+        pk = _receipt_claim(user.pk, key, fingerprint, now)
+        if pk is None:  # committed before
+            receipt = _receipt(user.pk, key, for_update=True)
             if receipt.created_at > now - WINDOW:
                 if receipt.fingerprint != fingerprint:
-                    raise _refuse_other_write() from None
+                    raise _refuse_other_write()
                 return receipt.answer
             # An old id used again after the window: a new write.
-            receipt.created_at, receipt.fingerprint = now, fingerprint
-        receipt.answer = write()
-        receipt.save(update_fields=["answer", "created_at", "fingerprint"])
-        return receipt.answer
+            pk = receipt.pk
+        answer = write()
+        _receipt_answer(pk, fingerprint, answer, now)
+        return answer
+
+
+def _receipt_claim(user_id: int, key: str, fingerprint: str, now) -> int | None:
+    """Insert the person's receipt of `key` without an answer yet; its id, or None when they
+    have one already (inserted and committed by an earlier or concurrent write)."""
+    q = connection.ops.quote_name
+    empty = WriteReceipt._meta.get_field("answer").get_db_prep_save({}, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
+            f"({q('user_id')}, {q('key')}, {q('fingerprint')}, {q('answer')}, {q('created_at')}) "
+            f"VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            [user_id, key, fingerprint, empty, connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _receipt_answer(pk: int, fingerprint: str, answer: dict, now) -> None:
+    """Store the answer of the claimed receipt `pk` (and when and for what it was claimed)."""
+    q = connection.ops.quote_name
+    answer_field = WriteReceipt._meta.get_field("answer")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
+            f"SET {q('answer')} = %s, {q('created_at')} = %s, {q('fingerprint')} = %s "
+            f"WHERE {q('id')} = %s",
+            [
+                answer_field.get_db_prep_save(answer, connection),
+                connection.ops.adapt_datetimefield_value(now),
+                fingerprint,
+                pk,
+            ],
+        )
 
 
 def receipts_prune(*, now=None) -> int:
