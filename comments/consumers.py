@@ -22,10 +22,10 @@ from deliberation.hub import HubSocketMixin, get_hub
 from deliberation.idempotency import receipt_hint, write_once
 from deliberation.ratelimit import limit_for
 from drafts.anchoring import Quote
-from drafts.models import Draft, Paragraph, parse_paragraph_key
+from drafts.models import Draft, parse_paragraph_key
 from drafts.selectors import draft_visible_to
 
-from . import selectors, services, voting
+from . import commenting, selectors, services, voting
 from .models import Comment
 from .permissions import can_see_unreleased
 from .serializers import comment_payload
@@ -286,7 +286,12 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
     def _do_comment(
         self, key: str, body: str, parent_id: int | None, quote: Quote | None = None
     ) -> dict:
-        paragraph = self._paragraph(key)
+        if not self.user.is_authenticated:
+            raise ActionRefused("not_authenticated", _("Please log in to take part."))
+        # One statement for the paragraph, its draft and what the checks ask about the writer.
+        paragraph, writer = commenting.paragraph_for_comment(
+            user=self.user, draft_id=self.draft_id, key=key
+        )
         parent = None
         if parent_id is not None:
             parent = Comment.objects.filter(pk=parent_id, draft_id=self.draft_id).first()
@@ -295,7 +300,12 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                     "not_found", _("The comment you wanted to answer does not exist.")
                 )
         comment = services.comment_create(
-            user=self.user, paragraph=paragraph, body=body, parent=parent, quote=quote
+            user=self.user,
+            paragraph=paragraph,
+            body=body,
+            parent=parent,
+            quote=quote,
+            writer=writer,
         )
         return {"comment": comment_payload(comment)}
 
@@ -429,18 +439,6 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
             hints = {**(hints or {}), **receipt_hint(user=self.user, request_id=request_id)}
             return await group_commit().run(run, order=grouped, hints=hints, deferred=True)
         return await database_sync_to_async(run)()
-
-    def _paragraph(self, key: str) -> Paragraph:
-        if not self.user.is_authenticated:
-            raise ActionRefused("not_authenticated", _("Please log in to take part."))
-        paragraph = (
-            Paragraph.objects.select_related("draft")
-            .filter(draft_id=self.draft_id, key=parse_paragraph_key(key))
-            .first()
-        )
-        if paragraph is None:  # also for a key that is not a UUID at all
-            raise ActionRefused("not_found", _("This paragraph does not exist."))
-        return paragraph
 
     def _comment_row(self, comment_id: int) -> Comment:
         if not self.user.is_authenticated:

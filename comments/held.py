@@ -26,10 +26,11 @@ HELD_THANKS = _(
 )
 
 
-def new_comment_status(*, user, draft: Draft) -> str:
+def new_comment_status(*, user, draft: Draft, confirmed: bool | None = None) -> str:
     """The status a comment `user` writes now on `draft` starts in: held while their address
-    waits for confirmation, else pending (pre-moderated draft) or published."""
-    if must_wait(user):
+    waits for confirmation, else pending (pre-moderated draft) or published. `confirmed`: see
+    `must_wait`."""
+    if must_wait(user, confirmed=confirmed):
         return CommentStatus.HELD
     return CommentStatus.PENDING if draft.is_pre_moderated else CommentStatus.PUBLISHED
 

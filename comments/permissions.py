@@ -27,13 +27,16 @@ def active_block(*, user, now: datetime | None = None):
     return blocks_in_force(user=user, now=now).order_by("-created_at").first()
 
 
-def check_can_write(*, user, draft: Draft) -> None:
-    """Refuse a citizen's write with the reason, in the order a person would want to hear it."""
+def check_can_write(*, user, draft: Draft, blocked: bool | None = None) -> None:
+    """Refuse a citizen's write with the reason, in the order a person would want to hear it.
+
+    `blocked`: whether the person has any block at all (lifted or over, too), when the caller
+    read that already: False, and no block is looked for; None (or True): asked here."""
     if not user.is_authenticated:
         raise ActionRefused("not_authenticated", _("Please log in to take part."))
     if not user.is_active:
         raise ActionRefused("forbidden", _("This account is deactivated."))
-    block = active_block(user=user)
+    block = active_block(user=user) if blocked is not False else None
     if block is not None:
         if block.until:
             end = date_format(timezone.localtime(block.until), "DATETIME_FORMAT")

@@ -13,6 +13,7 @@ from drafts.anchoring import MAX_EXACT_CHARS, Quote, locate, quote_from, selecto
 from drafts.models import Draft, DraftStatus, Paragraph
 
 from .announcements import announce_removed, announce_updated, events_forget
+from .commenting import Writer
 from .held import comment_go_public, new_comment_status
 from .models import (
     MAX_DEPTH,
@@ -113,14 +114,16 @@ def comment_create(
     body: str,
     parent: Comment | None = None,
     quote: Quote | None = None,
+    writer: Writer | None = None,
 ) -> Comment:
     """Write a comment (or a reply, with `parent`) on a paragraph of an open draft.
 
     `quote`: the passage of the paragraph the comment refers to; ActionRefused("invalid") when
-    the paragraph's text does not contain `quote.exact` (whitespace collapsed).
+    the paragraph's text does not contain `quote.exact` (whitespace collapsed). `writer`: what
+    the caller's read knows about `user` already (comments/commenting.py), not asked again.
     """
     draft = paragraph.draft
-    check_can_write(user=user, draft=draft)
+    check_can_write(user=user, draft=draft, blocked=writer.blocked if writer else None)
     ratelimit_hit(action="comment", ident=str(user.pk))
     text = comment_body_clean(body)
     if parent is not None:
@@ -142,7 +145,9 @@ def comment_create(
     else:
         check_paragraph_open(paragraph)
     quote_fields = _quote_fields(paragraph, quote)
-    status = new_comment_status(user=user, draft=draft)
+    status = new_comment_status(
+        user=user, draft=draft, confirmed=writer.confirmed if writer else None
+    )
     body_html = render_comment(text)
     # Every refusal comes before this block, so it needs no savepoint inside a caller's
     # transaction (the websocket's receipt: four statements less per comment, issue 14): what

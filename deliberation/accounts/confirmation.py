@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal, receiver
 
 # Sent (inside the confirming transaction) with `user` once an address of theirs is confirmed;
@@ -34,9 +34,24 @@ def is_confirmed(user) -> bool:
     )
 
 
-def must_wait(user) -> bool:
-    """Whether what `user` writes now is held until they confirm their address."""
-    return confirmation_required() and user.is_authenticated and not is_confirmed(user)
+def confirmed_sql() -> str:
+    """`is_confirmed` as an SQL expression for this connection's backend, for a caller that
+    reads it with other things in one statement: it takes the person's id twice (`%s`)."""
+    q = connection.ops.quote_name
+    return (
+        f"(EXISTS (SELECT 1 FROM {q(EmailAddress._meta.db_table)} e "  # noqa: S608 (tables)
+        f"WHERE e.{q('user_id')} = %s AND e.{q('verified')}) "
+        f"OR EXISTS (SELECT 1 FROM {q(SocialAccount._meta.db_table)} s "
+        f"WHERE s.{q('user_id')} = %s))"
+    )
+
+
+def must_wait(user, *, confirmed: bool | None = None) -> bool:
+    """Whether what `user` writes now is held until they confirm their address. `confirmed`:
+    `is_confirmed(user)` when the caller read it already (None: asked here, if it matters)."""
+    if not (confirmation_required() and user.is_authenticated):
+        return False
+    return not (is_confirmed(user) if confirmed is None else confirmed)
 
 
 class NoAddress(ValueError):
