@@ -26,7 +26,7 @@ at each read by its status (published only for `similar_to` and the group counts
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from rapidfuzz import fuzz, process
 
@@ -68,12 +68,10 @@ def likeness_update(comment: Comment, *, new: bool = False) -> None:
     terms = likeness_terms(comment.body)
     if new:
         group_id = _group_of(comment, terms)
-        Likeness.objects.create(
-            comment_id=comment.pk,
-            draft_id=comment.draft_id,
-            paragraph_id=comment.paragraph_id,
-            terms=terms,
-            group_id=group_id,
+        _insert(
+            Likeness,
+            ("comment_id", "draft_id", "paragraph_id", "terms", "group_id"),
+            [comment.pk, comment.draft_id, comment.paragraph_id, terms, group_id],
         )
         return
     row = Likeness.objects.filter(pk=comment.pk).first()
@@ -98,17 +96,40 @@ def _group_of(comment: Comment, terms: str) -> int | None:
     when none is alike enough; None for a text without words."""
     if not terms:
         return None
-    groups = dict(
-        SimilarGroup.objects.filter(paragraph_id=comment.paragraph_id).values_list("pk", "terms")
-    )
+    # On the path of every new comment (issue 14): written out in SQL, as building these
+    # simple statements through the ORM cost more than running them.
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('id')}, {q('terms')} FROM {q(SimilarGroup._meta.db_table)} "  # noqa: S608
+            f"WHERE {q('paragraph_id')} = %s",
+            [comment.paragraph_id],
+        )
+        groups = dict(cursor.fetchall())
     group_id = _best_group(terms, groups)
     if group_id is None:
-        group_id = (
-            SimilarGroup.objects.create(
-                draft_id=comment.draft_id, paragraph_id=comment.paragraph_id, terms=terms
-            )
-        ).pk
+        group_id = _insert(
+            SimilarGroup,
+            ("draft_id", "paragraph_id", "terms"),
+            [comment.draft_id, comment.paragraph_id, terms],
+            returning="id",
+        )
     return group_id
+
+
+def _insert(model, columns: tuple[str, ...], values: list, returning: str | None = None):
+    """Insert one row of `model` (ints and texts only: no conversion) in SQL; the value of
+    the column `returning`, if asked."""
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(model._meta.db_table)} "  # noqa: S608 (our table and columns)
+        f"({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    if returning:
+        sql += f" RETURNING {q(returning)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()[0] if returning else None
 
 
 def _group_reseed(group_id: int) -> None:
