@@ -1,5 +1,7 @@
 """Writes on comments, votes and supports: one transaction each, counters with F(), events after COMMIT."""
 
+from contextlib import nullcontext
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -122,52 +124,55 @@ def comment_create(
     the paragraph's text does not contain `quote.exact` (whitespace collapsed). `writer`: what
     the caller's read knows about `user` already (comments/commenting.py), not asked again.
     """
-    draft = paragraph.draft
-    check_can_write(user=user, draft=draft, blocked=writer.blocked if writer else None)
-    ratelimit_hit(action="comment", ident=str(user.pk))
-    text = comment_body_clean(body)
-    if parent is not None:
-        # A reply joins its comment, also one that a rewritten paragraph handed on to this one.
-        shown_at = parent.paragraph.current_id
-        if parent.paragraph_id != paragraph.pk and (
-            shown_at is None or shown_at != paragraph.current_id
-        ):
-            raise ActionRefused(
-                "invalid", _("A reply must be on the same paragraph as the comment it answers.")
-            )
-        if parent.status != CommentStatus.PUBLISHED:
-            raise ActionRefused("invalid", _("This comment cannot be answered."))
-        paragraph = parent.paragraph
-        if paragraph.current_id is None:  # removed: its comments are read, not continued
-            raise ActionRefused(
-                "invalid", _("This paragraph is not part of the current version any more.")
-            )
-    else:
-        check_paragraph_open(paragraph)
-    quote_fields = _quote_fields(paragraph, quote)
-    status = new_comment_status(
-        user=user, draft=draft, confirmed=writer.confirmed if writer else None
-    )
-    body_html = render_comment(text)
-    # Every refusal comes before this block, so it needs no savepoint inside a caller's
-    # transaction (the websocket's receipt: four statements less per comment, issue 14): what
-    # fails in it is the database, which fails the caller's write too.
-    with transaction.atomic(savepoint=False):
-        comment = Comment.objects.create(
-            draft=draft,
-            paragraph=paragraph,
-            author=user,
-            parent=parent,
-            root=(parent.root or parent) if parent else None,
-            depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0,
-            body=text,
-            body_html=body_html,
-            version=draft.version,
-            status=status,
-            **quote_fields,
+    # Called outside a transaction (a form without a token, the demo): the checks and the
+    # writes in one of its own, as always. Inside one (the receipt's): no savepoint.
+    with nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic():
+        draft = paragraph.draft
+        check_can_write(user=user, draft=draft, blocked=writer.blocked if writer else None)
+        ratelimit_hit(action="comment", ident=str(user.pk))
+        text = comment_body_clean(body)
+        if parent is not None:
+            # A reply joins its comment, also one that a rewritten paragraph handed on to this one.
+            shown_at = parent.paragraph.current_id
+            if parent.paragraph_id != paragraph.pk and (
+                shown_at is None or shown_at != paragraph.current_id
+            ):
+                raise ActionRefused(
+                    "invalid", _("A reply must be on the same paragraph as the comment it answers.")
+                )
+            if parent.status != CommentStatus.PUBLISHED:
+                raise ActionRefused("invalid", _("This comment cannot be answered."))
+            paragraph = parent.paragraph
+            if paragraph.current_id is None:  # removed: its comments are read, not continued
+                raise ActionRefused(
+                    "invalid", _("This paragraph is not part of the current version any more.")
+                )
+        else:
+            check_paragraph_open(paragraph)
+        quote_fields = _quote_fields(paragraph, quote)
+        status = new_comment_status(
+            user=user, draft=draft, confirmed=writer.confirmed if writer else None
         )
-        comment_go_public(comment)
-    return comment
+        body_html = render_comment(text)
+        # Every refusal comes before this block, so it needs no savepoint inside a caller's
+        # transaction (the websocket's receipt: four statements less per comment, issue 14): what
+        # fails in it is the database, which fails the caller's write too.
+        with transaction.atomic(savepoint=False):
+            comment = Comment.objects.create(
+                draft=draft,
+                paragraph=paragraph,
+                author=user,
+                parent=parent,
+                root=(parent.root or parent) if parent else None,
+                depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0,
+                body=text,
+                body_html=body_html,
+                version=draft.version,
+                status=status,
+                **quote_fields,
+            )
+            comment_go_public(comment)
+        return comment
 
 
 def quotes_reanchor(*, draft: Draft, old_texts: dict[str, str]) -> int:
