@@ -48,7 +48,7 @@ def _no_rate_limits(settings):
 def test_a_comment_costs_ten_statements_without_a_savepoint(paragraph, citizen):
     """The receipt's claim, the joined read, the comment, its likeness (its group read and its
     row), the tally, the count shown, the event's seq and row, the receipt's answer; SQLite's
-    search index one more. It took 18 and ten savepoints (with their releases) before."""
+    search index one more. It took 17 and ten savepoint statements (five with their releases)."""
     frame_comment(citizen, paragraph, "Die Radwege sind viel zu schmal.", "warm-up")
     run = statements(lambda: frame_comment(citizen, paragraph, "Der Radweg ist zu schmal.", "c"))
     assert not [sql for sql in run if "SAVEPOINT" in sql.upper()], run
