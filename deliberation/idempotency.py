@@ -411,16 +411,11 @@ def _claim_first(user, key: str, fingerprint: str, write: Callable[[], dict]) ->
 def _receipt_claim(user_id: int, key: str, fingerprint: str, now) -> int | None:
     """Insert the person's receipt of `key` without an answer yet; its id, or None when they
     have one already (inserted and committed by an earlier or concurrent write)."""
-    q = connection.ops.quote_name
-    empty = WriteReceipt._meta.get_field("answer").get_db_prep_save({}, connection)
+    claim = WriteReceipt(
+        user_id=user_id, key=key, fingerprint=fingerprint, answer={}, created_at=now
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(WriteReceipt._meta.db_table)} "  # noqa: S608 (our table's name)
-            f"({q('user_id')}, {q('key')}, {q('fingerprint')}, {q('answer')}, {q('created_at')}) "
-            f"VALUES (%s, %s, %s, %s, %s) "
-            f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
-            [user_id, key, fingerprint, empty, connection.ops.adapt_datetimefield_value(now)],
-        )
+        cursor.execute(_insert_statement(1, skip_conflicts=True), _insert_values([claim]))
         row = cursor.fetchone()
     return row[0] if row else None
 
