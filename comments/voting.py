@@ -266,14 +266,21 @@ def _joins() -> str:
 
 
 def _read_many(
-    keys: set[str], user_ids: set[int]
+    wanted: set[tuple[str, int]],
 ) -> tuple[dict[str, list], dict[tuple[int, int], str], set[int]]:
-    """The joined read for a group's votes in three statements: the paragraphs of `keys` (by
-    key: their converted `_columns` values), the votes of `user_ids` on them ({(paragraph id,
-    person id): choice}) and which of `user_ids` have any block."""
+    """The joined read for a group's votes in three statements: for `wanted` (paragraph key,
+    person id) pairs, the paragraphs (by key: their converted `_columns` values), the persons'
+    votes on them ({(paragraph id, person id): choice}) and which of the persons have any block.
+
+    On PostgreSQL each (paragraph, person) pair is locked first, until COMMIT, with a
+    transaction-level advisory lock (`_lock_pairs`): two processes' groups never write the same
+    person's vote at once, so their writes never wait for each other's rows. Row locks cannot
+    do it: a vote not there yet has no row to lock, and a statement for many rows locks them in
+    its plan's order (one person voting from two tabs on two processes deadlocked both ways)."""
     q = connection.ops.quote_name
     columns = _columns()
-    keys = sorted(keys)
+    keys = sorted({key for key, _user in wanted})
+    users = sorted({user for _key, user in wanted})
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(sql for sql, _ in columns)} {_joins()} "
@@ -282,15 +289,19 @@ def _read_many(
         )
         rows = [rawsql.converted(row, [c for _, c in columns]) for row in cursor.fetchall()]
         paragraphs = {str(row[_AT_KEY]): row for row in rows}
-        ids, users = [row[_AT_ID] for row in rows], sorted(user_ids)
+        pairs = sorted(
+            {(paragraphs[key][_AT_ID], user) for key, user in wanted if key in paragraphs}
+        )
         votes = {}
-        if ids:
+        if pairs:
+            _lock_pairs(cursor, pairs)
             cursor.execute(
                 f"SELECT {q('paragraph_id')}, {q('user_id')}, {q('choice')} "  # noqa: S608
                 f"FROM {q(ParagraphVote._meta.db_table)} "
-                f"WHERE {q('paragraph_id')} IN ({', '.join(['%s'] * len(ids))}) "
-                f"AND {q('user_id')} IN ({', '.join(['%s'] * len(users))})",
-                [*ids, *users],
+                f"WHERE ({q('paragraph_id')}, {q('user_id')}) IN "
+                f"({', '.join(['(%s, %s)'] * len(pairs))}) "
+                f"ORDER BY {q('paragraph_id')}, {q('user_id')}",
+                [value for pair in pairs for value in pair],
             )
             votes = {(pid, uid): choice for pid, uid, choice in cursor.fetchall()}
         blocks = get_user_model()._meta.get_field("blocks")
@@ -302,6 +313,23 @@ def _read_many(
         )
         blocked = {uid for (uid,) in cursor.fetchall()}
     return paragraphs, votes, blocked
+
+
+def _lock_pairs(cursor, pairs: list[tuple[int, int]]) -> None:
+    """On PostgreSQL: take the advisory lock of each (paragraph id, person id) pair, held until
+    the transaction ends, in the order of the locks' keys (so that two transactions taking
+    several never wait for each other in a circle). A key is the pair's ids modulo 2^31 (the
+    two-int form of `pg_advisory_xact_lock`); pairs that share one merely wait for each other.
+    Elsewhere nothing: SQLite runs one writing transaction at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({(paragraph % 2**31, person % 2**31) for paragraph, person in pairs})
+    cursor.execute(
+        # The sorted subquery (OFFSET 0 keeps it one) hands the locks over in its order.
+        "SELECT count(pg_advisory_xact_lock(k1, k2)) FROM (SELECT k1, k2 FROM (VALUES "  # noqa: S608
+        f"{', '.join(['(%s, %s)'] * len(keys))}) AS v(k1, k2) ORDER BY k1, k2 OFFSET 0) AS s",
+        [value for key in keys for value in key],
+    )
 
 
 def _unchanged(paragraph: Paragraph, choice: str) -> dict:
@@ -381,15 +409,14 @@ class _GroupVotes:
         """The joined read (`_read`'s answer) of `user_id`'s vote on `key` in `draft_id` from
         the group's read, or None (not read ahead, or taken already: the caller reads it)."""
         if self.paragraphs is None:
-            keys = {
-                k
-                for _draft, hint_key, _user, _choice in self.hints
+            wanted = {
+                (k, user)
+                for _draft, hint_key, user, _choice in self.hints
                 if (k := parse_paragraph_key(hint_key))
             }
-            users = {user for *_, user, _choice in self.hints}
             self.paragraphs, self.choices, self.blocked = ({}, {}, set())
-            if keys:
-                self.paragraphs, self.choices, self.blocked = _read_many(keys, users)
+            if wanted:
+                self.paragraphs, self.choices, self.blocked = _read_many(wanted)
             ids = {key: row[_AT_ID] for key, row in self.paragraphs.items()}
             self.unread = {
                 (ids[k], user)
@@ -506,10 +533,13 @@ def _write_votes(changes: list[tuple[int, int, str, str]]) -> None:
     """Write the votes (paragraph id, person id, old choice, new choice; "none": no vote) in at
     most three statements: the new ones (INSERT), the changed ones (UPDATE), the withdrawn ones
     (DELETE), each on the condition that the row still holds the old choice (`_write_vote`'s
-    condition, for many rows). RedoGroup when any row did not (changed meanwhile)."""
+    condition, for many rows). RedoGroup when any row did not (changed meanwhile). Two
+    processes' groups never write the same rows at once: the group's read locked its pairs
+    (`_lock_pairs`)."""
     q = connection.ops.quote_name
     table = q(ParagraphVote._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    changes = sorted(changes)
     new = [(p, u, choice) for p, u, old, choice in changes if old == "none"]
     changed = [(p, u, old, choice) for p, u, old, choice in changes if "none" not in (old, choice)]
     gone = [(p, u, old) for p, u, old, choice in changes if choice == "none"]
