@@ -209,12 +209,15 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
                     raise ActionRefused(
                         "bad_message", _("The message is too large (at most 64 KiB).")
                     )
+                # Read before the frame's token is taken: a refusal then names the request it
+                # refuses, and the page can tell the person instead of waiting for an answer.
+                message = _parse(text_data)
+                if message is not None:
+                    request_id = message.get("request_id")
                 if not self._take_token():
                     raise ActionRefused("rate_limited", _("Too many messages. Please slow down."))
-                message = _parse(text_data)
                 if message is None:
                     raise ActionRefused("bad_message", _("Messages must be JSON objects."))
-                request_id = message.get("request_id")
                 action = message.get("action")
                 handler = self.ACTIONS.get(action) if isinstance(action, str) else None
                 if handler is None and isinstance(action, str) and action in COMMENT_ACTIONS:

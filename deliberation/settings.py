@@ -8,6 +8,10 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 from deliberation import localenv
 
@@ -177,7 +181,18 @@ REDIS_URL = env("REDIS_URL", "")
 # redis-py gives up on a read after `socket_timeout` (5 s by default), and channels_redis waits
 # for messages with a blocking pop of 5 s: an idle connection then failed every few seconds.
 # A read may now take longer than the pop; a Redis that stopped answering is still noticed.
-REDIS_OPTIONS = {"socket_timeout": 15, "socket_connect_timeout": 5, "socket_keepalive": True}
+# After a Redis restart every pooled connection is stale, and redis-py tries a command once by
+# default: the first command on each failed (the first handshakes after a restart got HTTP 500 or
+# 1011, the first votes "unavailable"). A command that fails to connect or loses its connection
+# is tried again on a fresh one, a few times within about a second (redis-py's `retry`).
+REDIS_RETRIES = 3
+REDIS_OPTIONS = {
+    "socket_timeout": 15,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "retry": AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
+    "retry_on_error": [RedisConnectionError],
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -190,7 +205,14 @@ if REDIS_URL:
         }
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
+                "retry_on_error": [RedisConnectionError],
+            },
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

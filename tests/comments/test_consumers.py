@@ -202,6 +202,27 @@ async def test_rate_limit_per_connection(draft, paragraph, citizen):
     await communicator.disconnect()
 
 
+async def test_a_frame_over_the_connections_limit_is_refused_by_its_request_id(
+    draft, paragraph, citizen
+):
+    """The page waits for the answer to each request by its id: a refusal without it left a
+    comment's button disabled for good and the request to be sent again after a reconnect."""
+    communicator, *_ = await connect(draft.slug, citizen)
+    await receive(communicator)
+    key = str(paragraph.key)
+    for n in range(25):
+        frame = {"action": "vote", "paragraph": key, "choice": "agree", "request_id": f"v{n}"}
+        await communicator.send_to(text_data=json.dumps(frame))
+    answers = {}
+    while len(answers) < 25:
+        message = await receive(communicator)
+        if message["type"] in ("ack", "error"):
+            answers[message["request_id"]] = message.get("code", "ack")
+    assert set(answers) == {f"v{n}" for n in range(25)}
+    assert "rate_limited" in answers.values()
+    await communicator.disconnect()
+
+
 async def test_resume_replays_missed_events_in_order(draft, paragraph, citizen, other_citizen):
     reader, *_ = await connect(draft.slug, AnonymousUser())
     hello = await receive(reader)

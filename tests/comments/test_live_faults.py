@@ -55,6 +55,36 @@ async def test_readers_hear_writes_again_soon_after_redis_restarts(draft, paragr
 
 
 @pytest.mark.slow
+async def test_the_first_sockets_and_votes_after_a_redis_restart_are_served(
+    draft, paragraph, citizen, tmp_path
+):
+    """Pooled connections to the Redis that went away are stale: the first command on each
+    failed, so the first handshakes after a restart got HTTP 500 or 1011 and the first writes
+    `unavailable`. They are tried again on a fresh connection (redis-py's retry)."""
+    log = tmp_path / "daphne.log"
+    cookie = await sync_to_async(session_cookie)(citizen)
+    with redis_server() as redis, daphne(REDIS_URL=redis.url, log=log) as (server,):
+        for _ in range(3):  # connections in the pools of the layer, the hub and the cache
+            warm = await open_socket(server, draft.slug, cookie)
+            await next_of(warm, "hello")
+            await warm.send(vote(paragraph, "agree"))
+            await next_of(warm, "ack")
+            await warm.close()
+        redis.restart()
+        await asyncio.sleep(0.5)
+        for choice in ("disagree", "neutral", "agree"):
+            socket = await open_socket(server, draft.slug, cookie)
+            await next_of(socket, "hello")
+            await socket.send(vote(paragraph, choice))
+            answer = json.loads(await socket.recv())
+            while answer["type"] not in ("ack", "error"):
+                answer = json.loads(await socket.recv())
+            assert answer["type"] == "ack", answer
+            await socket.close()
+    assert "Exception inside application" not in log.read_text()
+
+
+@pytest.mark.slow
 async def test_an_idle_process_on_redis_logs_nothing(draft, paragraph, citizen, tmp_path):
     log = tmp_path / "daphne.log"
     cookie = await sync_to_async(session_cookie)(citizen)
