@@ -37,6 +37,18 @@ const { socket, sequence } = article?.dataset.live
     })
   : {};
 
+// Tabs of the same person in this browser tell each other their own vote at once: the server
+// tells every page only the counts (votes.changed), never whose vote moved. Other devices of the
+// same person learn it on reload; meanwhile a choice the counts can no longer hold is cleared.
+const tabs = socket && article.dataset.user && "BroadcastChannel" in window
+  ? new BroadcastChannel(`deliberation-votes:${article.dataset.live}:${article.dataset.user}`)
+  : null;
+tabs?.addEventListener("message", (event) => {
+  const { paragraph, choice, counts, rev } = event.data ?? {};
+  setVotes(paragraph, counts, rev);
+  showMyChoice(paragraph, choice, rev);
+});
+
 if (socket) {
   enhanceForms(document);
   watchClosingTime();
@@ -319,6 +331,27 @@ function setVotes(key, counts, rev) {
   if (typeof rev !== "number" || rev <= (voteRevs.get(key) ?? -1)) return;
   voteRevs.set(key, rev);
   setCounts(key, counts);
+  clearImpossibleChoice(key, counts);
+}
+
+// The rev of the own choice each paragraph shows (the ack's, here or in another tab): an older
+// message never overrides a newer choice.
+const choiceRevs = new Map();
+
+function showMyChoice(key, choice, rev) {
+  if (typeof rev !== "number" || rev <= (choiceRevs.get(key) ?? -1)) return;
+  choiceRevs.set(key, rev);
+  const form = document.querySelector(`[data-paragraph="${key}"] form[data-votes]`);
+  if (form) markChoice(form, choice);
+}
+
+// A vote moved elsewhere (another device, or a tab without BroadcastChannel) leaves this page's
+// "mine" stale, and pressing a pressed button withdraws: once the counts show no vote for the
+// choice shown as mine, it is not mine any more, and a click casts it again.
+function clearImpossibleChoice(key, counts) {
+  const form = document.querySelector(`[data-paragraph="${key}"] form[data-votes]`);
+  const mine = form?.querySelector('button[data-choice][aria-pressed="true"]');
+  if (mine && counts?.[mine.dataset.choice] === 0) markChoice(form, null);
 }
 
 function knownVoteRevs() {
@@ -367,7 +400,9 @@ async function onVote(event) {
   try {
     const answer = await send({ action: "vote", paragraph, choice: event.submitter.value });
     setVotes(paragraph, answer.counts, answer.rev);
-    markChoice(form, answer.choice);
+    // Another tab's newer choice may have arrived first: the highest rev's choice is shown.
+    showMyChoice(paragraph, answer.choice, answer.rev);
+    tabs?.postMessage({ paragraph, choice: answer.choice, counts: answer.counts, rev: answer.rev });
   } catch (error) {
     showError(form, error);
   }
@@ -375,7 +410,7 @@ async function onVote(event) {
 
 function markChoice(form, choice) {
   for (const button of form.querySelectorAll("button[data-choice]")) {
-    const mine = button.dataset.choice === choice;
+    const mine = button.dataset.choice === choice; // "none" or null: nothing is mine
     button.setAttribute("aria-pressed", String(mine));
     button.value = mine ? "none" : button.dataset.choice;
     button.querySelector(".vote__mine").hidden = !mine;
