@@ -163,6 +163,7 @@ function apply(event) {
     case "comment.created":
       if (markReleased(event.comment)) {
         announcer.textContent = strings.released;
+        showAsReloaded(event.comment.id);
       } else {
         insertComment(event.comment);
         if (event.comment.author !== article.dataset.user) announce(1); // one's own is said at once
@@ -258,6 +259,24 @@ function markReleased(comment) {
   const body = node.querySelector("[data-body]");
   if (body) body.innerHTML = comment.body_html; // sanitized by the server, like every body_html
   return true;
+}
+
+// A released comment's own controls (reply, support count, edit) are the server's to draw, as
+// on a reload: the comment is swapped for its rendering in the thread fragment, and the notice
+// that it awaits release goes once nothing in the thread awaits it.
+async function showAsReloaded(id) {
+  const slot = document.getElementById(`c-${id}`)?.closest(".thread-slot");
+  if (!slot) return;
+  if (!slot.querySelector(".comment--pending, .comment--held")) slot.querySelector(".thread > .message")?.remove();
+  const response = await fetch(threadUrl(slot), { credentials: "same-origin" });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById(`c-${id}`);
+  const node = document.getElementById(`c-${id}`);
+  // Whatever the person is typing inside it (an edit) stays.
+  if (!fresh || !node || node.contains(document.activeElement)) return;
+  // The replies under it are the page's own (live ones included): only the comment is swapped.
+  node.replaceWith(fresh);
+  enhanceForms(fresh);
 }
 
 function renderComment(comment) {
@@ -504,10 +523,7 @@ async function onOrder(event) {
 
 async function loadThread(slot, notice = null, order = null) {
   if (!slot) return;
-  const link = slot.parentElement.querySelector("a.thread-toggle");
-  const url = new URL(link.dataset.threadUrl, location.href);
-  if (order) url.searchParams.set("order", order);
-  const response = await fetch(url, { credentials: "same-origin" });
+  const response = await fetch(threadUrl(slot, order), { credentials: "same-origin" });
   if (!response.ok) return;
   slot.innerHTML = await response.text();
   enhanceForms(slot);
@@ -519,6 +535,13 @@ async function loadThread(slot, notice = null, order = null) {
     message.textContent = notice;
     slot.querySelector(".thread")?.prepend(message);
   }
+}
+
+function threadUrl(slot, order = null) {
+  const link = slot.parentElement.querySelector("a.thread-toggle");
+  const url = new URL(link.dataset.threadUrl, location.href);
+  if (order) url.searchParams.set("order", order);
+  return url;
 }
 
 // People -----------------------------------------------------------------------------------
