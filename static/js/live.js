@@ -455,7 +455,7 @@ async function onComment(event) {
     });
     textarea.value = "";
     for (const input of form.querySelectorAll("[data-quote-input], input[name^=quote_]")) input.value = "";
-    form.querySelector(".live-error")?.remove();
+    clearError(form, textarea);
     form.closest("details")?.removeAttribute("open");
     const slot = form.closest(".thread-slot");
     if (answer.comment.status === "published") {
@@ -468,8 +468,7 @@ async function onComment(event) {
       focusOn(slot.querySelector(".thread > .message"));
     }
   } catch (error) {
-    showError(form, error);
-    textarea.focus();
+    showError(form, error, textarea);
   } finally {
     button.disabled = false;
   }
@@ -546,16 +545,39 @@ function threadUrl(slot, order = null) {
 
 // People -----------------------------------------------------------------------------------
 
-function showError(form, error) {
+// The error is said at once (role=alert). With a `field`, it sits right above that field's
+// label, describes the field, which takes the focus, and both are scrolled into view: on a
+// phone the top of a form is often off screen while its field is not.
+function showError(form, error, field = null) {
   let box = form.querySelector(".live-error");
   if (!box) {
     box = document.createElement("p");
     box.className = "live-error field-errors";
+    box.id = `live-error-${newRequestId()}`;
     box.setAttribute("role", "alert");
-    form.prepend(box);
+    const place = field?.closest(".field");
+    if (place) place.before(box);
+    else form.prepend(box);
   }
   if (error?.code === "not_authenticated") location.href = loginUrl(form);
   box.textContent = error?.message ?? strings.error;
+  if (!field) return;
+  const described = (field.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+  if (!described.includes(box.id)) field.setAttribute("aria-describedby", [box.id, ...described].join(" "));
+  field.setAttribute("aria-invalid", "true");
+  field.focus({ preventScroll: true });
+  field.scrollIntoView({ block: "nearest" });
+  box.scrollIntoView({ block: "nearest" }); // it is right above the field: both end in view
+}
+
+function clearError(form, field) {
+  const box = form.querySelector(".live-error");
+  if (!box) return;
+  const described = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== box.id);
+  if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+  else field.removeAttribute("aria-describedby");
+  field.removeAttribute("aria-invalid");
+  box.remove();
 }
 
 // Back to the paragraph's open thread after logging in: the address of its toggle link.

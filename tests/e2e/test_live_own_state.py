@@ -1,5 +1,5 @@
 """One's own state on an open page matches a reload: one's vote across tabs, one's released
-comment."""
+comment, and a form error on a phone's screen."""
 
 import re
 
@@ -114,3 +114,22 @@ def test_the_authors_released_comment_shows_as_after_a_reload(
     reloaded = author.locator(f"#thread-{key} .comment", has_text="Bald freigegeben")
     expect(reloaded.locator("details.comment__reply summary")).to_have_text("Antworten")
     expect(author.locator(f"#thread-{key} > .message")).to_have_count(0)
+
+
+def test_a_live_form_error_on_a_phone_is_in_view_and_announced(
+    draft, paragraph, citizen, open_page
+):
+    key = str(paragraph.key)
+    page = open_page(citizen, f"/drafts/{draft.slug}/", viewport={"width": 390, "height": 844})
+    wait_live(page)
+    thread(page, key)
+    write(page, key, "   ")
+    error = page.locator(f"#thread-{key} form[data-comment-form] .live-error")
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).not_to_be_empty()
+    expect(error).to_be_in_viewport()
+    textarea = page.locator(f"#thread-{key} form[data-comment-form] textarea").first
+    expect(textarea).to_be_focused()
+    expect(textarea).to_have_attribute("aria-invalid", "true")
+    described = textarea.get_attribute("aria-describedby") or ""
+    assert error.get_attribute("id") in described.split()
