@@ -43,6 +43,7 @@ from drafts.models import Draft, DraftStatus, Paragraph, parse_paragraph_key
 
 from .models import ParagraphTally, ParagraphVote, VoteChoice
 from .permissions import check_can_write, check_paragraph_open
+from .tally import tally_add
 
 VOTE_CHOICES = (*VoteChoice.values, "none")
 ATTEMPTS = 10  # conditional writes that found the vote changed by another tab: re-read and retry
@@ -582,23 +583,7 @@ def _tally_bump(
     paragraph_id: int, deltas: dict[str, int], changes: int = 1
 ) -> tuple[dict[str, int], int]:
     """Add `deltas` to the paragraph's vote counters and its rev by `changes` (the votes that
-    made them) in one `UPDATE … RETURNING` (which takes the row's lock until COMMIT); returns
-    (counts, rev) as of now."""
-    table = connection.ops.quote_name(ParagraphTally._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET agree = agree + %s, disagree = disagree + %s, "  # noqa: S608
-        "neutral = neutral + %s, rev = rev + %s WHERE paragraph_id = %s "
-        "RETURNING agree, disagree, neutral, rev"
-    )
-    params = [deltas["agree"], deltas["disagree"], deltas["neutral"], changes, paragraph_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:  # the paragraph's first vote or comment
-            ParagraphTally.objects.bulk_create(
-                [ParagraphTally(paragraph_id=paragraph_id)], ignore_conflicts=True
-            )
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-    agree, disagree, neutral, rev = row
-    return {"agree": agree, "disagree": disagree, "neutral": neutral}, rev
+    made them) in one `UPDATE … RETURNING` (`tally_add`, which takes the row's lock until
+    COMMIT); returns (counts, rev) as of now."""
+    tally = tally_add(paragraph_id, **deltas, rev=changes)
+    return tally.vote_counts(), tally.rev

@@ -1,7 +1,5 @@
-"""One's own state on an open page matches a reload: one's vote across tabs, one's released
-comment, and a form error on a phone's screen."""
-
-import re
+"""One's own state on an open page matches a reload: one's vote across tabs, and a form error
+on a phone's screen (one's released comment: test_live_writes.py)."""
 
 from playwright.sync_api import expect
 
@@ -85,35 +83,6 @@ def test_without_broadcast_a_stale_choice_is_cleared_by_the_counts_and_a_click_c
     expect(first_votes.locator("[data-count=neutral]")).to_have_text("0")
     assert ParagraphVote.objects.get(paragraph=paragraph, user=citizen).choice == "agree"
     context.close()
-
-
-def test_the_authors_released_comment_shows_as_after_a_reload(
-    pre_draft, citizen, moderator, open_page
-):
-    key = str(pre_draft.paragraphs.exclude(kind="heading").first().key)
-    author = open_page(citizen, f"/drafts/{pre_draft.slug}/")
-    queue = open_page(moderator, "/moderation/")
-    wait_live(author)
-    expect(queue.locator("#moderation-live")).to_be_visible()
-    thread(author, key)
-    write(author, key, "Bald freigegeben")
-    expect(author.locator(f"#thread-{key} > .message")).to_contain_text("Moderation")
-    mine = author.locator(f"#thread-{key} .comment", has_text="Bald freigegeben")
-    expect(mine.locator(".badge--pending")).to_be_visible()
-    queue.locator(".queue-item", has_text="Bald freigegeben").get_by_role(
-        "button", name="Freigeben"
-    ).click()
-    expect(mine).to_have_class(re.compile(r"comment--published"))
-    expect(mine.locator("details.comment__reply summary")).to_have_text("Antworten")
-    expect(author.locator(f"#thread-{key} > .message")).to_have_count(0)
-    # The reply form works live, like every form the page brought.
-    mine.locator("details.comment__reply summary").click()
-    expect(mine.locator("details.comment__reply textarea")).to_be_visible()
-    # The same as the reloaded page shows.
-    author.goto(author.url.split("?")[0].split("#")[0] + f"?thread={key}")
-    reloaded = author.locator(f"#thread-{key} .comment", has_text="Bald freigegeben")
-    expect(reloaded.locator("details.comment__reply summary")).to_have_text("Antworten")
-    expect(author.locator(f"#thread-{key} > .message")).to_have_count(0)
 
 
 def test_a_live_form_error_on_a_phone_is_in_view_and_announced(

@@ -90,6 +90,7 @@ def test_the_authors_pending_comment_turns_published_when_released(
     expect(queue.locator("#moderation-live")).to_be_visible()
     thread(author, key)
     write(author, key, "Warte auf Freigabe")
+    expect(author.locator(f"#thread-{key} > .message")).to_contain_text("Moderation")
     mine = author.locator(f"#thread-{key} .comment", has_text="Warte auf Freigabe")
     expect(mine.locator(".badge--pending")).to_be_visible()
     item = queue.locator(".queue-item", has_text="Warte auf Freigabe")
@@ -97,6 +98,15 @@ def test_the_authors_pending_comment_turns_published_when_released(
     expect(mine.locator(".badge--pending")).to_have_count(0, timeout=5000)
     expect(mine).to_have_class(re.compile(r"comment--published"))
     expect(author.locator("#live-announcer")).to_contain_text("freigegeben")
+    # As the reloaded page shows it: answerable, and no notice that it awaits release.
+    expect(mine.locator("details.comment__reply summary")).to_have_text("Antworten")
+    expect(author.locator(f"#thread-{key} > .message")).to_have_count(0)
+    mine.locator("details.comment__reply summary").click()  # the reply form works live
+    expect(mine.locator("details.comment__reply textarea")).to_be_visible()
+    author.goto(author.url.split("?")[0].split("#")[0] + f"?thread={key}")
+    reloaded = author.locator(f"#thread-{key} .comment", has_text="Warte auf Freigabe")
+    expect(reloaded.locator("details.comment__reply summary")).to_have_text("Antworten")
+    expect(author.locator(f"#thread-{key} > .message")).to_have_count(0)
 
 
 def test_an_open_page_closes_itself_at_the_closing_time(make_draft, citizen, open_page):
