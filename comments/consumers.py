@@ -314,7 +314,12 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
 
     async def _vote(self, message: dict[str, Any]) -> dict:
         key, choice = message.get("paragraph"), message.get("choice")
-        if not isinstance(key, str) or not isinstance(choice, str):
+        if_choice = message.get("if_choice")
+        if not (
+            isinstance(key, str)
+            and isinstance(choice, str)
+            and (if_choice is None or isinstance(if_choice, str))
+        ):
             raise ActionRefused(
                 "bad_message", _("A vote needs “paragraph” and “choice” (both texts).")
             )
@@ -324,10 +329,14 @@ class DraftConsumer(HubSocketMixin, AsyncWebsocketConsumer):
         # vote, its receipt) is written at the group's end with the others' (deferred).
         order = (key, self.user.pk or 0) if settings.LIVE_GROUP_COMMIT else None
         hints = voting.vote_hint(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
-        return await self._write(message, self._do_vote, key, choice, grouped=order, hints=hints)
+        return await self._write(
+            message, self._do_vote, key, choice, if_choice, grouped=order, hints=hints
+        )
 
-    def _do_vote(self, key: str, choice: str) -> dict:
-        result = voting.vote_cast_at(user=self.user, draft_id=self.draft_id, key=key, choice=choice)
+    def _do_vote(self, key: str, choice: str, if_choice: str | None = None) -> dict:
+        result = voting.vote_cast_at(
+            user=self.user, draft_id=self.draft_id, key=key, choice=choice, if_choice=if_choice
+        )
         result["paragraph"] = key  # the same dict: in a group, its totals come at the group's end
         return result
 

@@ -70,13 +70,18 @@ def vote_cast_at(
     choice: str,
     paragraph_id: int | None = None,
     key: str | None = None,
+    if_choice: str | None = None,
 ) -> dict:
     """`vote_cast` for a paragraph named by its id or by its key within the draft `draft_id`.
 
-    Raises ActionRefused("not_found") when the draft has no such paragraph (`key` need not be a
-    valid UUID), besides what `vote_cast` raises; returns what `vote_cast` returns.
+    `if_choice`: change the vote only if the stored one is this ("none": no vote); otherwise
+    nothing changes and the answer carries the stored choice (a page whose idea of the
+    person's vote is stale, say withdrawing a vote changed meanwhile on another device, then
+    learns it instead of undoing that change). Raises ActionRefused("not_found") when the draft
+    has no such paragraph (`key` need not be a valid UUID), besides what `vote_cast` raises
+    (`invalid` also for an unknown `if_choice`); returns what `vote_cast` returns.
     """
-    if choice not in VOTE_CHOICES:
+    if choice not in VOTE_CHOICES or (if_choice is not None and if_choice not in VOTE_CHOICES):
         raise ActionRefused("invalid", _("A vote is “agree”, “disagree”, “neutral” or “none”."))
     if not user.is_authenticated:
         raise ActionRefused("not_authenticated", _("Please log in to take part."))
@@ -96,6 +101,8 @@ def vote_cast_at(
         ratelimit_check(action="vote", count=count)
     check_paragraph_open(paragraph)
     old = my_choice or "none"
+    if if_choice is not None and old != if_choice:
+        choice = old  # not the vote it meant to change: it stays, and the answer says which
     if grouped is not None and deferring():  # written with the group's others at its end
         answer = _unchanged(paragraph, choice) if old == choice else _answer(choice)
         deltas = None if old == choice else _deltas(old, choice)
@@ -103,6 +110,8 @@ def vote_cast_at(
         return answer
     with transaction.atomic(savepoint=False):
         for _attempt in range(ATTEMPTS):
+            if if_choice is not None and old != if_choice:  # also after a re-read below
+                choice = old
             if old == choice:
                 answer = _unchanged(paragraph, choice)
                 if grouped is not None:  # its totals: those after the group's votes before it

@@ -416,8 +416,14 @@ async function onVote(event) {
   event.preventDefault();
   const form = event.currentTarget; // null once the handler awaits: keep it
   const paragraph = form.closest("[data-paragraph]").dataset.paragraph;
+  const choice = event.submitter.value;
+  const vote = { action: "vote", paragraph, choice };
+  // Withdrawing names the choice withdrawn: if this page's "mine" is stale (the vote was changed
+  // on another device), the server keeps the stored vote and says which it is.
+  if (choice === "none") vote.if_choice = event.submitter.dataset.choice;
   try {
-    const answer = await send({ action: "vote", paragraph, choice: event.submitter.value });
+    const answer = await send(vote);
+    clearError(form);
     setVotes(paragraph, answer.counts, answer.rev);
     // Another tab's newer choice may have arrived first: the highest rev's choice is shown.
     showMyChoice(paragraph, answer.choice, answer.rev);
@@ -570,9 +576,13 @@ function showError(form, error, field = null) {
   box.scrollIntoView({ block: "nearest" }); // it is right above the field: both end in view
 }
 
-function clearError(form, field) {
+function clearError(form, field = null) {
   const box = form.querySelector(".live-error");
   if (!box) return;
+  if (!field) {
+    box.remove();
+    return;
+  }
   const described = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== box.id);
   if (described.length) field.setAttribute("aria-describedby", described.join(" "));
   else field.removeAttribute("aria-describedby");

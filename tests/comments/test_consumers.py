@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
 
 from comments import services
+from comments.models import ParagraphVote
 from tests.comments.sockets import connect, receive, receive_type
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -322,3 +323,27 @@ async def test_a_socket_of_an_account_deleted_elsewhere_is_closed_on_its_next_wr
     assert error["code"] == "not_authenticated" and error["request_id"] == "v"
     closed = await socket.receive_output(timeout=2)
     assert closed == {"type": "websocket.close", "code": 4401}
+
+
+async def test_a_vote_with_if_choice_changes_only_the_vote_it_names(draft, paragraph, citizen):
+    communicator, *_ = await connect(draft.slug, citizen)
+    await receive(communicator)
+    key = str(paragraph.key)
+
+    async def vote(request_id, **fields):
+        frame = {"action": "vote", "paragraph": key, "request_id": request_id, **fields}
+        await communicator.send_to(text_data=json.dumps(frame))
+        while True:
+            message = await receive(communicator)
+            if message.get("request_id") == request_id:
+                return message
+
+    await vote("a", choice="disagree")
+    kept = await vote("b", choice="none", if_choice="agree")  # a stale page's withdrawal
+    assert (kept["type"], kept["choice"], kept["counts"]["disagree"]) == ("ack", "disagree", 1)
+    gone = await vote("c", choice="none", if_choice="disagree")
+    assert (gone["choice"], gone["counts"]["disagree"]) == ("none", 0)
+    wrong = await vote("d", choice="agree", if_choice="maybe")
+    assert (wrong["type"], wrong["code"]) == ("error", "invalid")
+    assert not await sync_to_async(ParagraphVote.objects.filter(user=citizen).exists)()
+    await communicator.disconnect()

@@ -1,8 +1,9 @@
-"""One's own state on an open page matches a reload: one's vote across tabs, and a form error
-on a phone's screen (one's released comment: test_live_writes.py)."""
+"""One's own state on an open page matches a reload: one's vote across tabs and devices, a
+vote's and a form's errors (one's released comment: test_live_writes.py)."""
 
 from playwright.sync_api import expect
 
+from comments import voting
 from comments.models import ParagraphVote
 from tests.e2e.browsing import logged_in_context, thread, wait_live, write
 
@@ -102,3 +103,55 @@ def test_a_live_form_error_on_a_phone_is_in_view_and_announced(
     expect(textarea).to_have_attribute("aria-invalid", "true")
     described = textarea.get_attribute("aria-describedby") or ""
     assert error.get_attribute("id") in described.split()
+
+
+def test_withdrawing_a_vote_changed_on_another_device_keeps_it_and_shows_it(
+    draft, paragraph, citizen, other_citizen, browser, server
+):
+    """Two devices of one person share no BroadcastChannel: the second still shows "agree" as
+    the person's vote (its count stays above 0: another person agrees). Pressing it meant to
+    withdraw "agree"; the stored vote is "disagree", so it stays and the page shows it."""
+    key, path = str(paragraph.key), f"/drafts/{draft.slug}/"
+    voting.vote_cast(user=other_citizen, paragraph=paragraph, choice="agree")
+    phone, laptop = (logged_in_context(browser, server, citizen) for _ in range(2))
+    pages = []
+    for context in (phone, laptop):
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        pages.append(page)
+    pages[0].goto(server + path)
+    wait_live(pages[0])
+    votes_of(pages[0], key).locator("button[data-choice=agree]").click()
+    expect(votes_of(pages[0], key).locator("[data-count=agree]")).to_have_text("2")
+    pages[1].goto(server + path)
+    wait_live(pages[1])
+    stale = votes_of(pages[1], key)
+    expect(stale.locator("button[data-choice=agree]")).to_have_attribute("aria-pressed", "true")
+    votes_of(pages[0], key).locator("button[data-choice=disagree]").click()
+    expect(stale.locator("[data-count=disagree]")).to_have_text("1")
+    stale.locator("button[data-choice=agree]").click()  # shown as pressed: a withdrawal
+    expect(stale.locator("button[data-choice=disagree]")).to_have_attribute("aria-pressed", "true")
+    assert ParagraphVote.objects.get(paragraph=paragraph, user=citizen).choice == "disagree"
+    phone.close(), laptop.close()
+
+
+def test_a_vote_refused_for_speed_says_so_until_the_next_vote_goes_through(
+    draft, paragraph, citizen, open_page
+):
+    key = str(paragraph.key)
+    page = open_page(citizen, f"/drafts/{draft.slug}/")
+    wait_live(page)
+    votes = votes_of(page, key)
+    page.evaluate(
+        """key => {
+            const button = document.querySelector(
+                `[data-paragraph="${key}"] form[data-votes] button[data-choice=agree]`);
+            for (let i = 0; i < 30; i++) button.click();
+        }""",
+        key,
+    )
+    expect(votes.locator(".live-error")).to_have_attribute("role", "alert")
+    page.wait_for_timeout(1500)  # the connection's budget refills (5 frames a second)
+    votes.locator("button[data-choice=neutral]").click()
+    expect(votes.locator("button[data-choice=neutral]")).to_have_attribute("aria-pressed", "true")
+    expect(votes.locator(".live-error")).to_have_count(0)
