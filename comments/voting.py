@@ -110,8 +110,6 @@ def vote_cast_at(
         return answer
     with transaction.atomic(savepoint=False):
         for _attempt in range(ATTEMPTS):
-            if if_choice is not None and old != if_choice:  # also after a re-read below
-                choice = old
             if old == choice:
                 answer = _unchanged(paragraph, choice)
                 if grouped is not None:  # its totals: those after the group's votes before it
@@ -125,6 +123,8 @@ def vote_cast_at(
                 .values_list("choice", flat=True)
                 .first()
             ) or "none"
+            if if_choice is not None and old != if_choice:  # as above, for the row as it is
+                choice = old
         else:
             raise RuntimeError(f"vote on paragraph {paragraph.pk} kept changing under us")
         deltas, answer = _deltas(old, choice), _answer(choice)

@@ -391,12 +391,9 @@ def _list_as_shown(client, here: str) -> dict:
     }
 
 
-def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
-    client, comments, draft, wg, citizen, moderator, settings
-):
-    """A comment released between showing the list and sending the form is never answered
-    (and published, its author told) unseen: nothing is done, the list comes again."""
-    settings.LANGUAGE_CODE = "de"
+def _shown_then_one_more_released(client, draft, wg, citizen, comments):
+    """The working group's list of "Radweg" as shown (3 comments), then a new comment on that
+    search published: (the list's address, its form fields as shown, the new comment)."""
     client.force_login(wg)
     here = f"/drafts/{draft.slug}/answers/?q=Radweg"
     shown = _list_as_shown(client, here)
@@ -404,6 +401,16 @@ def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
     late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
     late.status = "published"
     late.save(update_fields=["status"])
+    return here, shown, late
+
+
+def test_all_of_this_list_acts_only_on_the_list_that_was_shown(
+    client, comments, draft, wg, citizen, moderator, settings
+):
+    """A comment released between showing the list and sending the form is never answered
+    (and published, its author told) unseen: nothing is done, the list comes again."""
+    settings.LANGUAGE_CODE = "de"
+    here, shown, late = _shown_then_one_more_released(client, draft, wg, citizen, comments)
     form = {
         "next": here,
         **shown,
@@ -431,13 +438,7 @@ def test_all_of_this_list_with_as_many_but_other_comments_says_so(
     client, comments, draft, wg, citizen, settings
 ):
     settings.LANGUAGE_CODE = "de"
-    client.force_login(wg)
-    here = f"/drafts/{draft.slug}/answers/?q=Radweg"
-    shown = _list_as_shown(client, here)
-    assert shown["count"] == "3"
-    late = services.comment_create(user=citizen, paragraph=comments[0].paragraph, body="Radweg!")
-    late.status = "published"
-    late.save(update_fields=["status"])
+    here, shown, late = _shown_then_one_more_released(client, draft, wg, citizen, comments)
     gone = Comment.objects.filter(draft=draft, body__contains="Radweg").exclude(pk=late.pk).first()
     gone.status = "hidden"
     gone.save(update_fields=["status"])
